@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define CORRAL_ERROR (corral_error_quark ())
+
+typedef enum {
+  CORRAL_ERROR_FAILED,
+  CORRAL_ERROR_NOT_CONNECTED,
+  CORRAL_ERROR_INVALID_STATE,
+  CORRAL_ERROR_LIBVIRT_UNAVAILABLE,
+} CorralError;
+
+GQuark corral_error_quark (void);
+
+G_END_DECLS

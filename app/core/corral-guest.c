@@ -1,0 +1,1027 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "corral-guest"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "corral-connection-private.h"
+#include "corral-error.h"
+#include "corral-guest-private.h"
+
+#define LIBOSINFO_XMLNS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+
+struct _CorralGuest
+{
+  GObject           parent_instance;
+
+  CorralConnection *connection;   /* weak: the connection owns its guests */
+  GVirDomain       *domain;
+  GCancellable     *cancellable;
+
+  char             *name;
+  char             *uuid;
+  char             *os_id;
+  char             *ip_address;
+  guint64           memory;
+  guint             vcpus;
+  CorralGuestState  state;
+  guint             refresh_serial;
+};
+
+enum {
+  PROP_0,
+  PROP_NAME,
+  PROP_UUID,
+  PROP_STATE,
+  PROP_STATE_LABEL,
+  PROP_STATE_ICON,
+  PROP_ACTIVE,
+  PROP_MEMORY,
+  PROP_VCPUS,
+  PROP_OS_ID,
+  PROP_IP_ADDRESS,
+  PROP_PERSISTENT,
+  PROP_CONNECTION,
+  PROP_DOMAIN,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (CorralGuest, corral_guest, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+
+void
+corral_guest_disk_free (CorralGuestDisk *disk)
+{
+  if (disk == NULL)
+    return;
+  g_free (disk->path);
+  g_free (disk->target);
+  g_free (disk);
+}
+
+static void
+set_string (CorralGuest  *self,
+            char        **field,
+            const char   *value,
+            guint         prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+void
+_corral_guest_set_state (CorralGuest      *self,
+                         CorralGuestState  state)
+{
+  gboolean was_active;
+
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+
+  if (self->state == state)
+    return;
+
+  was_active = corral_guest_state_is_active (self->state);
+  self->state = state;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_LABEL]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_ICON]);
+  if (was_active != corral_guest_state_is_active (state))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  /* An address is only meaningful while the guest runs. */
+  if (!corral_guest_state_is_active (state))
+    set_string (self, &self->ip_address, NULL, PROP_IP_ADDRESS);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+apply_info (CorralGuest           *self,
+            const CorralGuestInfo *info)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  _corral_guest_set_state (self, corral_guest_state_from_libvirt (info->vir_state));
+  if (info->memory != 0 && self->memory != info->memory)
+    {
+      self->memory = info->memory;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY]);
+    }
+  if (info->vcpus != 0 && self->vcpus != info->vcpus)
+    {
+      self->vcpus = info->vcpus;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VCPUS]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* --- refreshing figures after an event, off the main thread --- */
+
+static void
+refresh_info_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GVirDomain *domain = task_data;
+  g_autoptr(GVirDomainInfo) gi = NULL;
+  g_autoptr(GError) error = NULL;
+  CorralGuestInfo *info;
+
+  gi = gvir_domain_get_info (domain, &error);
+  if (gi == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  info = g_new0 (CorralGuestInfo, 1);
+  info->vir_state = gi->state;
+  info->memory = gi->memory;
+  info->vcpus = gi->nrVirtCpu;
+  g_task_return_pointer (task, info, g_free);
+}
+
+static void
+refresh_info_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CorralGuest *self = CORRAL_GUEST (object);
+  guint serial = GPOINTER_TO_UINT (user_data);
+  g_autofree CorralGuestInfo *info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = g_task_propagate_pointer (G_TASK (result), &error);
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Could not refresh %s: %s", self->name, error->message);
+      return;
+    }
+
+  /* A later refresh was asked for: its answer is the one that counts. */
+  if (serial != self->refresh_serial)
+    return;
+
+  apply_info (self, info);
+}
+
+static void
+refresh_info (CorralGuest *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->domain == NULL)
+    return;
+
+  self->refresh_serial++;
+  task = g_task_new (self, self->cancellable, refresh_info_cb, GUINT_TO_POINTER (self->refresh_serial));
+  g_task_set_source_tag (task, refresh_info);
+  g_task_set_task_data (task, g_object_ref (self->domain), g_object_unref);
+  g_task_run_in_thread (task, refresh_info_thread);
+}
+
+/* --- libvirt-gobject domain signals: the state changes without polling --- */
+
+static void
+domain_started_cb (CorralGuest *self,
+                   GVirDomain  *domain)
+{
+  _corral_guest_set_state (self, CORRAL_GUEST_STATE_RUNNING);
+  refresh_info (self);
+}
+
+static void
+domain_stopped_cb (CorralGuest *self,
+                   GVirDomain  *domain)
+{
+  _corral_guest_set_state (self, CORRAL_GUEST_STATE_SHUTOFF);
+  refresh_info (self);
+}
+
+static void
+domain_suspended_cb (CorralGuest *self,
+                     GVirDomain  *domain)
+{
+  _corral_guest_set_state (self, CORRAL_GUEST_STATE_PAUSED);
+  refresh_info (self);
+}
+
+static void
+domain_resumed_cb (CorralGuest *self,
+                   GVirDomain  *domain)
+{
+  _corral_guest_set_state (self, CORRAL_GUEST_STATE_RUNNING);
+  refresh_info (self);
+}
+
+static void
+domain_pmsuspended_cb (CorralGuest *self,
+                       GVirDomain  *domain)
+{
+  _corral_guest_set_state (self, CORRAL_GUEST_STATE_SUSPENDED);
+  refresh_info (self);
+}
+
+static void
+domain_updated_cb (CorralGuest *self,
+                   GVirDomain  *domain)
+{
+  refresh_info (self);
+}
+
+static void
+disconnect_domain (CorralGuest *self)
+{
+  if (self->domain != NULL)
+    g_signal_handlers_disconnect_by_data (self->domain, self);
+  g_clear_object (&self->domain);
+}
+
+void
+_corral_guest_set_domain (CorralGuest           *self,
+                          GVirDomain            *domain,
+                          const CorralGuestInfo *info)
+{
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+  g_return_if_fail (GVIR_IS_DOMAIN (domain));
+
+  if (self->domain != domain)
+    {
+      disconnect_domain (self);
+      self->domain = g_object_ref (domain);
+      g_signal_connect_swapped (domain, "started", G_CALLBACK (domain_started_cb), self);
+      g_signal_connect_swapped (domain, "stopped", G_CALLBACK (domain_stopped_cb), self);
+      g_signal_connect_swapped (domain, "suspended", G_CALLBACK (domain_suspended_cb), self);
+      g_signal_connect_swapped (domain, "resumed", G_CALLBACK (domain_resumed_cb), self);
+      g_signal_connect_swapped (domain, "pmsuspended", G_CALLBACK (domain_pmsuspended_cb), self);
+      g_signal_connect_swapped (domain, "updated", G_CALLBACK (domain_updated_cb), self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOMAIN]);
+    }
+
+  set_string (self, &self->name, gvir_domain_get_name (domain), PROP_NAME);
+
+  if (info != NULL)
+    apply_info (self, info);
+  else
+    refresh_info (self);
+}
+
+CorralGuest *
+_corral_guest_new (CorralConnection      *connection,
+                   GVirDomain            *domain,
+                   const CorralGuestInfo *info)
+{
+  CorralGuest *self;
+
+  self = g_object_new (CORRAL_TYPE_GUEST, NULL);
+  self->connection = connection;
+  self->uuid = g_strdup (gvir_domain_get_uuid (domain));
+  _corral_guest_set_domain (self, domain, info);
+
+  return self;
+}
+
+/* --- GObject --- */
+
+static void
+corral_guest_dispose (GObject *object)
+{
+  CorralGuest *self = CORRAL_GUEST (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  disconnect_domain (self);
+
+  G_OBJECT_CLASS (corral_guest_parent_class)->dispose (object);
+}
+
+static void
+corral_guest_finalize (GObject *object)
+{
+  CorralGuest *self = CORRAL_GUEST (object);
+
+  g_free (self->name);
+  g_free (self->uuid);
+  g_free (self->os_id);
+  g_free (self->ip_address);
+
+  G_OBJECT_CLASS (corral_guest_parent_class)->finalize (object);
+}
+
+static void
+corral_guest_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  CorralGuest *self = CORRAL_GUEST (object);
+
+  switch (prop_id)
+    {
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_UUID:
+      g_value_set_string (value, self->uuid);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_STATE_LABEL:
+      g_value_set_string (value, corral_guest_get_state_label (self));
+      break;
+    case PROP_STATE_ICON:
+      g_value_set_string (value, corral_guest_get_state_icon (self));
+      break;
+    case PROP_ACTIVE:
+      g_value_set_boolean (value, corral_guest_state_is_active (self->state));
+      break;
+    case PROP_MEMORY:
+      g_value_set_uint64 (value, self->memory);
+      break;
+    case PROP_VCPUS:
+      g_value_set_uint (value, self->vcpus);
+      break;
+    case PROP_OS_ID:
+      g_value_set_string (value, self->os_id);
+      break;
+    case PROP_IP_ADDRESS:
+      g_value_set_string (value, self->ip_address);
+      break;
+    case PROP_PERSISTENT:
+      g_value_set_boolean (value, corral_guest_get_persistent (self));
+      break;
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    case PROP_DOMAIN:
+      g_value_set_object (value, self->domain);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+corral_guest_class_init (CorralGuestClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = corral_guest_dispose;
+  object_class->finalize = corral_guest_finalize;
+  object_class->get_property = corral_guest_get_property;
+
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  properties[PROP_UUID] = g_param_spec_string ("uuid", NULL, NULL, NULL, ro);
+  properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL,
+                                             CORRAL_GUEST_STATE_UNKNOWN, CORRAL_GUEST_STATE_DISCONNECTED,
+                                             CORRAL_GUEST_STATE_UNKNOWN, ro);
+  properties[PROP_STATE_LABEL] = g_param_spec_string ("state-label", NULL, NULL, NULL, ro);
+  properties[PROP_STATE_ICON] = g_param_spec_string ("state-icon", NULL, NULL, NULL, ro);
+  properties[PROP_ACTIVE] = g_param_spec_boolean ("active", NULL, NULL, FALSE, ro);
+  properties[PROP_MEMORY] = g_param_spec_uint64 ("memory", NULL, NULL, 0, G_MAXUINT64, 0, ro);
+  properties[PROP_VCPUS] = g_param_spec_uint ("vcpus", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_OS_ID] = g_param_spec_string ("os-id", NULL, NULL, NULL, ro);
+  properties[PROP_IP_ADDRESS] = g_param_spec_string ("ip-address", NULL, NULL, NULL, ro);
+  properties[PROP_PERSISTENT] = g_param_spec_boolean ("persistent", NULL, NULL, TRUE, ro);
+  properties[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL, G_TYPE_OBJECT, ro);
+  properties[PROP_DOMAIN] = g_param_spec_object ("domain", NULL, NULL, GVIR_TYPE_DOMAIN, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+corral_guest_init (CorralGuest *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->state = CORRAL_GUEST_STATE_UNKNOWN;
+}
+
+/* --- public API --- */
+
+const char *
+corral_guest_get_name (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->name;
+}
+
+const char *
+corral_guest_get_uuid (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->uuid;
+}
+
+CorralGuestState
+corral_guest_get_state (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), CORRAL_GUEST_STATE_UNKNOWN);
+  return self->state;
+}
+
+const char *
+corral_guest_get_state_label (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return corral_guest_state_to_label (self->state);
+}
+
+const char *
+corral_guest_get_state_icon (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return corral_guest_state_to_icon_name (self->state);
+}
+
+guint64
+corral_guest_get_memory (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), 0);
+  return self->memory;
+}
+
+guint
+corral_guest_get_vcpus (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), 0);
+  return self->vcpus;
+}
+
+const char *
+corral_guest_get_os_id (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->os_id;
+}
+
+const char *
+corral_guest_get_ip_address (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->ip_address;
+}
+
+gboolean
+corral_guest_get_persistent (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), FALSE);
+  return self->domain == NULL || gvir_domain_get_persistent (self->domain);
+}
+
+CorralConnection *
+corral_guest_get_connection (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->connection;
+}
+
+GVirDomain *
+corral_guest_get_domain (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->domain;
+}
+
+gboolean
+corral_guest_is_action_allowed (CorralGuest       *self,
+                                CorralGuestAction  action)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), FALSE);
+  return self->domain != NULL && corral_guest_action_is_allowed (action, self->state);
+}
+
+/* --- lifecycle actions: libvirt calls run in a worker thread --- */
+
+static gboolean
+check_usable (CorralGuest        *self,
+              CorralGuestAction   action,
+              GError            **error)
+{
+  if (self->domain == NULL || self->state == CORRAL_GUEST_STATE_DISCONNECTED)
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_NOT_CONNECTED,
+                   _("The connection to “%s”’s host is down"), self->name);
+      return FALSE;
+    }
+  if (!corral_guest_action_is_allowed (action, self->state))
+    {
+      g_autofree char *state = g_utf8_strdown (corral_guest_state_to_label (self->state), -1);
+
+      /* Translators: e.g. “web1” is shut off */
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_INVALID_STATE, _("“%s” is %s"), self->name, state);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+run_action_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CorralGuest *self = source_object;
+  CorralGuestAction action = GPOINTER_TO_INT (task_data);
+  g_autoptr(GVirDomain) domain = g_object_ref (self->domain);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = FALSE;
+  const char *what = NULL;
+
+  switch (action)
+    {
+    case CORRAL_GUEST_ACTION_START:
+      what = _("Could not start “%s”: ");
+      ok = gvir_domain_start (domain, GVIR_DOMAIN_START_NONE, &error);
+      break;
+    case CORRAL_GUEST_ACTION_SHUTDOWN:
+      what = _("Could not shut down “%s”: ");
+      ok = gvir_domain_shutdown (domain, GVIR_DOMAIN_SHUTDOWN_NONE, &error);
+      break;
+    case CORRAL_GUEST_ACTION_FORCE_OFF:
+      what = _("Could not force off “%s”: ");
+      ok = gvir_domain_stop (domain, 0, &error);
+      break;
+    case CORRAL_GUEST_ACTION_REBOOT:
+      what = _("Could not reboot “%s”: ");
+      ok = gvir_domain_reboot (domain, GVIR_DOMAIN_REBOOT_NONE, &error);
+      break;
+    case CORRAL_GUEST_ACTION_PAUSE:
+      what = _("Could not pause “%s”: ");
+      ok = gvir_domain_suspend (domain, &error);
+      break;
+    case CORRAL_GUEST_ACTION_RESUME:
+      what = _("Could not resume “%s”: ");
+      ok = gvir_domain_resume (domain, &error);
+      break;
+    case CORRAL_GUEST_ACTION_DELETE:
+    default:
+      g_set_error_literal (&error, CORRAL_ERROR, CORRAL_ERROR_FAILED, "use corral_guest_delete_async()");
+      what = "%s: ";
+      break;
+    }
+
+  if (!ok)
+    {
+      g_prefix_error (&error, what, gvir_domain_get_name (domain));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+corral_guest_run_action_async (CorralGuest         *self,
+                               CorralGuestAction    action,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+  g_return_if_fail (action != CORRAL_GUEST_ACTION_DELETE);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, corral_guest_run_action_async);
+  g_task_set_task_data (task, GINT_TO_POINTER (action), NULL);
+
+  if (!check_usable (self, action, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_run_in_thread (task, run_action_thread);
+}
+
+gboolean
+corral_guest_run_action_finish (CorralGuest   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- disks and deletion --- */
+
+typedef struct
+{
+  GVirDomain   *domain;
+  virConnectPtr conn;
+  gboolean      delete_volumes;
+} DiskTaskData;
+
+static void
+disk_task_data_free (DiskTaskData *data)
+{
+  g_clear_object (&data->domain);
+  if (data->conn != NULL)
+    virConnectClose (data->conn);
+  g_free (data);
+}
+
+static GPtrArray *
+list_disks (GVirDomain    *domain,
+            virConnectPtr  conn,
+            GError       **error)
+{
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autoptr(GPtrArray) disks = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_guest_disk_free);
+  GList *devices;
+
+  config = gvir_domain_get_config (domain, GVIR_DOMAIN_XML_INACTIVE, error);
+  if (config == NULL)
+    return NULL;
+
+  devices = gvir_config_domain_get_devices (config);
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      GVirConfigDomainDisk *disk;
+      CorralGuestDisk *d;
+      const char *source;
+      virStorageVolPtr vol;
+
+      if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
+        continue;
+      disk = l->data;
+      /* Install media are not the guest's storage. */
+      if (gvir_config_domain_disk_get_guest_device_type (disk) != GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+        continue;
+      source = gvir_config_domain_disk_get_source (disk);
+      if (source == NULL || *source == '\0')
+        continue;
+
+      d = g_new0 (CorralGuestDisk, 1);
+      d->path = g_strdup (source);
+      d->target = g_strdup (gvir_config_domain_disk_get_target_dev (disk));
+      vol = conn != NULL ? virStorageVolLookupByPath (conn, source) : NULL;
+      d->is_volume = vol != NULL;
+      if (vol != NULL)
+        virStorageVolFree (vol);
+      else
+        virResetLastError ();
+      g_ptr_array_add (disks, d);
+    }
+  g_list_free_full (devices, g_object_unref);
+
+  return g_steal_pointer (&disks);
+}
+
+static void
+list_disks_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  DiskTaskData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *disks;
+
+  disks = list_disks (data->domain, data->conn, &error);
+  if (disks == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, disks, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static GTask *
+new_disk_task (CorralGuest         *self,
+               gpointer             source_tag,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task;
+  DiskTaskData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  data = g_new0 (DiskTaskData, 1);
+  data->domain = self->domain != NULL ? g_object_ref (self->domain) : NULL;
+  data->conn = self->connection != NULL ? _corral_connection_ref_handle (self->connection) : NULL;
+  g_task_set_task_data (task, data, (GDestroyNotify) disk_task_data_free);
+
+  return task;
+}
+
+void
+corral_guest_list_disks_async (CorralGuest         *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+
+  task = new_disk_task (self, corral_guest_list_disks_async, cancellable, callback, user_data);
+  if (self->domain == NULL)
+    {
+      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_NOT_CONNECTED,
+                               _("The connection to “%s”’s host is down"), self->name);
+      return;
+    }
+  g_task_run_in_thread (task, list_disks_thread);
+}
+
+GPtrArray *
+corral_guest_list_disks_finish (CorralGuest   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  DiskTaskData *data = task_data;
+  const char *name = gvir_domain_get_name (data->domain);
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GString) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  int vir_state = VIR_DOMAIN_NOSTATE;
+  virDomainPtr vdom = NULL;
+
+  /* Read the disks before the definition goes away. */
+  if (data->delete_volumes)
+    {
+      disks = list_disks (data->domain, data->conn, &error);
+      if (disks == NULL)
+        {
+          g_prefix_error (&error, _("Could not delete “%s”: "), name);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  g_object_get (data->domain, "handle", &vdom, NULL);
+  if (vdom != NULL)
+    {
+      if (virDomainGetState (vdom, &vir_state, NULL, 0) < 0)
+        vir_state = VIR_DOMAIN_NOSTATE;
+      virDomainFree (vdom);
+    }
+  if (vir_state != VIR_DOMAIN_SHUTOFF && vir_state != VIR_DOMAIN_NOSTATE)
+    {
+      if (!gvir_domain_stop (data->domain, 0, &error))
+        {
+          g_prefix_error (&error, _("Could not force off “%s” before deleting it: "), name);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  if (!gvir_domain_delete (data->domain,
+                           GVIR_DOMAIN_DELETE_SAVED_STATE |
+                           GVIR_DOMAIN_DELETE_SNAPSHOTS_METADATA |
+                           GVIR_DOMAIN_DELETE_REMOVE_NVRAM,
+                           &error))
+    {
+      /* The test driver and older hypervisors reject the NVRAM flag on guests without firmware. */
+      g_clear_error (&error);
+      if (!gvir_domain_delete (data->domain, GVIR_DOMAIN_DELETE_NONE, &error))
+        {
+          g_prefix_error (&error, _("Could not delete “%s”: "), name);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  for (guint i = 0; disks != NULL && i < disks->len; i++)
+    {
+      CorralGuestDisk *disk = g_ptr_array_index (disks, i);
+      virStorageVolPtr vol;
+
+      if (!disk->is_volume)
+        continue;
+      vol = virStorageVolLookupByPath (data->conn, disk->path);
+      if (vol == NULL || virStorageVolDelete (vol, 0) < 0)
+        {
+          if (kept == NULL)
+            kept = g_string_new (NULL);
+          g_string_append_printf (kept, "%s%s (%s)", kept->len ? ", " : "", disk->path,
+                                  virGetLastErrorMessage ());
+          virResetLastError ();
+        }
+      if (vol != NULL)
+        virStorageVolFree (vol);
+    }
+
+  if (kept != NULL)
+    {
+      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_FAILED,
+                               _("“%s” was deleted, but some of its storage could not be: %s"),
+                               name, kept->str);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+corral_guest_delete_async (CorralGuest         *self,
+                           gboolean             delete_volumes,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+
+  task = new_disk_task (self, corral_guest_delete_async, cancellable, callback, user_data);
+  ((DiskTaskData *) g_task_get_task_data (task))->delete_volumes = delete_volumes;
+
+  if (!check_usable (self, CORRAL_GUEST_ACTION_DELETE, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, delete_thread);
+}
+
+gboolean
+corral_guest_delete_finish (CorralGuest   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- details read on demand: OS (libosinfo metadata) and IP address --- */
+
+typedef struct
+{
+  char *os_id;
+  char *ip_address;
+} Details;
+
+static void
+details_free (Details *details)
+{
+  g_free (details->os_id);
+  g_free (details->ip_address);
+  g_free (details);
+}
+
+static char *
+first_ipv4 (virDomainPtr vdom,
+            unsigned int source)
+{
+  virDomainInterfacePtr *ifaces = NULL;
+  char *found = NULL;
+  int n;
+
+  n = virDomainInterfaceAddresses (vdom, &ifaces, source, 0);
+  if (n < 0)
+    {
+      virResetLastError ();
+      return NULL;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      for (unsigned int j = 0; found == NULL && j < ifaces[i]->naddrs; j++)
+        if (ifaces[i]->addrs[j].type == VIR_IP_ADDR_TYPE_IPV4 &&
+            !g_str_has_prefix (ifaces[i]->addrs[j].addr, "127."))
+          found = g_strdup (ifaces[i]->addrs[j].addr);
+      virDomainInterfaceFree (ifaces[i]);
+    }
+  g_free (ifaces);
+
+  return found;
+}
+
+static char *
+os_id_from_metadata (const char *xml)
+{
+  const char *p, *q;
+
+  /* <libosinfo:os id="http://..."/> inside the libosinfo metadata element */
+  if (xml == NULL || (p = strstr (xml, "os id=\"")) == NULL)
+    return NULL;
+  p += strlen ("os id=\"");
+  if ((q = strchr (p, '"')) == NULL)
+    return NULL;
+  return g_strndup (p, q - p);
+}
+
+static void
+load_details_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GVirDomain *domain = task_data;
+  virDomainPtr vdom = NULL;
+  Details *details = g_new0 (Details, 1);
+  int vir_state = VIR_DOMAIN_NOSTATE;
+  char *metadata;
+
+  g_object_get (domain, "handle", &vdom, NULL);
+  if (vdom == NULL)
+    {
+      g_task_return_pointer (task, details, (GDestroyNotify) details_free);
+      return;
+    }
+
+  metadata = virDomainGetMetadata (vdom, VIR_DOMAIN_METADATA_ELEMENT, LIBOSINFO_XMLNS, 0);
+  if (metadata == NULL)
+    virResetLastError ();
+  details->os_id = os_id_from_metadata (metadata);
+  free (metadata);
+
+  if (virDomainGetState (vdom, &vir_state, NULL, 0) == 0 && vir_state == VIR_DOMAIN_RUNNING)
+    {
+      /* Sources in the order that needs least from the guest. */
+      details->ip_address = first_ipv4 (vdom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE);
+      if (details->ip_address == NULL)
+        details->ip_address = first_ipv4 (vdom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT);
+      if (details->ip_address == NULL)
+        details->ip_address = first_ipv4 (vdom, VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP);
+    }
+  else
+    virResetLastError ();
+
+  virDomainFree (vdom);
+  g_task_return_pointer (task, details, (GDestroyNotify) details_free);
+}
+
+static void
+load_details_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CorralGuest *self = CORRAL_GUEST (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Details *details;
+
+  details = g_task_propagate_pointer (G_TASK (result), &error);
+  if (details == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string (self, &self->os_id, details->os_id, PROP_OS_ID);
+  if (corral_guest_state_is_active (self->state))
+    set_string (self, &self->ip_address, details->ip_address, PROP_IP_ADDRESS);
+  g_object_thaw_notify (G_OBJECT (self));
+  details_free (details);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+corral_guest_load_details_async (CorralGuest         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, corral_guest_load_details_async);
+  if (self->domain == NULL)
+    {
+      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_NOT_CONNECTED,
+                               _("The connection to “%s”’s host is down"), self->name);
+      return;
+    }
+
+  worker = g_task_new (self, cancellable, load_details_cb, g_steal_pointer (&task));
+  g_task_set_task_data (worker, g_object_ref (self->domain), g_object_unref);
+  g_task_run_in_thread (worker, load_details_thread);
+}
+
+gboolean
+corral_guest_load_details_finish (CorralGuest   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
