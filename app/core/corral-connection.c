@@ -80,7 +80,7 @@ make_title (const char *uri)
   const char *scheme, *path, *host;
 
   if (g_strcmp0 (uri, CORRAL_DEMO_URI) == 0)
-    return g_strdup (_("Demo (libvirt test driver)"));
+    return g_strdup (_("libvirt test driver"));
 
   parsed = g_uri_parse (uri, G_URI_FLAGS_NON_DNS, NULL);
   if (parsed == NULL)

@@ -1,0 +1,589 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "corral-guest-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "corral-connection.h"
+#include "corral-guest-detail.h"
+
+/* While a running guest has no known address yet (DHCP takes a few seconds after boot), look again this
+ * often, a bounded number of times, and only while its details are on screen. */
+#define ADDRESS_RETRY_MS    3000
+#define ADDRESS_RETRY_COUNT 40
+
+struct _CorralGuestDetail
+{
+  GtkWidget     parent_instance;
+
+  CorralGuest  *guest;
+  GCancellable *cancellable;
+  guint         address_source;
+  guint         address_tries;
+
+  /* template children */
+  GtkWidget    *scroller;
+  GtkImage     *state_image;
+  GtkLabel     *name_label;
+  GtkLabel     *state_label;
+  GtkWidget    *start_button;
+  GtkWidget    *shutdown_button;
+  GtkWidget    *resume_button;
+  GtkWidget    *pause_button;
+  AdwActionRow *memory_row;
+  AdwActionRow *vcpus_row;
+  AdwActionRow *os_row;
+  AdwActionRow *ip_row;
+  AdwActionRow *connection_row;
+  AdwActionRow *uuid_row;
+};
+
+enum {
+  PROP_0,
+  PROP_GUEST,
+  N_PROPS
+};
+
+enum {
+  OPEN_CONSOLE,
+  N_SIGNALS
+};
+
+G_DEFINE_FINAL_TYPE (CorralGuestDetail, corral_guest_detail, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const struct {
+  const char        *name;
+  CorralGuestAction  action;
+} action_names[] = {
+  { "guest.start", CORRAL_GUEST_ACTION_START },
+  { "guest.shutdown", CORRAL_GUEST_ACTION_SHUTDOWN },
+  { "guest.force-off", CORRAL_GUEST_ACTION_FORCE_OFF },
+  { "guest.reboot", CORRAL_GUEST_ACTION_REBOOT },
+  { "guest.pause", CORRAL_GUEST_ACTION_PAUSE },
+  { "guest.resume", CORRAL_GUEST_ACTION_RESUME },
+  { "guest.delete", CORRAL_GUEST_ACTION_DELETE },
+};
+
+static void
+show_toast (CorralGuestDetail *self,
+            const char        *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  if (overlay == NULL)
+    {
+      g_message ("%s", message);
+      return;
+    }
+  toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+static char *
+format_os (const char *os_id)
+{
+  const char *p;
+
+  if (os_id == NULL)
+    return g_strdup (_("Unknown"));
+  /* libosinfo ids are URLs such as http://debian.org/debian/12: show the part a person reads. */
+  p = strstr (os_id, "://");
+  if (p != NULL && (p = strchr (p + 3, '/')) != NULL)
+    return g_strdup (p + 1);
+  return g_strdup (os_id);
+}
+
+static void
+update (CorralGuestDetail *self)
+{
+  g_autofree char *memory = NULL;
+  g_autofree char *vcpus = NULL;
+  g_autofree char *os = NULL;
+  CorralConnection *connection;
+  CorralGuestState state;
+  const char *ip;
+
+  if (self->guest == NULL)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+        gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name, FALSE);
+      return;
+    }
+
+  state = corral_guest_get_state (self->guest);
+  connection = corral_guest_get_connection (self->guest);
+  ip = corral_guest_get_ip_address (self->guest);
+
+  gtk_label_set_label (self->name_label, corral_guest_get_name (self->guest));
+  gtk_label_set_label (self->state_label, corral_guest_get_state_label (self->guest));
+  gtk_image_set_from_icon_name (self->state_image, corral_guest_get_state_icon (self->guest));
+
+  memory = g_format_size_full (corral_guest_get_memory (self->guest) * 1024, G_FORMAT_SIZE_IEC_UNITS);
+  adw_action_row_set_subtitle (self->memory_row, memory);
+  vcpus = g_strdup_printf ("%u", corral_guest_get_vcpus (self->guest));
+  adw_action_row_set_subtitle (self->vcpus_row, vcpus);
+  os = format_os (corral_guest_get_os_id (self->guest));
+  adw_action_row_set_subtitle (self->os_row, os);
+  if (ip != NULL)
+    adw_action_row_set_subtitle (self->ip_row, ip);
+  else if (corral_guest_state_is_active (state))
+    adw_action_row_set_subtitle (self->ip_row, _("Not known yet"));
+  else
+    adw_action_row_set_subtitle (self->ip_row, _("None while the guest is not running"));
+  adw_action_row_set_subtitle (self->connection_row,
+                               connection != NULL ? corral_connection_get_title (connection) : "");
+  adw_action_row_set_subtitle (self->uuid_row, corral_guest_get_uuid (self->guest));
+
+  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name,
+                                   corral_guest_is_action_allowed (self->guest, action_names[i].action));
+
+  /* Of each pair only the one that applies is shown. */
+  gtk_widget_set_visible (self->start_button, !corral_guest_state_is_active (state));
+  gtk_widget_set_visible (self->shutdown_button, corral_guest_state_is_active (state));
+  gtk_widget_set_visible (self->resume_button, state == CORRAL_GUEST_STATE_PAUSED);
+  gtk_widget_set_visible (self->pause_button, state != CORRAL_GUEST_STATE_PAUSED);
+}
+
+/* --- details loaded on demand --- */
+
+static void load_details (CorralGuestDetail *self);
+
+static gboolean
+address_retry_cb (gpointer user_data)
+{
+  CorralGuestDetail *self = user_data;
+
+  self->address_source = 0;
+  load_details (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+load_details_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CorralGuest *guest = CORRAL_GUEST (object);
+  CorralGuestDetail *self;
+  g_autoptr(GError) error = NULL;
+
+  if (!corral_guest_load_details_finish (guest, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Could not read details of %s: %s", corral_guest_get_name (guest), error->message);
+    }
+
+  self = user_data;
+  if (self->guest != guest)
+    return;
+
+  if (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING &&
+      corral_guest_get_ip_address (guest) == NULL &&
+      self->address_tries++ < ADDRESS_RETRY_COUNT &&
+      self->address_source == 0)
+    self->address_source = g_timeout_add (ADDRESS_RETRY_MS, address_retry_cb, self);
+}
+
+static void
+load_details (CorralGuestDetail *self)
+{
+  if (self->guest == NULL || corral_guest_get_domain (self->guest) == NULL)
+    return;
+  corral_guest_load_details_async (self->guest, self->cancellable, load_details_cb, self);
+}
+
+static void
+guest_notify_cb (CorralGuestDetail *self,
+                 GParamSpec        *pspec,
+                 CorralGuest       *guest)
+{
+  update (self);
+}
+
+static void
+guest_state_cb (CorralGuestDetail *self,
+                GParamSpec        *pspec,
+                CorralGuest       *guest)
+{
+  g_clear_handle_id (&self->address_source, g_source_remove);
+  self->address_tries = 0;
+  if (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING)
+    load_details (self);
+}
+
+/* --- actions --- */
+
+static void
+action_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CorralGuestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!corral_guest_run_action_finish (CORRAL_GUEST (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_toast (self, error->message);
+}
+
+static void
+run_action (CorralGuestDetail *self,
+            CorralGuestAction  action)
+{
+  if (self->guest == NULL)
+    return;
+  corral_guest_run_action_async (self->guest, action, self->cancellable, action_done_cb, g_object_ref (self));
+}
+
+static void
+simple_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+
+  for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
+    if (g_str_equal (action_names[i].name, action_name))
+      run_action (self, action_names[i].action);
+}
+
+static void
+force_off_response_cb (CorralGuestDetail *self,
+                       const char        *response,
+                       AdwMessageDialog  *dialog)
+{
+  if (g_strcmp0 (response, "force-off") == 0)
+    run_action (self, CORRAL_GUEST_ACTION_FORCE_OFF);
+}
+
+static void
+force_off_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+  GtkWidget *dialog;
+
+  if (self->guest == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Force Off “%s”?"),
+                                     corral_guest_get_name (self->guest));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                               _("The guest is turned off at once, like pulling its power plug. "
+                                 "Work not saved inside the guest is lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "force-off", _("_Force Off"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "force-off",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (force_off_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  CorralGuestDetail *self;
+  CorralGuest       *guest;
+  GtkCheckButton    *storage_check;
+} DeleteData;
+
+static void
+delete_data_free (DeleteData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_object (&data->guest);
+  g_free (data);
+}
+
+static void
+delete_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CorralGuestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!corral_guest_delete_finish (CORRAL_GUEST (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+  message = g_strdup_printf (_("“%s” was deleted"), corral_guest_get_name (CORRAL_GUEST (object)));
+  show_toast (self, message);
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    DeleteData       *data)
+{
+  gboolean with_storage;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+
+  with_storage = data->storage_check != NULL && gtk_check_button_get_active (data->storage_check);
+  /* Not cancelled with the page: a deletion the user confirmed runs to its end. */
+  corral_guest_delete_async (data->guest, with_storage, NULL, delete_done_cb, g_object_ref (data->self));
+}
+
+static void
+delete_disks_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CorralGuestDetail) self = user_data;
+  CorralGuest *guest = CORRAL_GUEST (object);
+  g_autoptr(GPtrArray) disks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog, *box;
+  DeleteData *data;
+  guint volumes = 0;
+
+  disks = corral_guest_list_disks_finish (guest, result, &error);
+  if (disks == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_toast (self, error->message);
+      return;
+    }
+  if (self->guest != guest)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
+                                     corral_guest_get_name (guest));
+  g_string_append (body, _("The guest’s definition is removed for good."));
+  if (corral_guest_state_is_active (corral_guest_get_state (guest)))
+    g_string_append_printf (body, " %s", _("It is running and will be forced off first."));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body->str);
+
+  data = g_new0 (DeleteData, 1);
+  data->self = g_object_ref (self);
+  data->guest = g_object_ref (guest);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  for (guint i = 0; i < disks->len; i++)
+    if (((CorralGuestDisk *) g_ptr_array_index (disks, i))->is_volume)
+      volumes++;
+
+  if (volumes > 0)
+    {
+      GtkWidget *check = gtk_check_button_new_with_mnemonic (_("Also delete its _storage"));
+      gtk_box_append (GTK_BOX (box), check);
+      data->storage_check = GTK_CHECK_BUTTON (check);
+    }
+  for (guint i = 0; i < disks->len; i++)
+    {
+      CorralGuestDisk *disk = g_ptr_array_index (disks, i);
+      g_autofree char *text = NULL;
+      GtkWidget *label;
+
+      if (disk->is_volume)
+        text = g_strdup_printf ("%s", disk->path);
+      else
+        /* Translators: a disk that Corral will not delete, e.g. "/dev/sdb (kept: not a libvirt volume)" */
+        text = g_strdup_printf (_("%s (kept: not a libvirt storage volume)"), disk->path);
+      label = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_set_margin_start (label, 24);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  if (disks->len > 0)
+    adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  else
+    g_object_ref_sink (box), g_object_unref (box);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (delete_response_cb), data,
+                         (GClosureNotify) delete_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+
+  if (self->guest == NULL)
+    return;
+  /* List the disks first, so the question names exactly what would go. */
+  corral_guest_list_disks_async (self->guest, self->cancellable, delete_disks_cb, g_object_ref (self));
+}
+
+static void
+show_console_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+
+  if (self->guest != NULL)
+    g_signal_emit (self, signals[OPEN_CONSOLE], 0, self->guest);
+}
+
+/* --- GObject --- */
+
+static void
+corral_guest_detail_dispose (GObject *object)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (object);
+
+  corral_guest_detail_set_guest (self, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_GUEST_DETAIL);
+
+  G_OBJECT_CLASS (corral_guest_detail_parent_class)->dispose (object);
+}
+
+static void
+corral_guest_detail_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GUEST:
+      g_value_set_object (value, self->guest);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+corral_guest_detail_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_GUEST:
+      corral_guest_detail_set_guest (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+corral_guest_detail_class_init (CorralGuestDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = corral_guest_detail_dispose;
+  object_class->get_property = corral_guest_detail_get_property;
+  object_class->set_property = corral_guest_detail_set_property;
+
+  properties[PROP_GUEST] = g_param_spec_object ("guest", NULL, NULL, CORRAL_TYPE_GUEST,
+                                                G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                                                G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[OPEN_CONSOLE] = g_signal_new ("open-console", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, CORRAL_TYPE_GUEST);
+
+  gtk_widget_class_install_action (widget_class, "guest.start", NULL, simple_action);
+  gtk_widget_class_install_action (widget_class, "guest.shutdown", NULL, simple_action);
+  gtk_widget_class_install_action (widget_class, "guest.reboot", NULL, simple_action);
+  gtk_widget_class_install_action (widget_class, "guest.pause", NULL, simple_action);
+  gtk_widget_class_install_action (widget_class, "guest.resume", NULL, simple_action);
+  gtk_widget_class_install_action (widget_class, "guest.force-off", NULL, force_off_action);
+  gtk_widget_class_install_action (widget_class, "guest.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "guest.show-console", NULL, show_console_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, scroller);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, state_image);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, name_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, state_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, start_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, shutdown_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, memory_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, vcpus_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, os_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ip_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, connection_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_row);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+corral_guest_detail_init (CorralGuestDetail *self)
+{
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  update (self);
+}
+
+CorralGuest *
+corral_guest_detail_get_guest (CorralGuestDetail *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST_DETAIL (self), NULL);
+  return self->guest;
+}
+
+void
+corral_guest_detail_set_guest (CorralGuestDetail *self,
+                               CorralGuest       *guest)
+{
+  g_return_if_fail (CORRAL_IS_GUEST_DETAIL (self));
+  g_return_if_fail (guest == NULL || CORRAL_IS_GUEST (guest));
+
+  if (self->guest == guest)
+    return;
+
+  g_clear_handle_id (&self->address_source, g_source_remove);
+  self->address_tries = 0;
+  if (self->guest != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->guest, guest_notify_cb, self);
+      g_signal_handlers_disconnect_by_func (self->guest, guest_state_cb, self);
+    }
+  g_set_object (&self->guest, guest);
+  if (guest != NULL)
+    {
+      g_signal_connect_object (guest, "notify", G_CALLBACK (guest_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (guest, "notify::state", G_CALLBACK (guest_state_cb), self, G_CONNECT_SWAPPED);
+      load_details (self);
+    }
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUEST]);
+}

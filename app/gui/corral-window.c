@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "corral-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "corral-add-connection-dialog.h"
+#include "corral-connection-row.h"
+#include "corral-guest-detail.h"
+#include "corral-guest-row.h"
+#include "corral-window.h"
+
+struct _CorralWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  CorralManager        *manager;
+  GListStore           *sections;    /* one flattened [header, sorted guests] model per connection */
+  GtkFlattenListModel  *rows;
+  GtkSingleSelection   *selection;
+  GtkStringFilter      *filter;
+  GtkSorter            *sorter;
+  GCancellable         *cancellable;
+  char                 *no_libvirt_details;
+  gboolean              bench;
+  gboolean              bench_reported;
+
+  /* template children */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *content;
+  GtkWidget            *new_guest_button;
+  GtkToggleButton      *search_button;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkRevealer          *kvm_banner;
+  GtkLabel             *kvm_banner_label;
+  GtkLabel             *kvm_banner_hint;
+  GtkStack             *sidebar_stack;
+  GtkListView          *list_view;
+  AdwStatusPage        *no_libvirt_page;
+  AdwWindowTitle       *content_title;
+  GtkStack             *content_stack;
+  CorralGuestDetail    *guest_detail;
+};
+
+enum {
+  PROP_0,
+  PROP_MANAGER,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (CorralWindow, corral_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GParamSpec *properties[N_PROPS];
+
+/* --- which page the sidebar shows --- */
+
+static guint
+count_guests (CorralWindow *self,
+              gboolean     *any_connecting,
+              gboolean     *any_connected)
+{
+  GListModel *connections = corral_manager_get_connections (self->manager);
+  guint n = g_list_model_get_n_items (connections);
+  guint guests = 0;
+
+  *any_connecting = FALSE;
+  *any_connected = FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
+      CorralConnectionStatus status = corral_connection_get_status (connection);
+
+      guests += g_list_model_get_n_items (corral_connection_get_guests (connection));
+      if (status == CORRAL_CONNECTION_STATUS_CONNECTING || status == CORRAL_CONNECTION_STATUS_IDLE)
+        *any_connecting = TRUE;
+      else if (status != CORRAL_CONNECTION_STATUS_FAILED)
+        *any_connected = TRUE;
+    }
+  return guests;
+}
+
+static void
+update_view (CorralWindow *self)
+{
+  gboolean connecting, connected;
+  guint guests;
+  const char *page;
+
+  guests = count_guests (self, &connecting, &connected);
+
+  if (self->no_libvirt_details != NULL && !connected && !connecting)
+    page = "no-libvirt";
+  else if (guests > 0 || connected)
+    page = guests > 0 || g_list_model_get_n_items (corral_manager_get_connections (self->manager)) > 1
+           ? "list" : "empty";
+  else if (connecting)
+    page = "loading";
+  else
+    page = "list";   /* failed connections still show their header and why */
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, page);
+}
+
+static void
+update_banner (CorralWindow *self)
+{
+  GListModel *connections = corral_manager_get_connections (self->manager);
+  guint n = g_list_model_get_n_items (connections);
+  gboolean slow = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
+
+      if (corral_connection_get_acceleration (connection) == CORRAL_ACCELERATION_EMULATION_ONLY &&
+          corral_connection_is_local (connection))
+        slow = TRUE;
+    }
+  gtk_revealer_set_reveal_child (self->kvm_banner, slow);
+}
+
+/* --- the benchmark's marks: when the full list is first on screen, when a click is answered --- */
+
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      CorralWindow  *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  g_print ("corral-bench: list-drawn %.6f guests %u\n",
+           g_get_real_time () / (double) G_USEC_PER_SEC,
+           g_list_model_get_n_items (G_LIST_MODEL (self->rows)));
+}
+
+static void
+bench_check (CorralWindow *self)
+{
+  gboolean connecting, connected;
+  GdkFrameClock *clock;
+
+  if (!self->bench || self->bench_reported)
+    return;
+  count_guests (self, &connecting, &connected);
+  if (connecting || !connected)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
+  if (clock == NULL)
+    return;
+  self->bench_reported = TRUE;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->list_view));
+}
+
+static void
+bench_click_paint_cb (GdkFrameClock *clock,
+                      CorralWindow  *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_click_paint_cb, self);
+  g_print ("corral-bench: selection-drawn %.6f\n", g_get_real_time () / (double) G_USEC_PER_SEC);
+}
+
+/* --- models --- */
+
+static void
+connection_changed_cb (CorralWindow *self)
+{
+  update_view (self);
+  update_banner (self);
+  bench_check (self);
+}
+
+static GListModel *
+make_section (CorralWindow     *self,
+              CorralConnection *connection)
+{
+  g_autoptr(GListStore) header = g_list_store_new (CORRAL_TYPE_CONNECTION);
+  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  GtkFilterListModel *filtered;
+  GtkSortListModel *sorted;
+
+  g_list_store_append (header, connection);
+  filtered = gtk_filter_list_model_new (g_object_ref (corral_connection_get_guests (connection)),
+                                        g_object_ref (GTK_FILTER (self->filter)));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), g_object_ref (self->sorter));
+  g_list_store_append (parts, header);
+  g_list_store_append (parts, sorted);
+  g_object_unref (sorted);
+
+  g_signal_connect_object (connection, "notify::status", G_CALLBACK (connection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "notify::acceleration", G_CALLBACK (connection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (corral_connection_get_guests (connection), "items-changed",
+                           G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
+
+  return G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts))));
+}
+
+static void
+connections_changed_cb (CorralWindow *self,
+                        guint         position,
+                        guint         removed,
+                        guint         added,
+                        GListModel   *connections)
+{
+  g_autoptr(GPtrArray) sections = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, position + i);
+      g_ptr_array_add (sections, make_section (self, connection));
+    }
+  g_list_store_splice (self->sections, position, removed, sections->pdata, sections->len);
+  connection_changed_cb (self);
+}
+
+static void
+selection_changed_cb (CorralWindow *self)
+{
+  GObject *item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (CORRAL_IS_GUEST (item))
+    {
+      corral_guest_detail_set_guest (self->guest_detail, CORRAL_GUEST (item));
+      adw_window_title_set_title (self->content_title, corral_guest_get_name (CORRAL_GUEST (item)));
+      gtk_stack_set_visible_child_name (self->content_stack, "guest");
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+      if (self->bench)
+        g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                          G_CALLBACK (bench_click_paint_cb), self);
+    }
+  else
+    {
+      corral_guest_detail_set_guest (self->guest_detail, NULL);
+      adw_window_title_set_title (self->content_title, "");
+      gtk_stack_set_visible_child_name (self->content_stack, "none");
+      /* Connection headers are not selectable. */
+      if (item != NULL)
+        gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+    }
+}
+
+static void
+selected_guest_removed_cb (CorralWindow *self)
+{
+  GObject *item = gtk_single_selection_get_selected_item (self->selection);
+
+  /* Make sure the pane never shows a guest that is gone from the list. */
+  if (item != (GObject *) corral_guest_detail_get_guest (self->guest_detail))
+    selection_changed_cb (self);
+}
+
+/* --- list rows --- */
+
+static void
+factory_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 CorralWindow             *self)
+{
+  GObject *object = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+
+  if (CORRAL_IS_CONNECTION (object))
+    {
+      if (!CORRAL_IS_CONNECTION_ROW (child))
+        {
+          child = corral_connection_row_new ();
+          gtk_list_item_set_child (item, child);
+        }
+      corral_connection_row_set_connection (CORRAL_CONNECTION_ROW (child), CORRAL_CONNECTION (object));
+      gtk_list_item_set_selectable (item, FALSE);
+      gtk_list_item_set_activatable (item, FALSE);
+    }
+  else
+    {
+      if (!CORRAL_IS_GUEST_ROW (child))
+        {
+          child = corral_guest_row_new ();
+          gtk_list_item_set_child (item, child);
+        }
+      corral_guest_row_set_guest (CORRAL_GUEST_ROW (child), CORRAL_GUEST (object));
+      gtk_list_item_set_selectable (item, TRUE);
+      gtk_list_item_set_activatable (item, TRUE);
+    }
+}
+
+static void
+factory_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   CorralWindow             *self)
+{
+  GtkWidget *child = gtk_list_item_get_child (item);
+
+  if (CORRAL_IS_CONNECTION_ROW (child))
+    corral_connection_row_set_connection (CORRAL_CONNECTION_ROW (child), NULL);
+  else if (CORRAL_IS_GUEST_ROW (child))
+    corral_guest_row_set_guest (CORRAL_GUEST_ROW (child), NULL);
+}
+
+static void
+list_activate_cb (CorralWindow *self,
+                  guint         position,
+                  GtkListView  *list_view)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self->guest_detail), "guest.show-console", NULL);
+}
+
+static void
+search_changed_cb (CorralWindow   *self,
+                   GtkSearchEntry *entry)
+{
+  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+/* --- actions --- */
+
+static void
+connect_demo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+  CorralConnection *connection;
+
+  g_clear_pointer (&self->no_libvirt_details, g_free);
+  connection = corral_manager_add_connection (self->manager, CORRAL_DEMO_URI);
+  if (corral_connection_get_status (connection) == CORRAL_CONNECTION_STATUS_IDLE)
+    corral_connection_open_async (connection, NULL, NULL, NULL);
+  update_view (self);
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+add_connection_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = corral_add_connection_dialog_new (GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+
+  gtk_toggle_button_set_active (self->search_button, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+retry_default_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  /* The application owns the start-up logic; it listens for this. */
+  gtk_widget_activate_action (widget, "app.connect-default", NULL);
+}
+
+static void
+open_console_cb (CorralWindow      *self,
+                 CorralGuest       *guest,
+                 CorralGuestDetail *detail)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.open-console", "s", corral_guest_get_uuid (guest));
+}
+
+/* --- GObject --- */
+
+static void
+corral_window_constructed (GObject *object)
+{
+  CorralWindow *self = CORRAL_WINDOW (object);
+  GListModel *connections;
+
+  G_OBJECT_CLASS (corral_window_parent_class)->constructed (object);
+
+  g_assert (self->manager != NULL);
+  connections = corral_manager_get_connections (self->manager);
+  g_signal_connect_object (connections, "items-changed", G_CALLBACK (connections_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  connections_changed_cb (self, 0, 0, g_list_model_get_n_items (connections), connections);
+}
+
+static void
+corral_window_dispose (GObject *object)
+{
+  CorralWindow *self = CORRAL_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->sections);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->sorter);
+  g_clear_object (&self->manager);
+
+  G_OBJECT_CLASS (corral_window_parent_class)->dispose (object);
+}
+
+static void
+corral_window_finalize (GObject *object)
+{
+  CorralWindow *self = CORRAL_WINDOW (object);
+
+  g_free (self->no_libvirt_details);
+
+  G_OBJECT_CLASS (corral_window_parent_class)->finalize (object);
+}
+
+static void
+corral_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CorralWindow *self = CORRAL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+corral_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  CorralWindow *self = CORRAL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+corral_window_class_init (CorralWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = corral_window_constructed;
+  object_class->dispose = corral_window_dispose;
+  object_class->finalize = corral_window_finalize;
+  object_class->get_property = corral_window_get_property;
+  object_class->set_property = corral_window_set_property;
+
+  properties[PROP_MANAGER] = g_param_spec_object ("manager", NULL, NULL, CORRAL_TYPE_MANAGER,
+                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                  G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CORRAL_TYPE_GUEST_DETAIL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, new_guest_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner_hint);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, no_libvirt_page);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, guest_detail);
+
+  gtk_widget_class_install_action (widget_class, "win.connect-demo", NULL, connect_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-default", NULL, retry_default_action);
+  /* Filled in by the new-guest wizard; until it exists the button says so by being insensitive. */
+  gtk_widget_class_install_action (widget_class, "win.new-guest", NULL, NULL);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+}
+
+static void
+corral_window_init (CorralWindow *self)
+{
+  GtkListItemFactory *factory;
+  GtkExpression *name;
+
+  self->cancellable = g_cancellable_new ();
+  self->bench = g_getenv ("CORRAL_BENCH") != NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-guest", FALSE);
+  gtk_widget_set_tooltip_text (self->new_guest_button, _("Creating guests comes with the new-guest wizard"));
+
+  name = gtk_property_expression_new (CORRAL_TYPE_GUEST, NULL, "name");
+  self->filter = gtk_string_filter_new (gtk_expression_ref (name));
+  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
+  gtk_string_filter_set_ignore_case (self->filter, TRUE);
+  self->sorter = GTK_SORTER (gtk_string_sorter_new (name));
+
+  self->sections = g_list_store_new (G_TYPE_LIST_MODEL);
+  self->rows = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->sections)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->rows, "items-changed", G_CALLBACK (selected_guest_removed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list_view, "activate", G_CALLBACK (list_activate_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guest_detail, "open-console", G_CALLBACK (open_console_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+}
+
+/* --- public API --- */
+
+CorralWindow *
+corral_window_new (GtkApplication *application,
+                   CorralManager  *manager)
+{
+  return g_object_new (CORRAL_TYPE_WINDOW, "application", application, "manager", manager, NULL);
+}
+
+CorralManager *
+corral_window_get_manager (CorralWindow *self)
+{
+  g_return_val_if_fail (CORRAL_IS_WINDOW (self), NULL);
+  return self->manager;
+}
+
+void
+corral_window_set_no_libvirt (CorralWindow *self,
+                              const char   *details)
+{
+  g_return_if_fail (CORRAL_IS_WINDOW (self));
+
+  g_free (self->no_libvirt_details);
+  self->no_libvirt_details = g_strdup (details);
+  if (details != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->no_libvirt_page), details);
+  update_view (self);
+}
+
+void
+corral_window_add_toast (CorralWindow *self,
+                         const char   *message)
+{
+  g_return_if_fail (CORRAL_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+GtkListView *
+corral_window_get_list_view (CorralWindow *self)
+{
+  g_return_val_if_fail (CORRAL_IS_WINDOW (self), NULL);
+  return self->list_view;
+}
+
+GtkWidget *
+corral_window_get_detail (CorralWindow *self)
+{
+  g_return_val_if_fail (CORRAL_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->guest_detail);
+}
+
+gboolean
+corral_window_select_guest (CorralWindow *self,
+                            CorralGuest  *guest)
+{
+  guint n;
+
+  g_return_val_if_fail (CORRAL_IS_WINDOW (self), FALSE);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+      if (item == (GObject *) guest)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
