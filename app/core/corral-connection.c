@@ -168,7 +168,7 @@ add_guest (CorralConnection      *self,
     g_ptr_array_add (batch, guest);
   else
     {
-      g_list_store_append (self->guests, guest);
+      g_list_store_insert_sorted (self->guests, guest, corral_guest_compare, NULL);
       g_object_unref (guest);
     }
   return guest;
@@ -216,6 +216,14 @@ domain_removed_cb (CorralConnection *self,
   g_object_unref (guest);
 }
 
+static int
+sort_guests_cb (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  return corral_guest_compare (*(CorralGuest **) a, *(CorralGuest **) b, NULL);
+}
+
 /* Makes the guest list equal to what the daemon has, keeping the CorralGuest objects of guests that are
  * still there (views keep their rows and selection across a reconnect). */
 static void
@@ -254,10 +262,18 @@ reconcile (CorralConnection *self,
       g_object_run_dispose (g_ptr_array_index (gone, i));
     }
 
-  /* One items-changed for all new guests: 5000 guests are one signal, not 5000. */
-  if (batch->len > 0)
-    g_list_store_splice (self->guests, g_list_model_get_n_items (G_LIST_MODEL (self->guests)), 0,
-                         batch->pdata, batch->len);
+  /* One items-changed for all new guests: 5000 guests are one signal, not 5000. The list stays in
+   * corral_guest_compare() order, so views need not sort it again. */
+  if (batch->len == 0)
+    return;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->guests)) == 0)
+    {
+      g_ptr_array_sort_with_data (batch, sort_guests_cb, NULL);
+      g_list_store_splice (self->guests, 0, 0, batch->pdata, batch->len);
+    }
+  else
+    for (guint i = 0; i < batch->len; i++)
+      g_list_store_insert_sorted (self->guests, g_ptr_array_index (batch, i), corral_guest_compare, NULL);
 }
 
 /* --- reading every guest's state in one round trip, off the main thread --- */

@@ -22,6 +22,7 @@ struct _CorralGuest
   GCancellable     *cancellable;
 
   char             *name;
+  char             *sort_key;
   char             *uuid;
   char             *os_id;
   char             *ip_address;
@@ -266,7 +267,12 @@ _corral_guest_set_domain (CorralGuest           *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOMAIN]);
     }
 
-  set_string (self, &self->name, gvir_domain_get_name (domain), PROP_NAME);
+  if (g_strcmp0 (self->name, gvir_domain_get_name (domain)) != 0)
+    {
+      g_free (self->sort_key);
+      self->sort_key = g_utf8_collate_key_for_filename (gvir_domain_get_name (domain), -1);
+      set_string (self, &self->name, gvir_domain_get_name (domain), PROP_NAME);
+    }
 
   if (info != NULL)
     apply_info (self, info);
@@ -309,6 +315,7 @@ corral_guest_finalize (GObject *object)
   CorralGuest *self = CORRAL_GUEST (object);
 
   g_free (self->name);
+  g_free (self->sort_key);
   g_free (self->uuid);
   g_free (self->os_id);
   g_free (self->ip_address);
@@ -490,6 +497,18 @@ corral_guest_get_domain (CorralGuest *self)
 {
   g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
   return self->domain;
+}
+
+/* Natural order by name ("node2" before "node10"), then by UUID so equal names keep a stable order. */
+int
+corral_guest_compare (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  const CorralGuest *ga = a, *gb = b;
+  int cmp = g_strcmp0 (ga->sort_key, gb->sort_key);
+
+  return cmp != 0 ? cmp : g_strcmp0 (ga->uuid, gb->uuid);
 }
 
 gboolean

@@ -38,6 +38,9 @@ const char       *corral_guest_get_ip_address     (CorralGuest *self);
 gboolean          corral_guest_get_persistent     (CorralGuest *self);
 CorralConnection *corral_guest_get_connection     (CorralGuest *self);
 GVirDomain       *corral_guest_get_domain         (CorralGuest *self);
+int               corral_guest_compare            (gconstpointer      a,
+                                                   gconstpointer      b,
+                                                   gpointer           user_data);
 gboolean          corral_guest_is_action_allowed  (CorralGuest       *self,
                                                    CorralGuestAction  action);
 

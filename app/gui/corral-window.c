@@ -20,7 +20,6 @@ struct _CorralWindow
   GtkFlattenListModel  *rows;
   GtkSingleSelection   *selection;
   GtkStringFilter      *filter;
-  GtkSorter            *sorter;
   GCancellable         *cancellable;
   char                 *no_libvirt_details;
   gboolean              bench;
@@ -179,15 +178,14 @@ make_section (CorralWindow     *self,
   g_autoptr(GListStore) header = g_list_store_new (CORRAL_TYPE_CONNECTION);
   g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
   GtkFilterListModel *filtered;
-  GtkSortListModel *sorted;
 
   g_list_store_append (header, connection);
   filtered = gtk_filter_list_model_new (g_object_ref (corral_connection_get_guests (connection)),
                                         g_object_ref (GTK_FILTER (self->filter)));
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), g_object_ref (self->sorter));
+  /* The core keeps each connection's guests sorted by name: no GtkSortListModel needed. */
   g_list_store_append (parts, header);
-  g_list_store_append (parts, sorted);
-  g_object_unref (sorted);
+  g_list_store_append (parts, filtered);
+  g_object_unref (filtered);
 
   g_signal_connect_object (connection, "notify::status", G_CALLBACK (connection_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -413,7 +411,6 @@ corral_window_dispose (GObject *object)
   g_clear_object (&self->rows);
   g_clear_object (&self->sections);
   g_clear_object (&self->filter);
-  g_clear_object (&self->sorter);
   g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (corral_window_parent_class)->dispose (object);
@@ -528,10 +525,9 @@ corral_window_init (CorralWindow *self)
   gtk_widget_set_tooltip_text (self->new_guest_button, _("Creating guests comes with the new-guest wizard"));
 
   name = gtk_property_expression_new (CORRAL_TYPE_GUEST, NULL, "name");
-  self->filter = gtk_string_filter_new (gtk_expression_ref (name));
+  self->filter = gtk_string_filter_new (name);
   gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   gtk_string_filter_set_ignore_case (self->filter, TRUE);
-  self->sorter = GTK_SORTER (gtk_string_sorter_new (name));
 
   self->sections = g_list_store_new (G_TYPE_LIST_MODEL);
   self->rows = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->sections)));

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Fails with CONFLICT, naming the process when it can, if a host process
+ * listens on (tcp) or is bound to (udp) @port where a forward from
+ * @host_address ("" for every address) would take its traffic away. */
+gboolean corral_host_port_check_free (const char  *protocol,
+                                      const char  *host_address,
+                                      guint        port,
+                                      GError     **error);
+
+G_END_DECLS

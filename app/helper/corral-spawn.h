@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Runs @argv (never through a shell) with LC_ALL=C, feeds it @input if not
+ * NULL, and returns its standard output. A non-zero exit is an error that
+ * quotes the program's standard error. */
+gboolean corral_spawn (const char * const  *argv,
+                       const char          *input,
+                       char               **out_stdout,
+                       GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* corral-lvm.h: the helper's LVM volumes, through the lvm2 command-line tools
+ *
+ * Every function here is synchronous and may block for as long as LVM takes (each
+ * command has a timeout): call them from a worker thread.  Cancelling @cancellable
+ * kills the running LVM command and the call fails with G_IO_ERROR_CANCELLED; every
+ * other failure is in the CORRAL_LVM_ERROR domain.
+ *
+ * Test/debug hook: when the environment variable CORRAL_LVM_CONFIG is set (even to
+ * ""), its value is passed to every LVM command as `--config VALUE`.  The tests use it
+ * to turn activation off (`global { activation = 0 }`) on kernels without
+ * device-mapper.  A real helper runs without it.
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The LVM tag on every logical volume Corral creates; Corral lists and removes only
+ * volumes that carry it. */
+#define CORRAL_LVM_TAG "corral"
+
+#define CORRAL_LVM_ERROR (corral_lvm_error_quark ())
+
+typedef enum
+{
+  CORRAL_LVM_ERROR_INVALID_ARGUMENT, /* a bad name or size: nothing was run */
+  CORRAL_LVM_ERROR_NOT_FOUND,        /* no such volume group or logical volume */
+  CORRAL_LVM_ERROR_NO_SPACE,         /* the volume group has too little free space */
+  CORRAL_LVM_ERROR_NOT_CORRAL,       /* the logical volume lacks CORRAL_LVM_TAG */
+  CORRAL_LVM_ERROR_EXISTS,           /* a logical volume of that name exists already */
+  CORRAL_LVM_ERROR_FAILED,           /* LVM failed (the message has its stderr), timed out,
+                                      * or is not installed */
+} CorralLvmError;
+
+typedef struct
+{
+  char    *name;
+  guint64  size; /* bytes */
+  guint64  free; /* bytes */
+} CorralVolumeGroup;
+
+typedef struct
+{
+  char    *vg;
+  char    *name;
+  guint64  size; /* bytes, as allocated (a whole number of extents) */
+  char    *path; /* /dev/VG/NAME */
+} CorralLogicalVolume;
+
+GQuark               corral_lvm_error_quark          (void);
+
+void                 corral_volume_group_free        (CorralVolumeGroup   *vg);
+void                 corral_logical_volume_free      (CorralLogicalVolume *lv);
+
+/* Checks @name against lvm(8) "VALID NAMES": 1 to 127 characters from a-z A-Z 0-9
+ * + _ . -, not starting with '-', not "." or "..", no reserved prefix ("snapshot",
+ * "pvmove") and no reserved part ("_mlog", "_rimage", ...).  It applies the logical
+ * volume rules to every name, so a name it accepts is valid as either kind; @what
+ * ("volume group", "logical volume") only names the thing in the error message.
+ * corral_lvm_create_volume() and corral_lvm_remove_volume() check their arguments
+ * themselves (an existing volume group whose name LVM allows but that has a reserved
+ * part, such as "vg_mlog", is still usable there). */
+gboolean             corral_lvm_validate_name        (const char          *name,
+                                                      const char          *what,
+                                                      GError             **error);
+
+/* All volume groups (a GPtrArray of CorralVolumeGroup, owning them). */
+GPtrArray           *corral_lvm_list_volume_groups   (GCancellable        *cancellable,
+                                                      GError             **error);
+
+/* The logical volumes that carry CORRAL_LVM_TAG, in every volume group (a GPtrArray of
+ * CorralLogicalVolume, owning them). */
+GPtrArray           *corral_lvm_list_volumes         (GCancellable        *cancellable,
+                                                      GError             **error);
+
+/* Creates the linear logical volume @vg/@name tagged CORRAL_LVM_TAG.  @size_bytes must
+ * be above 0 and a multiple of 512 (LVM's sector); it is rounded up to a whole number
+ * of the group's extents (4 MiB by default), as LVM itself would, and that rounded
+ * size must fit in the group's free space (read afresh).  The returned volume has the
+ * size actually allocated. */
+CorralLogicalVolume *corral_lvm_create_volume        (const char          *vg,
+                                                      const char          *name,
+                                                      guint64              size_bytes,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+
+/* Removes @vg/@name, only if it carries CORRAL_LVM_TAG (else NOT_CORRAL, and nothing
+ * is touched). */
+gboolean             corral_lvm_remove_volume        (const char          *vg,
+                                                      const char          *name,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralVolumeGroup, corral_volume_group_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralLogicalVolume, corral_logical_volume_free)
+
+G_END_DECLS

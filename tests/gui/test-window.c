@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Corral's window under Xvfb on libvirt's demo connection: what a user sees in the list changes when a guest
+ * is stopped and started through the window's own actions. Screenshots go to the build tree. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <libvirt-gobject/libvirt-gobject.h>
+
+#include "corral-add-connection-dialog.h"
+#include "corral-guest-detail.h"
+#include "corral-window.h"
+
+#define TIMEOUT_S 20
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) G_STMT_START {                                                 \
+    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
+    while (!(cond))                                                                   \
+      g_main_context_iteration (NULL, TRUE);                                          \
+    g_source_remove (_timeout);                                                       \
+  } G_STMT_END
+
+static void
+drain (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+/* Is there a mapped label showing exactly this text below widget? */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The text a user reads under a guest's name in its list row. */
+static const char *
+row_subtitle (GtkWidget  *list,
+              const char *name)
+{
+  GtkWidget *label = find_label (list, name);
+  GtkWidget *next;
+
+  if (label == NULL)
+    return NULL;
+  next = gtk_widget_get_next_sibling (label);
+  return GTK_IS_LABEL (next) ? gtk_label_get_label (GTK_LABEL (next)) : NULL;
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
+  g_autofree char *path = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+test_demo_window (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  CorralConnection *demo;
+  CorralWindow *window;
+  GtkWidget *list, *detail;
+  CorralGuest *guest = NULL;
+
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+
+  window = corral_window_new (NULL, manager);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  list = GTK_WIDGET (corral_window_get_list_view (window));
+  detail = corral_window_get_detail (window);
+
+  /* The demo connection's header, labelled as a demo, and its guest, as rows a user sees. */
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+  WAIT_FOR (find_label (list, "test") != NULL);
+  g_assert_nonnull (find_label (list, "libvirt test driver"));
+  g_assert_nonnull (find_label (list, "Demo"));
+  g_assert_cmpstr (row_subtitle (list, "test"), ==, "Running");
+  drain (300);
+  screenshot (GTK_WIDGET (window), "window-demo.png");
+
+  guest = corral_connection_find_guest (demo, "6695eb01-f6a4-8304-79aa-97f2502e193f");
+  g_assert_nonnull (guest);
+  g_assert_true (corral_window_select_guest (window, guest));
+  WAIT_FOR (corral_guest_detail_get_guest (CORRAL_GUEST_DETAIL (detail)) == guest);
+  WAIT_FOR (gtk_widget_get_mapped (detail));
+
+  /* Shut it down and start it again through the actions the buttons use; the row follows. */
+  g_assert_true (gtk_widget_activate_action (detail, "guest.shutdown", NULL));
+  WAIT_FOR (g_strcmp0 (row_subtitle (list, "test"), "Shut off") == 0);
+  drain (300);
+  screenshot (GTK_WIDGET (window), "window-demo-shut-off.png");
+
+  g_assert_true (gtk_widget_activate_action (detail, "guest.start", NULL));
+  WAIT_FOR (g_strcmp0 (row_subtitle (list, "test"), "Running") == 0);
+  g_assert_nonnull (find_label (detail, "Running"));
+  drain (300);
+  screenshot (GTK_WIDGET (window), "window-demo-running.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
+static void
+test_search_filter (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  CorralConnection *demo;
+  CorralWindow *window;
+  GtkWidget *list;
+  GtkListView *view;
+  GListModel *model;
+
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  window = corral_window_new (NULL, manager);
+  gtk_window_present (GTK_WINDOW (window));
+  view = corral_window_get_list_view (window);
+  list = GTK_WIDGET (view);
+  WAIT_FOR (find_label (list, "test") != NULL);
+
+  model = G_LIST_MODEL (gtk_list_view_get_model (view));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);   /* header + guest */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (gtk_window_get_focus (GTK_WINDOW (window))), "nomatch");
+  WAIT_FOR (g_list_model_get_n_items (model) == 1);             /* the header stays */
+  gtk_editable_set_text (GTK_EDITABLE (gtk_window_get_focus (GTK_WINDOW (window))), "TE");
+  WAIT_FOR (g_list_model_get_n_items (model) == 2);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
+static void
+test_no_libvirt_page (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  CorralWindow *window;
+
+  window = corral_window_new (NULL, manager);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  corral_window_set_no_libvirt (window, "qemu:///system: Failed to connect socket");
+  drain (300);
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "libvirt Is Not Running"));
+  screenshot (GTK_WIDGET (window), "window-no-libvirt.png");
+
+  /* The demo button gives a newcomer guests to try. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect-demo", NULL));
+  WAIT_FOR (find_label (GTK_WIDGET (corral_window_get_list_view (window)), "test") != NULL);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
+static void
+test_connection_uris (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  static const char *bad[] = { "", "-oProxyCommand=x", "a b", "host;rm", "u@", "a@b@c", "$(id)", "h/../x" };
+
+  uri = corral_connection_uri_for (0, NULL, NULL);
+  g_assert_cmpstr (uri, ==, "qemu:///system");
+  g_clear_pointer (&uri, g_free);
+  uri = corral_connection_uri_for (2, "ann@vmhost.example", NULL);
+  g_assert_cmpstr (uri, ==, "qemu+ssh://ann@vmhost.example/system");
+  g_clear_pointer (&uri, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      uri = corral_connection_uri_for (2, bad[i], &error);
+      g_assert_null (uri);
+      g_assert_nonnull (error);
+      g_clear_error (&error);
+    }
+  uri = corral_connection_uri_for (3, "not a uri", &error);
+  g_assert_null (uri);
+  g_assert_nonnull (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/gui/add-connection/uris", test_connection_uris);
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display: run under xvfb-run (the README's test command does)");
+      return g_test_run ();
+    }
+  adw_init ();
+  gvir_init_object (NULL, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  {
+    /* What AdwApplication loads from the resource base path in the real program. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (css, "/org/corralvm/Corral/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add_func ("/gui/window/demo", test_demo_window);
+  g_test_add_func ("/gui/window/search", test_search_filter);
+  g_test_add_func ("/gui/window/no-libvirt", test_no_libvirt_page);
+
+  return g_test_run ();
+}
