@@ -46,4 +46,7 @@ gboolean   _corral_lvm_round_size        (guint64      size_bytes,
                                           guint64     *rounded,
                                           GError     **error);
 
+/* For tests: how long one LVM command may run before it is killed (default 120 s). */
+void       _corral_lvm_set_timeout       (guint        seconds);
+
 G_END_DECLS

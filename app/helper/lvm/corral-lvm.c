@@ -34,6 +34,8 @@
  * after this long is killed and the call fails. */
 #define LVM_TIMEOUT_SECONDS 120
 
+static guint lvm_timeout_seconds = LVM_TIMEOUT_SECONDS;
+
 /* Test/debug hook, see corral-lvm.h. */
 #define LVM_CONFIG_ENV "CORRAL_LVM_CONFIG"
 
@@ -249,6 +251,14 @@ _corral_lvm_round_size (guint64   size_bytes,
 
 /* --- running LVM --- */
 
+void
+_corral_lvm_set_timeout (guint seconds)
+{
+  g_return_if_fail (seconds > 0);
+
+  g_atomic_int_set (&lvm_timeout_seconds, seconds);
+}
+
 static const char *
 find_lvm (void)
 {
@@ -398,7 +408,7 @@ run_lvm (const char          *command,
     cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
                                        g_object_ref (data.inner), g_object_unref);
 
-  timeout = g_timeout_source_new_seconds (LVM_TIMEOUT_SECONDS);
+  timeout = g_timeout_source_new_seconds (g_atomic_int_get (&lvm_timeout_seconds));
   g_source_set_callback (timeout, timeout_cb, &data, NULL);
   g_source_attach (timeout, context);
 
@@ -418,8 +428,8 @@ run_lvm (const char          *command,
 
       if (data.timed_out)
         g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
-                     "LVM's %s did not finish within %d seconds and was stopped",
-                     command, LVM_TIMEOUT_SECONDS);
+                     "LVM's %s did not finish within %u seconds and was stopped",
+                     command, g_atomic_int_get (&lvm_timeout_seconds));
       else if (g_error_matches (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&data.error));
       else
