@@ -96,7 +96,7 @@ _corral_lvm_check_name (const char  *name,
   gsize len;
 
   if (what == NULL)
-    what = "name";
+    what = "LVM";
 
   if (name == NULL || *name == '\0')
     {
