@@ -503,6 +503,88 @@ test_timeout (void)
   g_assert_cmpint (elapsed, <, 10 * G_USEC_PER_SEC);
 }
 
+typedef struct
+{
+  const char          *name;
+  CorralLogicalVolume *lv;
+  GError              *error;
+} CreateJob;
+
+static gpointer
+create_job_thread (gpointer user_data)
+{
+  CreateJob *job = user_data;
+
+  job->lv = corral_lvm_create_volume (test_vg, job->name, 4 * MIB, NULL, &job->error);
+  return NULL;
+}
+
+static gpointer
+list_thread (gpointer user_data)
+{
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) groups = corral_lvm_list_volume_groups (NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (groups);
+    }
+
+  return NULL;
+}
+
+/* The helper calls in from several worker threads at once: listing in parallel works,
+ * and of two creates of one name exactly one wins, the other gets EXISTS (from
+ * Corral's check or, when they race past it, from LVM's own message). */
+static void
+test_concurrent (void)
+{
+  CreateJob jobs[4] = { { "race" }, { "race" }, { "race" }, { "other" } };
+  GThread *threads[G_N_ELEMENTS (jobs)];
+  GThread *listers[3];
+  guint won = 0;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (listers); i++)
+    listers[i] = g_thread_new ("list", list_thread, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    threads[i] = g_thread_new ("create", create_job_thread, &jobs[i]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (listers); i++)
+    g_thread_join (listers[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    g_thread_join (threads[i]);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      if (jobs[i].lv)
+        {
+          won++;
+          g_assert_no_error (jobs[i].error);
+        }
+      else
+        {
+          g_assert_error (jobs[i].error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_EXISTS);
+          g_test_message ("lost: %s", jobs[i].error->message);
+        }
+    }
+  g_assert_cmpuint (won, ==, 1);
+  g_assert_no_error (jobs[3].error);
+  g_assert_nonnull (jobs[3].lv);
+
+  for (guint i = 0; i < G_N_ELEMENTS (jobs); i++)
+    {
+      g_clear_pointer (&jobs[i].lv, corral_logical_volume_free);
+      g_clear_error (&jobs[i].error);
+    }
+
+  g_assert_true (corral_lvm_remove_volume (test_vg, "race", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (corral_lvm_remove_volume (test_vg, "other", NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* An LVM failure reaches the caller with LVM's own words.  A broken --config through
  * the test hook makes every LVM command fail. */
 static void
@@ -629,6 +711,7 @@ main (int   argc,
       g_test_add_func ("/helper/lvm/loop/exists", test_exists);
       g_test_add_func ("/helper/lvm/loop/rounding", test_rounding);
       g_test_add_func ("/helper/lvm/loop/not-found", test_not_found);
+      g_test_add_func ("/helper/lvm/loop/concurrent", test_concurrent);
       g_test_add_func ("/helper/lvm/loop/cancelled", test_cancelled);
       g_test_add_func ("/helper/lvm/loop/cancel-running", test_cancel_running);
       g_test_add_func ("/helper/lvm/loop/timeout", test_timeout);
