@@ -194,6 +194,67 @@ test_no_libvirt_page (void)
   drain (100);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static void
+test_add_connection_dialog (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  CorralWindow *window;
+  GtkWindow *dialog;
+  GtkWidget *entry;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  window = corral_window_new (NULL, manager);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-connection", NULL));
+  WAIT_FOR (find_toplevel (CORRAL_TYPE_ADD_CONNECTION_DIALOG) != NULL);
+  dialog = find_toplevel (CORRAL_TYPE_ADD_CONNECTION_DIALOG);
+
+  /* Default: this computer. */
+  uri = corral_add_connection_dialog_get_uri (CORRAL_ADD_CONNECTION_DIALOG (dialog), NULL);
+  g_assert_cmpstr (uri, ==, "qemu:///system");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  g_clear_pointer (&uri, g_free);
+
+  /* Over SSH: a bad host is refused as typed, and says why; a good one gives the URI. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_label (GTK_WIDGET (dialog), "Where") != NULL
+                                             ? gtk_widget_get_ancestor (find_label (GTK_WIDGET (dialog), "Where"),
+                                                                        ADW_TYPE_COMBO_ROW)
+                                             : NULL), 2);
+  drain (100);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  entry = gtk_widget_get_ancestor (find_label (GTK_WIDGET (dialog), "User and host (user@host)"),
+                                   ADW_TYPE_ENTRY_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "-oProxyCommand=evil");
+  drain (100);
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  g_assert_null (corral_add_connection_dialog_get_uri (CORRAL_ADD_CONNECTION_DIALOG (dialog), &error));
+  g_clear_error (&error);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "ann@vmhost.example");
+  drain (300);
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
+  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "qemu+ssh://ann@vmhost.example/system"));
+  screenshot (GTK_WIDGET (dialog), "add-connection.png");
+
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
 static void
 test_connection_uris (void)
 {
@@ -246,6 +307,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/demo", test_demo_window);
   g_test_add_func ("/gui/window/search", test_search_filter);
   g_test_add_func ("/gui/window/no-libvirt", test_no_libvirt_page);
+  g_test_add_func ("/gui/add-connection/dialog", test_add_connection_dialog);
 
   return g_test_run ();
 }
