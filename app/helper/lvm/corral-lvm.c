@@ -173,7 +173,10 @@ corral_lvm_validate_name (const char  *name,
                           const char  *what,
                           GError     **error)
 {
-  return _corral_lvm_check_name (name, what, TRUE, error);
+  /* lvm(8) reserves its words in LV names only: a group may be called "snapshots". */
+  gboolean is_vg = what != NULL && strcmp (what, "volume group") == 0;
+
+  return _corral_lvm_check_name (name, what, !is_vg, error);
 }
 
 /* The device-mapper name of VG/LV ("VG-LV", each '-' doubled) must fit in

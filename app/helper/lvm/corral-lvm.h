@@ -56,13 +56,13 @@ void                 corral_volume_group_free        (CorralVolumeGroup   *vg);
 void                 corral_logical_volume_free      (CorralLogicalVolume *lv);
 
 /* Checks @name against lvm(8) "VALID NAMES": 1 to 127 characters from a-z A-Z 0-9
- * + _ . -, not starting with '-', not "." or "..", no reserved prefix ("snapshot",
- * "pvmove") and no reserved part ("_mlog", "_rimage", ...).  It applies the logical
- * volume rules to every name, so a name it accepts is valid as either kind; @what
- * ("volume group", "logical volume") only names the thing in the error message.
+ * + _ . -, not starting with '-', not "." or "..".  Unless @what is exactly "volume
+ * group", it also refuses the names lvm(8) reserves for logical volumes: those
+ * starting with "snapshot" or "pvmove", and those containing "_mlog", "_rimage" and
+ * the like (a volume group may be called "snapshots").  @what ("volume group",
+ * "logical volume") also names the thing in the error message.
  * corral_lvm_create_volume() and corral_lvm_remove_volume() check their arguments
- * themselves (an existing volume group whose name LVM allows but that has a reserved
- * part, such as "vg_mlog", is still usable there). */
+ * themselves, the same way. */
 gboolean             corral_lvm_validate_name        (const char          *name,
                                                       const char          *what,
                                                       GError             **error);

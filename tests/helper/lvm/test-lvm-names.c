@@ -115,8 +115,22 @@ test_group_names (void)
   g_assert_true (_corral_lvm_check_name ("vg_mlog", "volume group", FALSE, NULL));
   g_assert_true (_corral_lvm_check_name ("snapshots", "volume group", FALSE, NULL));
 
-  /* but the public check applies every rule, and says what it checked */
-  g_assert_false (corral_lvm_validate_name ("snapshots", "volume group", &error));
+  /* and so does the public check, when told it is a group */
+  g_assert_true (corral_lvm_validate_name ("vg_mlog", "volume group", NULL));
+  g_assert_true (corral_lvm_validate_name ("snapshots", "volume group", NULL));
+
+  /* for anything else it applies every rule, and says what it checked */
+  g_assert_false (corral_lvm_validate_name ("snapshots", "logical volume", &error));
+  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "logical volume"));
+  g_clear_error (&error);
+  g_assert_false (corral_lvm_validate_name ("snapshots", NULL, &error));
+  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "LVM name"));
+  g_clear_error (&error);
+
+  /* The group rules still hold. */
+  g_assert_false (corral_lvm_validate_name ("vg/x", "volume group", &error));
   g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "volume group"));
   g_clear_error (&error);
