@@ -1,0 +1,220 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""corral-helper over a private system bus with its real bus policy and
+polkit by python-dbusmock: authorization (denied, then allowed), read-only
+methods without a prompt, a battery of hostile arguments that must each get
+a clear error and change nothing, a corrupt state file, and idle exit."""
+
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helperlib import (BUS_NAME, ERR, GUEST_WEB, GUEST_UNKNOWN, HELPER, Bus, Helper, MockPolkit,  # noqa: E402
+                       Tap, check, check_equal, enter_private_namespaces, require, test_driver_uri,
+                       wait_for)
+
+tap = Tap()
+require(tap, ['dbus-daemon', 'unshare', 'iptables-save'])
+enter_private_namespaces(tap)
+
+bus = Bus()
+polkit = MockPolkit(bus)
+helper = Helper(bus, test_driver_uri()).start()
+
+
+def ruleset():
+    out = subprocess.run(['iptables-save'], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if not line.startswith('#')]
+
+
+def snapshot():
+    return (helper.state_bytes(), ruleset(), bus.call('ListForwards', 's', [''])[0])
+
+
+def test_introspection():
+    xml = bus.call('Introspect', dest=BUS_NAME, iface='org.freedesktop.DBus.Introspectable')[0]
+    for method in ('GetStatus', 'ListForwards', 'AddForward', 'RemoveForward', 'ListVolumeGroups',
+                   'ListVolumes', 'CreateVolume', 'RemoveVolume'):
+        check('<method name="%s">' % method in xml, '%s missing from the introspection data' % method)
+
+
+def test_read_only_without_authorization():
+    status = bus.call('GetStatus')[0]
+    for key, kind in (('version', str), ('firewall-backend', str), ('qemu-hook-installed', bool),
+                      ('network-hook-installed', bool), ('ip-forwarding', bool), ('forwards', int),
+                      ('active-forwards', int)):
+        check(isinstance(status.get(key), kind), 'GetStatus %s: %r' % (key, status.get(key)))
+    check_equal(status['firewall-backend'], 'iptables', 'firewall backend with no libvirt nft table')
+    check_equal(bus.call('ListForwards', 's', [''])[0], [], 'forwards')
+
+
+def test_denied():
+    before = snapshot()
+    e = bus.call_error('AddForward', 'sssqq', [GUEST_WEB, 'tcp', '', 8765, 1337])
+    check_equal(e.name, ERR + 'NotAuthorized', 'AddForward while polkit says no')
+    check('org.corralvm.forwards.manage' in e.message, 'message does not name the action: ' + e.message)
+    e = bus.call_error('RemoveForward', 'ssq', ['tcp', '', 8765])
+    check_equal(e.name, ERR + 'NotAuthorized', 'RemoveForward while polkit says no')
+    e = bus.call_error('CreateVolume', 'sst', ['vg0', 'disk', 1 << 20])
+    check_equal(e.name, ERR + 'NotAuthorized', 'CreateVolume while polkit says no')
+    e = bus.call_error('RemoveVolume', 'ss', ['vg0', 'disk'])
+    check_equal(e.name, ERR + 'NotAuthorized', 'RemoveVolume while polkit says no')
+    check_equal(snapshot(), before, 'state after denied calls')
+
+
+def test_allowed_forwards_only():
+    polkit.allow('org.corralvm.forwards.manage')
+    check_equal(bus.call('AddForward', 'sssqq', [GUEST_WEB, 'tcp', '', 8765, 1337])[0], '10.231.0.50',
+                'AddForward once allowed')
+    check('-A PREROUTING -j CORRAL_PRE' in ruleset(), 'no rules after AddForward')
+    e = bus.call_error('CreateVolume', 'sst', ['vg0', 'disk', 1 << 20])
+    check_equal(e.name, ERR + 'NotAuthorized', 'volumes action allowed along with forwards')
+
+
+H = 'AddForward'
+HOSTILE = [
+    # (method, signature, args, expected error)
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '', 0, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '', 8000, 0], 'InvalidArgument'),
+    (H, 'sssuq', [GUEST_WEB, 'tcp', '', 70000, 1337], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    (H, 'sssiq', [GUEST_WEB, 'tcp', '', -1, 1337], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    (H, 'sssss', [GUEST_WEB, 'tcp', '', '8000', '1337'], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    (H, 'sssq', [GUEST_WEB, 'tcp', '', 8000], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    (H, 'sssqq', [GUEST_WEB, 'sctp', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'TCP', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp; iptables -F', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, '', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', ['../../etc/passwd', 'tcp', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', ['-rf', 'tcp', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', ['', 'tcp', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB + '; reboot', 'tcp', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', ['$(reboot)', 'tcp', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', ['x' * 100000, 'tcp', '', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_UNKNOWN, 'tcp', '', 8000, 1337], 'NotFound'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '127.0.0.1', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '0.0.0.0', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '224.0.0.1', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '010.1.1.1', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '10.1.1.1 ', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '10.1.1.1/0', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '::1', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '1.2.3.4 -j ACCEPT', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '1.2.3.4\n-A INPUT -j DROP', 8000, 1337], 'InvalidArgument'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '', 8765, 22], 'Conflict'),
+    ('RemoveForward', 'ssq', ['tcp', '', 0], 'InvalidArgument'),
+    ('RemoveForward', 'ssq', ['icmp', '', 8765], 'InvalidArgument'),
+    ('RemoveForward', 'ssq', ['tcp', '../x', 8765], 'InvalidArgument'),
+    ('RemoveForward', 'ssq', ['tcp', '', 9999], 'NotFound'),
+    ('RemoveForward', 'ss', ['tcp', ''], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    ('ListForwards', 's', ['not-a-uuid'], 'InvalidArgument'),
+    ('ListForwards', 'u', [1], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    ('CreateVolume', 'sst', ['vg0', 'a/b', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', '..', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', '.', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', '-disk', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['-vg0', 'disk', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', 'disk;reboot', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', '$(reboot)', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', 'disk name', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['../dev', 'disk', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', '', 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', 'x' * 300, 1 << 20], 'InvalidArgument'),
+    ('CreateVolume', 'sst', ['vg0', 'disk', 0], 'InvalidArgument'),
+    ('CreateVolume', 'sss', ['vg0', 'disk', '1G'], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    ('CreateVolume', 'ssx', ['vg0', 'disk', -1], 'org.freedesktop.DBus.Error.InvalidArgs'),
+    ('RemoveVolume', 'ss', ['vg0', '../root'], 'InvalidArgument'),
+    ('RemoveVolume', 'ss', ['vg0', '-ff'], 'InvalidArgument'),
+    ('RemoveVolume', 'ss', ['vg0/disk', 'x'], 'InvalidArgument'),
+    ('NoSuchMethod', None, [], 'org.freedesktop.DBus.Error.UnknownMethod'),
+]
+
+
+def test_hostile():
+    polkit.allow('org.corralvm.forwards.manage', 'org.corralvm.volumes.manage')
+    before = snapshot()
+    for method, sig, args, want in HOSTILE:
+        e = bus.call_error(method, sig, args)
+        want_name = want if '.' in want else ERR + want
+        shown = repr(args)[:80]
+        check_equal(e.name, want_name, '%s%s error' % (method, shown))
+        check(e.message and len(e.message) < 400, '%s%s: unclear message %r' % (method, shown, e.message[:500]))
+        check_equal(snapshot(), before, 'state after %s%s' % (method, shown))
+    tap.diag('%d hostile calls refused, nothing changed' % len(HOSTILE))
+
+
+def test_huge_volume():
+    # The volume group does not exist here, whatever the size; sizes past the
+    # free space are refused in the LVM test on a real volume group.
+    before = snapshot()
+    e = bus.call_error('CreateVolume', 'sst', ['vg0', 'disk', (1 << 64) - 1])
+    check(e.name in (ERR + 'NotFound', ERR + 'NoSpace', ERR + 'InvalidArgument', ERR + 'Failed'),
+          'error for a huge size: ' + e.name)
+    check_equal(snapshot(), before, 'state after a huge CreateVolume')
+
+
+def test_corrupt_state():
+    helper.stop()
+    original = helper.state_bytes()
+    helper.start()
+    try:
+        corrupt_state_checks()
+    finally:
+        with open(helper.state_file(), 'wb') as f:
+            f.write(original)
+    check_equal(len(bus.call('ListForwards', 's', [''])[0]), 1, 'forwards once the file is repaired')
+
+
+def corrupt_state_checks():
+    for garbage in (b'\x00\xffnot a key file[[[', b'[corral-forwards]\nversion=99\n',
+                    b'[corral-forwards]\nversion=1\n[forward tcp *:1]\nguest=x\n'):
+        with open(helper.state_file(), 'wb') as f:
+            f.write(garbage)
+        rules = ruleset()
+        for method, sig, args in (('ListForwards', 's', ['']), ('GetStatus', None, []),
+                                  ('AddForward', 'sssqq', [GUEST_WEB, 'tcp', '', 9000, 80]),
+                                  ('RemoveForward', 'ssq', ['tcp', '', 8765])):
+            e = bus.call_error(method, sig, args)
+            check_equal(e.name, ERR + 'CorruptState', '%s with a corrupt state file' % method)
+            check(helper.state_file() in e.message, 'message does not name the file: ' + e.message)
+        check_equal(helper.state_bytes(), garbage, 'corrupt state file was overwritten')
+        check_equal(ruleset(), rules, 'rules changed with a corrupt state file')
+        p = subprocess.run([HELPER, '--hook', 'qemu', 'web', 'stopped', 'end', '-'],
+                           input='<domain><uuid>%s</uuid></domain>' % GUEST_WEB,
+                           env=helper.env, capture_output=True, text=True, timeout=30)
+        check_equal(p.returncode, 0, 'hook exit status with a corrupt state file')
+        check(helper.state_file() in p.stderr, 'hook did not name the corrupt state file: ' + p.stderr)
+        check_equal(helper.state_bytes(), garbage, 'corrupt state file overwritten by the hook')
+
+
+def test_remove_all():
+    bus.call('RemoveForward', 'ssq', ['tcp', '', 8765])
+    check(not [l for l in ruleset() if 'CORRAL' in l], 'rules left after the last RemoveForward')
+
+
+def test_idle_exit():
+    helper.stop()
+    idle = Helper(bus, helper.env['CORRAL_HELPER_LIBVIRT_URI'], state_dir=helper.state_dir,
+                  run_dir=helper.run_dir, idle=2)
+    idle.start()
+    bus.call('GetStatus')
+    start = time.monotonic()
+    idle.proc.wait(30)
+    took = time.monotonic() - start
+    check_equal(idle.proc.returncode, 0, 'exit status when idle')
+    check(took >= 1.5, 'exited after %.1f s, before being idle for 2 s' % took)
+    tap.diag('exited %.1f s after its last call (idle timeout 2 s)' % took)
+    check(not bus.has_owner(BUS_NAME), 'name still owned after idle exit')
+
+
+tap.run('introspection lists every method', test_introspection)
+tap.run('read-only methods need no authorization', test_read_only_without_authorization)
+tap.run('polkit denies: NotAuthorized, nothing changes', test_denied)
+tap.run('polkit allows forwards: AddForward works, volumes still denied', test_allowed_forwards_only)
+tap.run('hostile arguments: a clear error each, nothing changes', test_hostile)
+tap.run('a huge volume size is refused', test_huge_volume)
+tap.run('a corrupt state file gives a clear error and is never overwritten', test_corrupt_state)
+tap.run('RemoveForward of the last forward removes every rule', test_remove_all)
+tap.run('the service exits when idle', test_idle_exit)
+tap.done()
