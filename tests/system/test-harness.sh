@@ -4,7 +4,7 @@
 #
 # Boots the test guest under with-libvirtd and checks, from inside the run's namespaces, what the other
 # system tests rely on: the private daemon, network, DHCP reservation, the guest's web page, --hook,
-# --bind, client-ns, libvirtd-ctl kill9/start/restart with the guest still running. Then, from the
+# --network-hook, --bind, client-ns, libvirtd-ctl kill9/start/restart with the guest still running. Then, from the
 # host: nothing is left (processes, mounts, work dir) and the host's links, addresses, routes,
 # firewall rulesets and libvirt directories are exactly as before. Also: the exit status is passed
 # through, two runs at once do not disturb each other, a killed with-libvirtd is cleaned up by its
@@ -17,7 +17,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 harness=$here/harness
 hook=$here/test-harness-hook.sh
-planned=35
+planned=36
 
 ok ()
 {
@@ -90,6 +90,8 @@ if [ "${1:-}" = --inside ]; then
     grep -q "CORRAL-GUEST-IP=$CORRAL_TEST_GUEST_IP" "/var/log/libvirt/qemu/$CORRAL_TEST_GUEST-serial.log"
   check "the hook ran when the guest started" \
     grep -qx "$CORRAL_TEST_GUEST start begin" /var/log/libvirt/corral-test-hook.log
+  check "the --network-hook ran when the network started" \
+    grep -qx "$CORRAL_TEST_NETWORK start begin" /var/log/libvirt/corral-test-hook.log
 
   # client namespace: reaches the libvirt side over the veth, sees none of its devices
   "$CORRAL_HARNESS/client-ns" up
@@ -168,7 +170,7 @@ echo bound-by-test-harness > "$state/bind-marker"
 
 # the main run: guest, hook, bind; CMD = this script's inside part
 start=$SECONDS
-"$harness/with-libvirtd" --guest --hook "$hook:90-probe" --bind "$state:/srv" \
+"$harness/with-libvirtd" --guest --hook "$hook:90-probe" --network-hook "$hook:90-probe" --bind "$state:/srv" \
   -- "$0" --inside "$state" 2> "$state/stderr"
 rc=$?
 elapsed=$((SECONDS - start))
