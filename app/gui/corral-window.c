@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include "corral-add-connection-dialog.h"
+#ifdef HAVE_CONSOLE_PAGE
+#include "corral-console-page.h"
+#endif
 #include "corral-connection-row.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-row.h"
@@ -41,6 +44,8 @@ struct _CorralWindow
   GtkListView          *list_view;
   AdwStatusPage        *no_libvirt_page;
   AdwWindowTitle       *content_title;
+  AdwTabView           *tab_view;
+  AdwTabPage           *details_page;
   GtkStack             *content_stack;
   CorralGuestDetail    *guest_detail;
 };
@@ -216,6 +221,28 @@ connections_changed_cb (CorralWindow *self,
 }
 
 static void
+update_title (CorralWindow *self)
+{
+  AdwTabPage *page = adw_tab_view_get_selected_page (self->tab_view);
+  CorralGuest *guest = corral_guest_detail_get_guest (self->guest_detail);
+
+  if (page != NULL && page != self->details_page)
+    adw_window_title_set_title (self->content_title, adw_tab_page_get_title (page));
+  else
+    adw_window_title_set_title (self->content_title, guest != NULL ? corral_guest_get_name (guest) : "");
+}
+
+static gboolean
+close_page_cb (CorralWindow *self,
+               AdwTabPage   *page,
+               AdwTabView   *view)
+{
+  /* The details tab stays; consoles close. (Not pinned: a pinned tab keeps the tab bar always shown.) */
+  adw_tab_view_close_page_finish (view, page, page != self->details_page);
+  return GDK_EVENT_STOP;
+}
+
+static void
 selection_changed_cb (CorralWindow *self)
 {
   GObject *item = gtk_single_selection_get_selected_item (self->selection);
@@ -223,8 +250,9 @@ selection_changed_cb (CorralWindow *self)
   if (CORRAL_IS_GUEST (item))
     {
       corral_guest_detail_set_guest (self->guest_detail, CORRAL_GUEST (item));
-      adw_window_title_set_title (self->content_title, corral_guest_get_name (CORRAL_GUEST (item)));
       gtk_stack_set_visible_child_name (self->content_stack, "guest");
+      adw_tab_view_set_selected_page (self->tab_view, self->details_page);
+      update_title (self);
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
       if (self->bench)
         g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
@@ -233,8 +261,8 @@ selection_changed_cb (CorralWindow *self)
   else
     {
       corral_guest_detail_set_guest (self->guest_detail, NULL);
-      adw_window_title_set_title (self->content_title, "");
       gtk_stack_set_visible_child_name (self->content_stack, "none");
+      update_title (self);
       /* Connection headers are not selectable. */
       if (item != NULL)
         gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
@@ -377,7 +405,7 @@ open_console_cb (CorralWindow      *self,
                  CorralGuest       *guest,
                  CorralGuestDetail *detail)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "app.open-console", "s", corral_guest_get_uuid (guest));
+  corral_window_open_console (self, guest);
 }
 
 /* --- GObject --- */
@@ -498,6 +526,8 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, no_libvirt_page);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, details_page);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, guest_detail);
 
   gtk_widget_class_install_action (widget_class, "win.connect-demo", NULL, connect_demo_action);
@@ -553,6 +583,12 @@ corral_window_init (CorralWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->guest_detail, "open-console", G_CALLBACK (open_console_cb), self,
                            G_CONNECT_SWAPPED);
+#ifndef HAVE_CONSOLE_PAGE
+  gtk_widget_action_set_enabled (GTK_WIDGET (self->guest_detail), "guest.show-console", FALSE);
+#endif
+  g_signal_connect_object (self->tab_view, "close-page", G_CALLBACK (close_page_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (update_title), self,
+                           G_CONNECT_SWAPPED);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 }
@@ -606,6 +642,45 @@ corral_window_get_detail (CorralWindow *self)
 {
   g_return_val_if_fail (CORRAL_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->guest_detail);
+}
+
+/* Shows the guest's console in a tab of its own, opening it the first time. Returns whether consoles are
+ * available in this build. */
+gboolean
+corral_window_open_console (CorralWindow *self,
+                            CorralGuest  *guest)
+{
+#ifdef HAVE_CONSOLE_PAGE
+  guint n;
+  GtkWidget *console;
+  AdwTabPage *page;
+
+  g_return_val_if_fail (CORRAL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (CORRAL_IS_GUEST (guest), FALSE);
+
+  n = adw_tab_view_get_n_pages (self->tab_view);
+  for (guint i = 0; i < n; i++)
+    {
+      page = adw_tab_view_get_nth_page (self->tab_view, i);
+      console = adw_tab_page_get_child (page);
+      if (page != self->details_page && g_object_get_data (G_OBJECT (console), "corral-guest") == guest)
+        {
+          adw_tab_view_set_selected_page (self->tab_view, page);
+          return TRUE;
+        }
+    }
+
+  console = corral_console_page_new (guest);
+  g_object_set_data_full (G_OBJECT (console), "corral-guest", g_object_ref (guest), g_object_unref);
+  page = adw_tab_view_append (self->tab_view, console);
+  g_object_bind_property (guest, "name", page, "title", G_BINDING_SYNC_CREATE);
+  adw_tab_view_set_selected_page (self->tab_view, page);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  return TRUE;
+#else
+  g_return_val_if_fail (CORRAL_IS_WINDOW (self), FALSE);
+  return FALSE;
+#endif
 }
 
 gboolean
