@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "corral-guest-spec"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "corral-guest-spec.h"
+#include "corral-osinfo.h"
+
+#define LIBOSINFO_XMLNS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
+#define NAME_MAX_LEN 48
+
+G_DEFINE_BOXED_TYPE (CorralGuestSpec, corral_guest_spec, corral_guest_spec_copy, corral_guest_spec_free)
+G_DEFINE_QUARK (corral-guest-spec-error-quark, corral_guest_spec_error)
+
+CorralGuestSpec *
+corral_guest_spec_new (void)
+{
+  CorralGuestSpec *spec = g_new0 (CorralGuestSpec, 1);
+
+  spec->memory = 1024 * 1024 * 1024;
+  spec->vcpus = 1;
+  spec->disk_kind = CORRAL_DISK_POOL;
+  spec->disk_location = g_strdup ("default");
+  spec->disk_size = G_GUINT64_CONSTANT (20) * 1024 * 1024 * 1024;
+  spec->network_kind = CORRAL_NETWORK_LIBVIRT;
+  spec->network = g_strdup ("default");
+  spec->start = TRUE;
+  spec->count = 1;
+  return spec;
+}
+
+CorralGuestSpec *
+corral_guest_spec_copy (const CorralGuestSpec *spec)
+{
+  CorralGuestSpec *copy;
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  copy = g_memdup2 (spec, sizeof *spec);
+  copy->name = g_strdup (spec->name);
+  copy->os_id = g_strdup (spec->os_id);
+  copy->iso_path = g_strdup (spec->iso_path);
+  copy->disk_location = g_strdup (spec->disk_location);
+  copy->network = g_strdup (spec->network);
+  return copy;
+}
+
+void
+corral_guest_spec_free (CorralGuestSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->name);
+  g_free (spec->os_id);
+  g_free (spec->iso_path);
+  g_free (spec->disk_location);
+  g_free (spec->network);
+  g_free (spec);
+}
+
+/* Guest @index (0-based) of the spec: "name" alone, or "name1" … "nameN". */
+char *
+corral_guest_spec_dup_guest_name (const CorralGuestSpec *spec,
+                                  guint                  index)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (spec->count <= 1)
+    return g_strdup (spec->name);
+  return g_strdup_printf ("%s%u", spec->name, index + 1);
+}
+
+char *
+corral_format_size (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* --- validation: each message is what the user reads under the field --- */
+
+gboolean
+corral_guest_spec_check_name (const char          *name,
+                              guint                count,
+                              const char * const  *taken_names,
+                              GError             **error)
+{
+  if (name == NULL || *name == '\0')
+    {
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+                           _("Give the guest a name"));
+      return FALSE;
+    }
+  if (strlen (name) > NAME_MAX_LEN)
+    {
+      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+                   _("The name is too long: use at most %d characters"), NAME_MAX_LEN);
+      return FALSE;
+    }
+  if (!g_ascii_isalnum (name[0]))
+    {
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+                           _("The name must start with a letter or a digit"));
+      return FALSE;
+    }
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+        {
+          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+                               _("The name may only contain letters, digits, “-”, “_” and “.”"));
+          return FALSE;
+        }
+    }
+  if (count < 1 || count > CORRAL_GUEST_SPEC_MAX_COUNT)
+    {
+      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_COUNT,
+                   _("Create between 1 and %d guests at once"), CORRAL_GUEST_SPEC_MAX_COUNT);
+      return FALSE;
+    }
+
+  for (guint i = 0; taken_names != NULL && i < count; i++)
+    {
+      g_autofree char *guest_name = count == 1 ? g_strdup (name) : g_strdup_printf ("%s%u", name, i + 1);
+
+      if (g_strv_contains (taken_names, guest_name))
+        {
+          g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
+                       _("A guest called “%s” exists already: choose another name"), guest_name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+corral_guest_spec_check_memory (guint64                  memory,
+                                guint                    count,
+                                const CorralGuestLimits *limits,
+                                GError                 **error)
+{
+  guint64 minimum = CORRAL_GUEST_SPEC_MIN_MEMORY;
+
+  if (limits != NULL && limits->os_min_memory > minimum)
+    minimum = limits->os_min_memory;
+
+  if (memory < minimum)
+    {
+      g_autofree char *min_str = corral_format_size (minimum);
+
+      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+                   _("Too little memory: this system needs at least %s"), min_str);
+      return FALSE;
+    }
+  if (limits != NULL && limits->host_memory > 0 && memory > limits->host_memory)
+    {
+      g_autofree char *host_str = corral_format_size (limits->host_memory);
+
+      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+                   _("More memory than the host has (%s): choose less"), host_str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+corral_guest_spec_check_vcpus (guint                    vcpus,
+                               const CorralGuestLimits *limits,
+                               GError                 **error)
+{
+  if (vcpus < 1)
+    {
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_VCPUS,
+                           _("A guest needs at least one processor"));
+      return FALSE;
+    }
+  if (limits != NULL && limits->host_cpus > 0 && vcpus > limits->host_cpus)
+    {
+      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_VCPUS,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "More processors than the host has (%u): choose fewer",
+                                "More processors than the host has (%u): choose fewer",
+                                limits->host_cpus),
+                   limits->host_cpus);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
+                              const CorralGuestLimits *limits,
+                              GError                 **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (spec->source == CORRAL_INSTALL_SOURCE_IMPORT && spec->disk_kind != CORRAL_DISK_EXISTING)
+    {
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+                           _("Importing needs an existing disk image: choose its file"));
+      return FALSE;
+    }
+
+  switch (spec->disk_kind)
+    {
+    case CORRAL_DISK_NONE:
+      return TRUE;
+
+    case CORRAL_DISK_EXISTING:
+      if (spec->disk_location == NULL || !g_path_is_absolute (spec->disk_location))
+        {
+          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+                               _("Choose the disk image file or device"));
+          return FALSE;
+        }
+      if (spec->count > 1)
+        {
+          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+                               _("Several guests cannot share one existing disk: create new disks instead"));
+          return FALSE;
+        }
+      return TRUE;
+
+    case CORRAL_DISK_LVM:
+    case CORRAL_DISK_POOL:
+      if (spec->disk_location == NULL || *spec->disk_location == '\0')
+        {
+          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+                               spec->disk_kind == CORRAL_DISK_LVM
+                               ? _("Choose a volume group for the disk")
+                               : _("Choose a storage pool for the disk"));
+          return FALSE;
+        }
+      if (spec->disk_size < 1024 * 1024)
+        {
+          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+                               _("The disk is too small: give it at least 1 MiB"));
+          return FALSE;
+        }
+      if (limits != NULL && limits->disk_free > 0
+          && spec->disk_size > limits->disk_free / MAX (spec->count, 1))
+        {
+          g_autofree char *need = corral_format_size (spec->disk_size * MAX (spec->count, 1));
+          g_autofree char *have = corral_format_size (limits->disk_free);
+
+          g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+                       _("Not enough free space in “%s”: %s needed, %s free. Choose a smaller disk or another place"),
+                       spec->disk_location, need, have);
+          return FALSE;
+        }
+      return TRUE;
+
+    default:
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+                           _("Choose where the disk goes"));
+      return FALSE;
+    }
+}
+
+static gboolean
+check_media (const CorralGuestSpec  *spec,
+             GError                **error)
+{
+  if (spec->source == CORRAL_INSTALL_SOURCE_ISO
+      && (spec->iso_path == NULL || !g_path_is_absolute (spec->iso_path)))
+    {
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEDIA,
+                           _("Choose an install image (ISO file)"));
+      return FALSE;
+    }
+  if (spec->source == CORRAL_INSTALL_SOURCE_ISO && spec->disk_kind == CORRAL_DISK_EXISTING
+      && g_strcmp0 (spec->iso_path, spec->disk_location) == 0)
+    {
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEDIA,
+                           _("The install image cannot also be the guest’s disk"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_network (const CorralGuestSpec  *spec,
+               GError                **error)
+{
+  if (spec->network_kind == CORRAL_NETWORK_NONE)
+    return TRUE;
+  if (spec->network == NULL || *spec->network == '\0')
+    {
+      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NETWORK,
+                           spec->network_kind == CORRAL_NETWORK_BRIDGE
+                           ? _("Choose a bridge for the network")
+                           : _("Choose a network"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every field, in the wizard's page order; the first problem wins. */
+gboolean
+corral_guest_spec_validate (const CorralGuestSpec   *spec,
+                            const CorralGuestLimits *limits,
+                            GError                 **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return check_media (spec, error)
+         && corral_guest_spec_check_memory (spec->memory, spec->count, limits, error)
+         && corral_guest_spec_check_vcpus (spec->vcpus, limits, error)
+         && corral_guest_spec_check_disk (spec, limits, error)
+         && check_network (spec, error)
+         && corral_guest_spec_check_name (spec->name, spec->count, limits != NULL ? limits->taken_names : NULL,
+                                          error);
+}
+
+/* --- the domain XML --- */
+
+static GVirConfigDomainDisk *
+new_disk (GVirConfigDomainDiskType             type,
+          GVirConfigDomainDiskGuestDeviceType  device,
+          const char                          *source,
+          GVirConfigDomainDiskFormat           format,
+          GVirConfigDomainDiskBus              bus,
+          const char                          *target)
+{
+  GVirConfigDomainDisk *disk = gvir_config_domain_disk_new ();
+  g_autoptr(GVirConfigDomainDiskDriver) driver = gvir_config_domain_disk_driver_new ();
+
+  gvir_config_domain_disk_set_type (disk, type);
+  gvir_config_domain_disk_set_guest_device_type (disk, device);
+  gvir_config_domain_disk_driver_set_name (driver, "qemu");
+  gvir_config_domain_disk_driver_set_format (driver, format);
+  gvir_config_domain_disk_set_driver (disk, driver);
+  gvir_config_domain_disk_set_source (disk, source);
+  gvir_config_domain_disk_set_target_bus (disk, bus);
+  gvir_config_domain_disk_set_target_dev (disk, target);
+  return disk;
+}
+
+static void
+add_device (GVirConfigDomain *domain,
+            gpointer          device)
+{
+  gvir_config_domain_add_device (domain, GVIR_CONFIG_DOMAIN_DEVICE (device));
+  g_object_unref (device);
+}
+
+GVirConfigDomain *
+corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
+                                const CorralDomainParams *params,
+                                GError                  **error)
+{
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GVirConfigDomainOs) os = NULL;
+  g_autoptr(GVirConfigDomainClock) clock = NULL;
+  g_autolist(GObject) boot = NULL;
+  OsinfoOs *osinfo = params->os;
+  /* an unknown OS gets the modern machine; an OS osinfo-db knows without q35 support gets i440fx + IDE */
+  gboolean q35 = osinfo == NULL || corral_osinfo_os_supports (osinfo, "qemu-x86-q35");
+  gboolean virtio_disk = corral_osinfo_os_supports (osinfo, "virtio-block");
+  gboolean virtio_net = corral_osinfo_os_supports (osinfo, "virtio-net");
+  gboolean windows = osinfo != NULL && g_strcmp0 (osinfo_os_get_family (osinfo), "winnt") == 0;
+  GVirConfigDomainDiskBus plain_bus = q35 ? GVIR_CONFIG_DOMAIN_DISK_BUS_SATA : GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
+  const char *plain_prefix = q35 ? "sd" : "hd";
+  char plain_letter = 'a';
+  GVirConfigDomainVirtType virt_type;
+  const char * const features[] = { "acpi", "apic", NULL };
+
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (params != NULL && params->name != NULL && params->virt_type != NULL, NULL);
+
+  if (g_str_equal (params->virt_type, "kvm"))
+    virt_type = GVIR_CONFIG_DOMAIN_VIRT_KVM;
+  else if (g_str_equal (params->virt_type, "qemu"))
+    virt_type = GVIR_CONFIG_DOMAIN_VIRT_QEMU;
+  else if (g_str_equal (params->virt_type, "test"))
+    virt_type = GVIR_CONFIG_DOMAIN_VIRT_TEST;
+  else
+    {
+      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEDIA,
+                   _("This host cannot run guests of type “%s”"), params->virt_type);
+      return NULL;
+    }
+
+  domain = gvir_config_domain_new ();
+  gvir_config_domain_set_virt_type (domain, virt_type);
+  gvir_config_domain_set_name (domain, params->name);
+  if (osinfo != NULL)
+    {
+      g_autofree char *metadata = g_markup_printf_escaped ("<libosinfo:libosinfo xmlns:libosinfo=\"%s\">"
+                                                           "<libosinfo:os id=\"%s\"/>"
+                                                           "</libosinfo:libosinfo>",
+                                                           LIBOSINFO_XMLNS,
+                                                           osinfo_entity_get_id (OSINFO_ENTITY (osinfo)));
+
+      if (!gvir_config_domain_set_custom_xml (domain, metadata, "libosinfo", LIBOSINFO_XMLNS, error))
+        return NULL;
+    }
+  gvir_config_domain_set_memory (domain, spec->memory / 1024);
+  gvir_config_domain_set_current_memory (domain, spec->memory / 1024);
+  gvir_config_domain_set_vcpus (domain, spec->vcpus);
+
+  os = gvir_config_domain_os_new ();
+  gvir_config_domain_os_set_os_type (os, GVIR_CONFIG_DOMAIN_OS_TYPE_HVM);
+  gvir_config_domain_os_set_arch (os, params->arch != NULL ? params->arch : "x86_64");
+  gvir_config_domain_os_set_machine (os, q35 ? "q35" : "pc");
+  if (spec->source == CORRAL_INSTALL_SOURCE_ISO)
+    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
+  boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+  gvir_config_domain_os_set_boot_devices (os, boot);
+  g_list_free (g_steal_pointer (&boot));
+  gvir_config_domain_set_os (domain, os);
+
+  gvir_config_domain_set_features (domain, (const GStrv) features);
+  clock = gvir_config_domain_clock_new ();
+  gvir_config_domain_clock_set_offset (clock, windows ? GVIR_CONFIG_DOMAIN_CLOCK_LOCALTIME
+                                                      : GVIR_CONFIG_DOMAIN_CLOCK_UTC);
+  gvir_config_domain_set_clock (domain, clock);
+  if (virt_type == GVIR_CONFIG_DOMAIN_VIRT_KVM)
+    {
+      g_autoptr(GVirConfigDomainCpu) cpu = gvir_config_domain_cpu_new ();
+
+      gvir_config_domain_cpu_set_mode (cpu, GVIR_CONFIG_DOMAIN_CPU_MODE_HOST_PASSTHROUGH);
+      gvir_config_domain_set_cpu (domain, cpu);
+    }
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+  gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
+                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
+
+  /* disks: the guest's disk, then the install ISO as a CD-ROM */
+  if (params->disk_path != NULL)
+    {
+      g_autofree char *target = NULL;
+      GVirConfigDomainDiskFormat format = g_strcmp0 (params->disk_format, "qcow2") == 0
+                                          ? GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2
+                                          : GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW;
+
+      target = virtio_disk ? g_strdup ("vda") : g_strdup_printf ("%s%c", plain_prefix, plain_letter++);
+      add_device (domain, new_disk (params->disk_is_block ? GVIR_CONFIG_DOMAIN_DISK_BLOCK
+                                                          : GVIR_CONFIG_DOMAIN_DISK_FILE,
+                                    GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK, params->disk_path, format,
+                                    virtio_disk ? GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO : plain_bus, target));
+    }
+  if (spec->source == CORRAL_INSTALL_SOURCE_ISO && spec->iso_path != NULL)
+    {
+      g_autofree char *target = NULL;
+      GVirConfigDomainDisk *cdrom;
+
+      /* IDE's CD-ROM sits on the second channel, as on real PCs */
+      if (!q35 && plain_letter < 'c')
+        plain_letter = 'c';
+      target = g_strdup_printf ("%s%c", plain_prefix, plain_letter++);
+      cdrom = new_disk (GVIR_CONFIG_DOMAIN_DISK_FILE, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM, spec->iso_path,
+                        GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW, plain_bus, target);
+      gvir_config_domain_disk_set_readonly (cdrom, TRUE);
+      add_device (domain, cdrom);
+    }
+
+  switch (spec->network_kind)
+    {
+    case CORRAL_NETWORK_LIBVIRT:
+      {
+        GVirConfigDomainInterfaceNetwork *iface = gvir_config_domain_interface_network_new ();
+
+        gvir_config_domain_interface_network_set_source (iface, spec->network);
+        gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (iface),
+                                                virtio_net ? "virtio" : "e1000");
+        add_device (domain, iface);
+      }
+      break;
+    case CORRAL_NETWORK_BRIDGE:
+      {
+        GVirConfigDomainInterfaceBridge *iface = gvir_config_domain_interface_bridge_new ();
+
+        gvir_config_domain_interface_bridge_set_source (iface, spec->network);
+        gvir_config_domain_interface_set_model (GVIR_CONFIG_DOMAIN_INTERFACE (iface),
+                                                virtio_net ? "virtio" : "e1000");
+        add_device (domain, iface);
+      }
+      break;
+    case CORRAL_NETWORK_NONE:
+    default:
+      break;
+    }
+
+  if (corral_osinfo_os_supports (osinfo, "qemu-xhci"))
+    {
+      GVirConfigDomainControllerUsb *usb = gvir_config_domain_controller_usb_new ();
+
+      gvir_config_domain_controller_usb_set_model (usb, GVIR_CONFIG_DOMAIN_CONTROLLER_USB_MODEL_QEMU_XHCI);
+      add_device (domain, usb);
+    }
+
+  {
+    GVirConfigDomainInput *tablet = gvir_config_domain_input_new ();
+
+    gvir_config_domain_input_set_device_type (tablet, GVIR_CONFIG_DOMAIN_INPUT_DEVICE_TABLET);
+    gvir_config_domain_input_set_bus (tablet, GVIR_CONFIG_DOMAIN_INPUT_BUS_USB);
+    add_device (domain, tablet);
+  }
+
+  /* VNC that listens nowhere: the console reaches it through virDomainOpenGraphicsFD only */
+  {
+    GVirConfigDomainGraphicsVnc *vnc =
+      gvir_config_domain_graphics_vnc_new_from_xml ("<graphics type=\"vnc\"><listen type=\"none\"/></graphics>",
+                                                    error);
+
+    if (vnc == NULL)
+      return NULL;
+    add_device (domain, vnc);
+  }
+
+  {
+    GVirConfigDomainVideo *video = gvir_config_domain_video_new ();
+
+    gvir_config_domain_video_set_model (video, corral_osinfo_os_supports (osinfo, "virtio-gpu")
+                                               ? GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VIRTIO
+                                               : GVIR_CONFIG_DOMAIN_VIDEO_MODEL_VGA);
+    add_device (domain, video);
+  }
+
+  {
+    GVirConfigDomainSerial *serial = gvir_config_domain_serial_new ();
+    GVirConfigDomainConsole *console = gvir_config_domain_console_new ();
+    g_autoptr(GVirConfigDomainChardevSourcePty) serial_pty = gvir_config_domain_chardev_source_pty_new ();
+    g_autoptr(GVirConfigDomainChardevSourcePty) console_pty = gvir_config_domain_chardev_source_pty_new ();
+
+    gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (serial),
+                                           GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (serial_pty));
+    add_device (domain, serial);
+    gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (console),
+                                           GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (console_pty));
+    gvir_config_domain_console_set_target_type (console, GVIR_CONFIG_DOMAIN_CONSOLE_TARGET_SERIAL);
+    add_device (domain, console);
+  }
+
+  return g_steal_pointer (&domain);
+}

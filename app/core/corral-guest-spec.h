@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+#include <osinfo/osinfo.h>
+
+#include "corral-gvir-autoptr.h"
+
+G_BEGIN_DECLS
+
+/* What the user asked for in the new-guest wizard, before anything exists. */
+
+typedef enum {
+  CORRAL_INSTALL_SOURCE_ISO,      /* boot an install ISO as a CD-ROM, then the disk */
+  CORRAL_INSTALL_SOURCE_IMPORT,   /* boot an existing disk image */
+} CorralInstallSource;
+
+typedef enum {
+  CORRAL_DISK_NONE,
+  CORRAL_DISK_LVM,                /* a new logical volume in volume group disk_location (corral-helper) */
+  CORRAL_DISK_POOL,               /* a new qcow2 volume in libvirt storage pool disk_location */
+  CORRAL_DISK_EXISTING,           /* the file or block device disk_location */
+} CorralDiskKind;
+
+typedef enum {
+  CORRAL_NETWORK_NONE,
+  CORRAL_NETWORK_LIBVIRT,         /* a libvirt network, e.g. "default" */
+  CORRAL_NETWORK_BRIDGE,          /* a host bridge, e.g. "br0" */
+} CorralNetworkKind;
+
+#define CORRAL_GUEST_SPEC_MAX_COUNT 16
+#define CORRAL_GUEST_SPEC_MIN_MEMORY (64 * 1024 * 1024)
+
+typedef struct
+{
+  char                *name;          /* with count > 1, the base: name1 … nameN */
+  char                *os_id;         /* libosinfo id, or NULL when unknown */
+  guint64              memory;        /* bytes */
+  guint                vcpus;
+  CorralInstallSource  source;
+  char                *iso_path;      /* CORRAL_INSTALL_SOURCE_ISO */
+  CorralDiskKind       disk_kind;
+  char                *disk_location; /* volume group, pool or path, per disk_kind */
+  guint64              disk_size;     /* bytes, for new volumes */
+  CorralNetworkKind    network_kind;
+  char                *network;       /* network or bridge name */
+  gboolean             start;
+  guint                count;         /* how many guests; each gets its own disk */
+} CorralGuestSpec;
+
+/* What the host and connection allow; 0 / NULL where unknown (that check is skipped). */
+typedef struct
+{
+  guint64              host_memory;   /* bytes */
+  guint                host_cpus;
+  guint64              disk_free;     /* bytes free where new disks go */
+  const char * const  *taken_names;   /* guests that exist already */
+  guint64              os_min_memory; /* bytes, from osinfo-db */
+} CorralGuestLimits;
+
+#define CORRAL_GUEST_SPEC_ERROR (corral_guest_spec_error_quark ())
+
+typedef enum {
+  CORRAL_GUEST_SPEC_ERROR_NAME,
+  CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
+  CORRAL_GUEST_SPEC_ERROR_MEMORY,
+  CORRAL_GUEST_SPEC_ERROR_VCPUS,
+  CORRAL_GUEST_SPEC_ERROR_MEDIA,
+  CORRAL_GUEST_SPEC_ERROR_DISK,
+  CORRAL_GUEST_SPEC_ERROR_NETWORK,
+  CORRAL_GUEST_SPEC_ERROR_COUNT,
+} CorralGuestSpecError;
+
+/* How one guest of the spec becomes a domain: decided by the creator from the host and the disk it made. */
+typedef struct
+{
+  const char *name;        /* this guest's name */
+  const char *virt_type;   /* "kvm", "qemu" or "test" */
+  const char *arch;        /* "x86_64" */
+  OsinfoOs   *os;          /* NULL: generic devices */
+  const char *disk_path;   /* NULL: no disk */
+  gboolean    disk_is_block;
+  const char *disk_format; /* "qcow2" or "raw" */
+} CorralDomainParams;
+
+#define CORRAL_TYPE_GUEST_SPEC (corral_guest_spec_get_type ())
+
+GType             corral_guest_spec_get_type        (void) G_GNUC_CONST;
+GQuark            corral_guest_spec_error_quark     (void);
+CorralGuestSpec  *corral_guest_spec_new             (void);
+CorralGuestSpec  *corral_guest_spec_copy            (const CorralGuestSpec   *spec);
+void              corral_guest_spec_free            (CorralGuestSpec         *spec);
+char             *corral_guest_spec_dup_guest_name  (const CorralGuestSpec   *spec,
+                                                     guint                    index);
+gboolean          corral_guest_spec_check_name      (const char              *name,
+                                                     guint                    count,
+                                                     const char * const      *taken_names,
+                                                     GError                 **error);
+gboolean          corral_guest_spec_check_memory    (guint64                  memory,
+                                                     guint                    count,
+                                                     const CorralGuestLimits *limits,
+                                                     GError                 **error);
+gboolean          corral_guest_spec_check_vcpus     (guint                    vcpus,
+                                                     const CorralGuestLimits *limits,
+                                                     GError                 **error);
+gboolean          corral_guest_spec_check_disk      (const CorralGuestSpec   *spec,
+                                                     const CorralGuestLimits *limits,
+                                                     GError                 **error);
+gboolean          corral_guest_spec_validate        (const CorralGuestSpec   *spec,
+                                                     const CorralGuestLimits *limits,
+                                                     GError                 **error);
+GVirConfigDomain *corral_guest_spec_build_domain    (const CorralGuestSpec   *spec,
+                                                     const CorralDomainParams *params,
+                                                     GError                 **error);
+char             *corral_format_size                (guint64                  bytes);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralGuestSpec, corral_guest_spec_free)
+
+G_END_DECLS

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "corral-osinfo"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "corral-error.h"
+#include "corral-osinfo.h"
+
+static GMutex db_lock;
+static OsinfoDb *db;
+
+/* --- the database: loaded once, from any thread --- */
+
+OsinfoDb *
+corral_osinfo_get_db (GError **error)
+{
+  g_autoptr(OsinfoLoader) loader = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&db_lock);
+
+  if (db != NULL)
+    return db;
+
+  loader = osinfo_loader_new ();
+  osinfo_loader_process_default_path (loader, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
+                   _("The operating system database could not be read (%s): reinstall the osinfo-db package"),
+                   local_error->message);
+      return NULL;
+    }
+  db = g_object_ref (osinfo_loader_get_db (loader));
+  return db;
+}
+
+static void
+load_db_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GError *error = NULL;
+  OsinfoDb *result = corral_osinfo_get_db (&error);
+
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_object_ref (result), g_object_unref);
+}
+
+void
+corral_osinfo_load_db_async (GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, corral_osinfo_load_db_async);
+  g_task_run_in_thread (task, load_db_thread);
+}
+
+OsinfoDb *
+corral_osinfo_load_db_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- media detection --- */
+
+static void
+detect_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  const char *path = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsinfoMedia) media = NULL;
+  OsinfoDb *the_db;
+  OsinfoOs *os = NULL;
+
+  the_db = corral_osinfo_get_db (&error);
+  if (the_db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  media = osinfo_media_create_from_location (path, cancellable, &error);
+  if (media == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_FAILED,
+                                 _("“%s” is not a bootable install image (%s): choose an ISO file"),
+                                 path, error->message);
+      return;
+    }
+
+  if (osinfo_db_identify_media (the_db, media))
+    g_object_get (media, "os", &os, NULL);
+
+  if (os == NULL)
+    g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_FAILED,
+                             _("The operating system on this image is not known: choose it from the list"));
+  else
+    g_task_return_pointer (task, os, g_object_unref);
+}
+
+void
+corral_osinfo_detect_media_async (const char          *path,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_return_if_fail (path != NULL);
+
+  g_task_set_source_tag (task, corral_osinfo_detect_media_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, detect_thread);
+}
+
+OsinfoOs *
+corral_osinfo_detect_media_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- questions about an OS (the database must be loaded) --- */
+
+OsinfoOs *
+corral_osinfo_find_os (const char *id)
+{
+  OsinfoDb *the_db;
+  OsinfoOs *os;
+
+  if (id == NULL || *id == '\0')
+    return NULL;
+  the_db = corral_osinfo_get_db (NULL);
+  if (the_db == NULL)
+    return NULL;
+  os = osinfo_db_get_os (the_db, id);
+  return os != NULL ? g_object_ref (os) : NULL;
+}
+
+/* True when @os (or an OS it derives from) lists a device called @device_name ("virtio-net",
+ * "virtio1.0-block", "qemu-x86-q35", ...). The virtio names also match their virtio 1.0 twins. */
+gboolean
+corral_osinfo_os_supports (OsinfoOs   *os,
+                           const char *device_name)
+{
+  g_autoptr(OsinfoDeviceList) devices = NULL;
+  g_autofree char *modern = NULL;
+
+  g_return_val_if_fail (device_name != NULL, FALSE);
+
+  if (os == NULL)
+    return FALSE;
+
+  if (g_str_has_prefix (device_name, "virtio-"))
+    modern = g_strconcat ("virtio1.0-", device_name + strlen ("virtio-"), NULL);
+
+  devices = osinfo_os_get_all_devices (os, NULL);
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (devices)); i++)
+    {
+      OsinfoDevice *device = OSINFO_DEVICE (osinfo_list_get_nth (OSINFO_LIST (devices), i));
+      const char *name = osinfo_device_get_name (device);
+
+      if (g_strcmp0 (name, device_name) == 0 || (modern != NULL && g_strcmp0 (name, modern) == 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+fill_resources (OsinfoResourcesList *list,
+                const char          *arch,
+                gboolean             minimum,
+                CorralOsResources   *out)
+{
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoResources *res = OSINFO_RESOURCES (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *res_arch = osinfo_resources_get_architecture (res);
+      gint64 ram = osinfo_resources_get_ram (res);
+      gint64 storage = osinfo_resources_get_storage (res);
+      int cpus = osinfo_resources_get_n_cpus (res);
+
+      if (g_strcmp0 (res_arch, "all") != 0 && g_strcmp0 (res_arch, arch) != 0)
+        continue;
+      if (minimum)
+        {
+          if (ram > 0 && out->min_ram == 0)
+            out->min_ram = ram;
+          continue;
+        }
+      if (ram > 0 && out->recommended_ram == 0)
+        out->recommended_ram = ram;
+      if (storage > 0 && out->recommended_storage == 0)
+        out->recommended_storage = storage;
+      if (cpus > 0 && out->recommended_cpus == 0)
+        out->recommended_cpus = cpus;
+    }
+}
+
+/* Resources for @os on @arch, following derives-from where the OS itself says nothing.
+ * Fields osinfo-db does not know stay 0. */
+void
+corral_osinfo_os_get_resources (OsinfoOs          *os,
+                                const char        *arch,
+                                CorralOsResources *resources)
+{
+  g_autoptr(OsinfoOs) current = NULL;
+
+  g_return_if_fail (resources != NULL);
+
+  memset (resources, 0, sizeof *resources);
+  current = os != NULL ? g_object_ref (os) : NULL;
+  for (int depth = 0; current != NULL && depth < 8; depth++)
+    {
+      g_autoptr(OsinfoResourcesList) min = osinfo_os_get_minimum_resources (current);
+      g_autoptr(OsinfoResourcesList) rec = osinfo_os_get_recommended_resources (current);
+      g_autoptr(OsinfoProductList) parents = NULL;
+
+      fill_resources (min, arch, TRUE, resources);
+      fill_resources (rec, arch, FALSE, resources);
+
+      parents = osinfo_product_get_related (OSINFO_PRODUCT (current), OSINFO_PRODUCT_RELATIONSHIP_DERIVES_FROM);
+      g_clear_object (&current);
+      if (osinfo_list_get_length (OSINFO_LIST (parents)) > 0)
+        current = g_object_ref (OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (parents), 0)));
+    }
+}
+
+/* A guest name from the OS's short id ("debian11"), or "guest". */
+char *
+corral_osinfo_suggest_name (OsinfoOs *os)
+{
+  const char *short_id = os != NULL ? osinfo_product_get_short_id (OSINFO_PRODUCT (os)) : NULL;
+  GString *name;
+
+  if (short_id == NULL || *short_id == '\0')
+    return g_strdup ("guest");
+
+  name = g_string_new (NULL);
+  for (const char *p = short_id; *p != '\0'; p++)
+    {
+      if (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.')
+        g_string_append_c (name, g_ascii_tolower (*p));
+    }
+  if (name->len == 0 || !g_ascii_isalnum (name->str[0]))
+    g_string_prepend (name, "guest-");
+  return g_string_free (name, FALSE);
+}
+
+static int
+compare_os_by_name (gconstpointer a,
+                    gconstpointer b)
+{
+  OsinfoProduct *pa = *(OsinfoProduct **) a;
+  OsinfoProduct *pb = *(OsinfoProduct **) b;
+
+  return g_utf8_collate (osinfo_product_get_name (pa), osinfo_product_get_name (pb));
+}
+
+/* Every OS in the database with a name, sorted by name: for the manual choice. */
+GPtrArray *
+corral_osinfo_list_os (void)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(OsinfoOsList) list = NULL;
+  OsinfoDb *the_db = corral_osinfo_get_db (NULL);
+
+  if (the_db == NULL)
+    return result;
+
+  list = osinfo_db_get_os_list (the_db);
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoProduct *product = OSINFO_PRODUCT (osinfo_list_get_nth (OSINFO_LIST (list), i));
+
+      if (osinfo_product_get_name (product) != NULL)
+        g_ptr_array_add (result, g_object_ref (product));
+    }
+  g_ptr_array_sort (result, compare_os_by_name);
+  return result;
+}

@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* CorralGuestSpec: the domain XML it becomes for several OSes of the installed osinfo-db, compared with
+ * golden files (CORRAL_UPDATE_GOLDEN=1 rewrites them), and the messages its validation shows the user. */
+#include "config.h"
+
+#include "corral-guest-spec.h"
+#include "corral-osinfo.h"
+
+#define GiB (G_GUINT64_CONSTANT (1024) * 1024 * 1024)
+#define MiB (G_GUINT64_CONSTANT (1024) * 1024)
+
+typedef struct
+{
+  const char *golden;
+  const char *os_id;       /* NULL: unknown OS */
+  const char *virt_type;
+  CorralInstallSource source;
+  CorralDiskKind disk_kind;
+  const char *disk_path;
+  gboolean disk_is_block;
+  const char *disk_format;
+  CorralNetworkKind network_kind;
+  const char *network;
+  guint64 memory;
+  guint vcpus;
+} GoldenCase;
+
+static const GoldenCase golden_cases[] = {
+  { "debian11-kvm-pool.xml", "http://debian.org/debian/11", "kvm", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL,
+    "/var/lib/libvirt/images/debian11.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 2 * GiB, 2 },
+  { "fedora36-qemu-lvm.xml", "http://fedoraproject.org/fedora/36", "qemu", CORRAL_INSTALL_SOURCE_ISO,
+    CORRAL_DISK_LVM, "/dev/vg0/fedora36", TRUE, "raw", CORRAL_NETWORK_BRIDGE, "br0", 4 * GiB, 4 },
+  { "win10-kvm-pool.xml", "http://microsoft.com/win/10", "kvm", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL,
+    "/var/lib/libvirt/images/win10.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 4 * GiB, 2 },
+  { "freedos-qemu-nodisk.xml", "http://freedos.org/freedos/1.2", "qemu", CORRAL_INSTALL_SOURCE_ISO,
+    CORRAL_DISK_NONE, NULL, FALSE, NULL, CORRAL_NETWORK_NONE, NULL, 64 * MiB, 1 },
+  { "alpine-import.xml", "http://alpinelinux.org/alpinelinux/3.16", "kvm", CORRAL_INSTALL_SOURCE_IMPORT,
+    CORRAL_DISK_EXISTING, "/srv/images/alpine.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default",
+    512 * MiB, 1 },
+  { "unknown-os.xml", NULL, "qemu", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_EXISTING, "/dev/sdb", TRUE, "raw",
+    CORRAL_NETWORK_LIBVIRT, "default", 1 * GiB, 1 },
+};
+
+static void
+test_golden (gconstpointer data)
+{
+  const GoldenCase *c = data;
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  g_autoptr(OsinfoOs) os = NULL;
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *expected = NULL;
+  CorralDomainParams params = { 0 };
+
+  if (c->os_id != NULL)
+    {
+      os = corral_osinfo_find_os (c->os_id);
+      if (os == NULL)
+        {
+          g_test_skip_printf ("osinfo-db has no %s", c->os_id);
+          return;
+        }
+    }
+
+  g_free (spec->name);
+  spec->name = g_strdup ("guest");
+  spec->os_id = g_strdup (c->os_id);
+  spec->source = c->source;
+  spec->iso_path = c->source == CORRAL_INSTALL_SOURCE_ISO ? g_strdup ("/srv/iso/install.iso") : NULL;
+  spec->disk_kind = c->disk_kind;
+  spec->network_kind = c->network_kind;
+  g_free (spec->network);
+  spec->network = g_strdup (c->network);
+  spec->memory = c->memory;
+  spec->vcpus = c->vcpus;
+
+  params.name = "guest";
+  params.virt_type = c->virt_type;
+  params.arch = "x86_64";
+  params.os = os;
+  params.disk_path = c->disk_path;
+  params.disk_is_block = c->disk_is_block;
+  params.disk_format = c->disk_format;
+
+  domain = corral_guest_spec_build_domain (spec, &params, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (domain);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+
+  /* what libvirt itself reads back must be what we meant */
+  {
+    g_autoptr(GVirConfigDomain) parsed = gvir_config_domain_new_from_xml (xml, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (gvir_config_domain_get_name (parsed), ==, "guest");
+  }
+
+  path = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "golden", c->golden, NULL);
+  if (g_getenv ("CORRAL_UPDATE_GOLDEN") != NULL)
+    {
+      g_autofree char *with_newline = g_strconcat (xml, "\n", NULL);
+
+      g_file_set_contents (path, with_newline, -1, &error);
+      g_assert_no_error (error);
+    }
+  g_file_get_contents (path, &expected, NULL, &error);
+  g_assert_no_error (error);
+  g_strchomp (expected);
+  g_assert_cmpstr (xml, ==, expected);
+}
+
+/* The choices that matter, spelled out, so a golden file cannot silently drift into nonsense. */
+static void
+test_devices (void)
+{
+  g_autoptr(OsinfoOs) debian = corral_osinfo_find_os ("http://debian.org/debian/11");
+  g_autoptr(OsinfoOs) freedos = corral_osinfo_find_os ("http://freedos.org/freedos/1.2");
+
+  g_assert_nonnull (debian);
+  g_assert_nonnull (freedos);
+  g_assert_true (corral_osinfo_os_supports (debian, "virtio-block"));
+  g_assert_true (corral_osinfo_os_supports (debian, "virtio-net"));
+  g_assert_true (corral_osinfo_os_supports (debian, "qemu-x86-q35"));
+  g_assert_false (corral_osinfo_os_supports (freedos, "virtio-block"));
+  g_assert_false (corral_osinfo_os_supports (freedos, "virtio-net"));
+  g_assert_false (corral_osinfo_os_supports (NULL, "virtio-net"));
+}
+
+static gboolean
+xml_has (const char *golden,
+         const char *needle)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "golden", golden,
+                                            NULL);
+  g_autofree char *xml = NULL;
+
+  g_assert_true (g_file_get_contents (path, &xml, NULL, NULL));
+  return strstr (xml, needle) != NULL;
+}
+
+static void
+test_golden_content (void)
+{
+  /* Debian: virtio disk and NIC, KVM, CD then disk, libosinfo id, tablet, local-only VNC, serial console */
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<domain type=\"kvm\""));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<target bus=\"virtio\" dev=\"vda\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<model type=\"virtio\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<input type=\"tablet\" bus=\"usb\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<listen type=\"none\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<serial type=\"pty\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<source file=\"/srv/iso/install.iso\"/>"));
+  /* FreeDOS: no virtio drivers, so IDE on the i440fx machine; no disk, no NIC */
+  g_assert_true (xml_has ("freedos-qemu-nodisk.xml", "<domain type=\"qemu\""));
+  g_assert_true (xml_has ("freedos-qemu-nodisk.xml", "bus=\"ide\""));
+  g_assert_false (xml_has ("freedos-qemu-nodisk.xml", "virtio"));
+  g_assert_false (xml_has ("freedos-qemu-nodisk.xml", "<interface"));
+  /* unknown OS: SATA disk, e1000 */
+  g_assert_true (xml_has ("unknown-os.xml", "<model type=\"e1000\"/>"));
+  g_assert_true (xml_has ("unknown-os.xml", "<disk type=\"block\" device=\"disk\">"));
+  g_assert_true (xml_has ("unknown-os.xml", "<target bus=\"sata\" dev=\"sda\"/>"));
+  /* import: boots the disk only, no CD-ROM */
+  g_assert_false (xml_has ("alpine-import.xml", "cdrom"));
+  /* a bridge */
+  g_assert_true (xml_has ("fedora36-qemu-lvm.xml", "<source bridge=\"br0\"/>"));
+}
+
+/* --- validation: the messages the user reads --- */
+
+static void
+assert_message (GError     *error,
+                int         code,
+                const char *message)
+{
+  g_assert_error (error, CORRAL_GUEST_SPEC_ERROR, code);
+  g_assert_cmpstr (error->message, ==, message);
+}
+
+static void
+test_validate_name (void)
+{
+  const char *taken[] = { "web", "node2", NULL };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_guest_spec_check_name ("debian11", 1, taken, &error));
+  g_assert_no_error (error);
+  g_assert_true (corral_guest_spec_check_name ("node", 1, taken, &error));
+
+  g_assert_false (corral_guest_spec_check_name ("", 1, taken, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "Give the guest a name");
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_name ("-x", 1, taken, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "The name must start with a letter or a digit");
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_name ("my guest", 1, taken, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME,
+                  "The name may only contain letters, digits, “-”, “_” and “.”");
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_name ("a/b", 1, taken, &error));
+  g_assert_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME);
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_name ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, taken,
+                                                &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "The name is too long: use at most 48 characters");
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_name ("web", 1, taken, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
+                  "A guest called “web” exists already: choose another name");
+  g_clear_error (&error);
+
+  /* node1…node3 collide with node2 */
+  g_assert_false (corral_guest_spec_check_name ("node", 3, taken, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
+                  "A guest called “node2” exists already: choose another name");
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_name ("node", 17, NULL, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_COUNT, "Create between 1 and 16 guests at once");
+}
+
+static void
+test_validate_resources (void)
+{
+  CorralGuestLimits limits = { .host_memory = 8 * GiB, .host_cpus = 4, .os_min_memory = 1 * GiB };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_guest_spec_check_memory (2 * GiB, 1, &limits, &error));
+  g_assert_false (corral_guest_spec_check_memory (512 * MiB, 1, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY, "Too little memory: this system needs at least 1.0\u00a0GiB");
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_memory (16 * MiB, 1, NULL, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY, "Too little memory: this system needs at least 64.0\u00a0MiB");
+  g_clear_error (&error);
+
+  g_assert_false (corral_guest_spec_check_memory (9 * GiB, 1, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY, "More memory than the host has (8.0\u00a0GiB): choose less");
+  g_clear_error (&error);
+
+  g_assert_true (corral_guest_spec_check_vcpus (4, &limits, &error));
+  g_assert_false (corral_guest_spec_check_vcpus (0, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_VCPUS, "A guest needs at least one processor");
+  g_clear_error (&error);
+  g_assert_false (corral_guest_spec_check_vcpus (5, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_VCPUS, "More processors than the host has (4): choose fewer");
+}
+
+static void
+test_validate_disk (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  CorralGuestLimits limits = { .disk_free = 30 * GiB };
+  g_autoptr(GError) error = NULL;
+
+  spec->disk_kind = CORRAL_DISK_POOL;
+  spec->disk_size = 20 * GiB;
+  g_assert_true (corral_guest_spec_check_disk (spec, &limits, &error));
+  g_assert_no_error (error);
+
+  spec->disk_size = 40 * GiB;
+  g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+                  "Not enough free space in “default”: 40.0\u00a0GiB needed, 30.0\u00a0GiB free. "
+                  "Choose a smaller disk or another place");
+  g_clear_error (&error);
+
+  /* two 20 GiB disks do not fit in 30 GiB */
+  spec->disk_size = 20 * GiB;
+  spec->count = 2;
+  g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+                  "Not enough free space in “default”: 40.0\u00a0GiB needed, 30.0\u00a0GiB free. "
+                  "Choose a smaller disk or another place");
+  g_clear_error (&error);
+  spec->count = 1;
+
+  spec->disk_kind = CORRAL_DISK_LVM;
+  g_clear_pointer (&spec->disk_location, g_free);
+  g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK, "Choose a volume group for the disk");
+  g_clear_error (&error);
+
+  spec->disk_kind = CORRAL_DISK_EXISTING;
+  spec->disk_location = g_strdup ("relative/disk.img");
+  g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK, "Choose the disk image file or device");
+  g_clear_error (&error);
+
+  g_free (spec->disk_location);
+  spec->disk_location = g_strdup ("/srv/disk.img");
+  spec->count = 3;
+  g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+                  "Several guests cannot share one existing disk: create new disks instead");
+  g_clear_error (&error);
+
+  spec->count = 1;
+  spec->source = CORRAL_INSTALL_SOURCE_IMPORT;
+  spec->disk_kind = CORRAL_DISK_POOL;
+  g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK, "Importing needs an existing disk image: choose its file");
+}
+
+static void
+test_validate_whole (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  const char *taken[] = { "a", NULL };
+  CorralGuestLimits limits = { .host_memory = 8 * GiB, .host_cpus = 4, .disk_free = 100 * GiB,
+                               .taken_names = taken };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (corral_guest_spec_validate (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEDIA, "Choose an install image (ISO file)");
+  g_clear_error (&error);
+
+  spec->iso_path = g_strdup ("/srv/x.iso");
+  g_assert_false (corral_guest_spec_validate (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "Give the guest a name");
+  g_clear_error (&error);
+
+  spec->name = g_strdup ("b");
+  g_clear_pointer (&spec->network, g_free);
+  g_assert_false (corral_guest_spec_validate (spec, &limits, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NETWORK, "Choose a network");
+  g_clear_error (&error);
+
+  spec->network = g_strdup ("default");
+  g_assert_true (corral_guest_spec_validate (spec, &limits, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_names (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  g_autoptr(OsinfoOs) debian = corral_osinfo_find_os ("http://debian.org/debian/11");
+  g_autofree char *suggested = corral_osinfo_suggest_name (debian);
+  g_autofree char *one = NULL, *three = NULL;
+  CorralOsResources res;
+
+  g_assert_cmpstr (suggested, ==, "debian11");
+  spec->name = g_strdup ("node");
+  one = corral_guest_spec_dup_guest_name (spec, 0);
+  g_assert_cmpstr (one, ==, "node");
+  spec->count = 3;
+  three = corral_guest_spec_dup_guest_name (spec, 2);
+  g_assert_cmpstr (three, ==, "node3");
+
+  corral_osinfo_os_get_resources (debian, "x86_64", &res);
+  g_assert_cmpuint (res.recommended_ram, ==, 1 * GiB);
+  g_assert_cmpuint (res.min_ram, ==, 1 * GiB);
+  g_assert_cmpuint (res.recommended_storage, ==, 20 * GiB);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (corral_osinfo_get_db (&error) == NULL)
+    g_error ("%s", error->message);
+
+  for (guint i = 0; i < G_N_ELEMENTS (golden_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/wizard/spec/golden/%s", golden_cases[i].golden);
+
+      g_test_add_data_func (path, &golden_cases[i], test_golden);
+    }
+  g_test_add_func ("/wizard/spec/golden/content", test_golden_content);
+  g_test_add_func ("/wizard/spec/devices", test_devices);
+  g_test_add_func ("/wizard/spec/names", test_names);
+  g_test_add_func ("/wizard/spec/validate/name", test_validate_name);
+  g_test_add_func ("/wizard/spec/validate/resources", test_validate_resources);
+  g_test_add_func ("/wizard/spec/validate/disk", test_validate_disk);
+  g_test_add_func ("/wizard/spec/validate/whole", test_validate_whole);
+
+  return g_test_run ();
+}
