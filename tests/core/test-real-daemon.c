@@ -88,6 +88,22 @@ corral_names (CorralConnection *connection)
   return g_strjoinv (",", (char **) names->pdata);
 }
 
+/* Whether the daemon's capabilities offer KVM, read the way a person would: virsh capabilities. */
+static gboolean
+virsh_offers_kvm (void)
+{
+  const char *argv[] = { "virsh", "-q", "-c", g_getenv ("CORRAL_TEST_LIBVIRT_URI"), "capabilities", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return strstr (out, "<domain type='kvm'") != NULL;
+}
+
 static CorralGuest *
 find_by_name (CorralConnection *connection,
               const char       *name)
@@ -189,6 +205,12 @@ test_real_daemon (void)
   corral_connection_set_reconnect_delays (connection, 250, 2000);
   corral_connection_open_async (connection, NULL, open_cb, &done);
   WAIT_FOR (done);
+
+  /* Host check: Corral's verdict matches the daemon's capabilities. */
+  WAIT_FOR (corral_connection_get_acceleration (connection) != CORRAL_ACCELERATION_UNKNOWN);
+  g_test_message ("acceleration: %s", virsh_offers_kvm () ? "kvm" : "emulation only");
+  g_assert_cmpint (corral_connection_get_acceleration (connection), ==,
+                   virsh_offers_kvm () ? CORRAL_ACCELERATION_KVM : CORRAL_ACCELERATION_EMULATION_ONLY);
 
   conn = _corral_connection_ref_handle (connection);
   define_domain (conn, "leaving", "0c0a11ed-0000-4000-8000-000000000001");
