@@ -369,6 +369,24 @@ probe_format (const char *path,
   return memcmp (magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
 }
 
+/* By listing, not by lookup: a failed lookup is logged by libvirt as an error. */
+static gboolean
+pool_has_volume (virStoragePoolPtr  pool,
+                 const char        *name)
+{
+  virStorageVolPtr *vols = NULL;
+  gboolean found = FALSE;
+  int n = virStoragePoolListAllVolumes (pool, &vols, 0);
+
+  for (int i = 0; i < n; i++)
+    {
+      found = found || g_strcmp0 (virStorageVolGetName (vols[i]), name) == 0;
+      virStorageVolFree (vols[i]);
+    }
+  free (vols);
+  return found;
+}
+
 static gboolean
 make_pool_volume (virConnectPtr           conn,
                   const CorralGuestSpec  *spec,
@@ -380,7 +398,6 @@ make_pool_volume (virConnectPtr           conn,
   g_autofree char *vol_name = g_strconcat (made->guest_name, ".qcow2", NULL);
   g_autofree char *xml = NULL;
   virStoragePoolPtr pool;
-  virStorageVolPtr existing;
 
   pool = virStoragePoolLookupByName (conn, spec->disk_location);
   if (pool == NULL)
@@ -389,18 +406,14 @@ make_pool_volume (virConnectPtr           conn,
                    _("There is no storage pool “%s”: choose another one"), spec->disk_location);
       return FALSE;
     }
-  existing = virStorageVolLookupByName (pool, vol_name);
-  if (existing != NULL)
+  if (pool_has_volume (pool, vol_name))
     {
-      virStorageVolFree (existing);
       virStoragePoolFree (pool);
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
                    _("The storage pool “%s” already has a volume “%s”: choose another guest name, or delete "
                      "that volume"), spec->disk_location, vol_name);
       return FALSE;
     }
-  virResetLastError ();
-
   gvir_config_storage_vol_set_name (vol_config, vol_name);
   gvir_config_storage_vol_set_capacity (vol_config, spec->disk_size);
   gvir_config_storage_vol_target_set_format (target, "qcow2");
@@ -473,9 +486,8 @@ roll_back (CorralGuestCreator *self,
     {
       if (made->started)
         virDomainDestroy (made->domain);
-      if (virDomainUndefineFlags (made->domain, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
-                                                | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA
-                                                | VIR_DOMAIN_UNDEFINE_NVRAM) == 0)
+      /* just defined by us: no managed save, snapshots or NVRAM to take along */
+      if (virDomainUndefine (made->domain) == 0)
         g_string_append_printf (undone, _("Removed the guest “%s”. "), made->guest_name);
       else
         g_string_append_printf (undone, _("Could not remove the guest “%s” (%s): delete it by hand. "),

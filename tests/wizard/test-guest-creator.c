@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The wizard's core on libvirt's test driver (test:///default, in process): what the host offers, a
+ * guest created with a new qcow2 volume and started, "create N guests", and rollback when defining fails
+ * or the user cancels: nothing the run made is left behind, and the message says what was removed. */
+#include "config.h"
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "corral-connection-private.h"
+#include "corral-error.h"
+#include "corral-guest-creator.h"
+
+#define TIMEOUT_S 30
+#define POOL "default-pool"
+#define MiB (G_GUINT64_CONSTANT (1024) * 1024)
+
+typedef struct
+{
+  CorralConnection *connection;
+} Fixture;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) G_STMT_START {                                                 \
+    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
+    while (!(cond))                                                                   \
+      g_main_context_iteration (NULL, TRUE);                                          \
+    g_source_remove (_timeout);                                                       \
+  } G_STMT_END
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_connection_open_finish (CORRAL_CONNECTION (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  gboolean done = FALSE;
+
+  fixture->connection = corral_connection_new ("test:///default");
+  corral_connection_open_async (fixture->connection, NULL, open_cb, &done);
+  WAIT_FOR (done);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (G_OBJECT (fixture->connection)->ref_count > 1 && g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_finalize_object (fixture->connection);
+}
+
+static CorralGuest *
+find_by_name (CorralConnection *connection,
+              const char       *name)
+{
+  GListModel *guests = corral_connection_get_guests (connection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
+    {
+      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
+
+      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
+        return guest;
+    }
+  return NULL;
+}
+
+/* libvirt's own view, independent of Corral's model */
+static gboolean
+volume_exists (CorralConnection *connection,
+               const char       *name)
+{
+  virConnectPtr conn = _corral_connection_ref_handle (connection);
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, POOL);
+  virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
+  gboolean exists = vol != NULL;
+
+  if (vol != NULL)
+    virStorageVolFree (vol);
+  virResetLastError ();
+  virStoragePoolFree (pool);
+  virConnectClose (conn);
+  return exists;
+}
+
+static char *
+domain_xml (CorralConnection *connection,
+            const char       *name)
+{
+  virConnectPtr conn = _corral_connection_ref_handle (connection);
+  virDomainPtr dom = virDomainLookupByName (conn, name);
+  char *xml = NULL;
+
+  if (dom != NULL)
+    {
+      xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+      virDomainFree (dom);
+    }
+  virResetLastError ();
+  virConnectClose (conn);
+  return xml;
+}
+
+static CorralGuestSpec *
+spec_new (const char *name)
+{
+  CorralGuestSpec *spec = corral_guest_spec_new ();
+
+  spec->name = g_strdup (name);
+  spec->os_id = g_strdup ("http://debian.org/debian/11");
+  spec->iso_path = g_strdup ("/srv/iso/debian-11.iso");
+  spec->memory = 512 * MiB;
+  spec->vcpus = 1;
+  g_free (spec->disk_location);
+  spec->disk_location = g_strdup (POOL);
+  spec->disk_size = 64 * MiB;
+  spec->start = TRUE;
+  return spec;
+}
+
+typedef struct
+{
+  gboolean  done;
+  GStrv     uuids;
+  GError   *error;
+  GPtrArray *statuses;
+} RunResult;
+
+static void
+status_cb (CorralGuestCreator *creator,
+           GParamSpec         *pspec,
+           RunResult          *result)
+{
+  g_ptr_array_add (result->statuses, g_strdup (corral_guest_creator_get_status (creator)));
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *res,
+        gpointer      user_data)
+{
+  RunResult *result = user_data;
+
+  result->uuids = corral_guest_creator_run_finish (CORRAL_GUEST_CREATOR (object), res, &result->error);
+  result->done = TRUE;
+}
+
+static void
+run (CorralConnection *connection,
+     CorralGuestSpec  *spec,
+     GCancellable     *cancellable,
+     RunResult        *result)
+{
+  g_autoptr(CorralGuestCreator) creator = corral_guest_creator_new (connection, spec);
+
+  memset (result, 0, sizeof *result);
+  result->statuses = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (creator, "notify::status", G_CALLBACK (status_cb), result);
+  corral_guest_creator_run_async (creator, cancellable, run_cb, result);
+  WAIT_FOR (result->done);
+  /* the last progress update may still be queued */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_handlers_disconnect_by_data (creator, result);
+}
+
+static void
+run_result_clear (RunResult *result)
+{
+  g_strfreev (result->uuids);
+  g_clear_error (&result->error);
+  g_clear_pointer (&result->statuses, g_ptr_array_unref);
+}
+
+static void
+host_info_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CorralHostInfo **info = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *info = corral_host_info_query_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_host_info (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(CorralHostInfo) info = NULL;
+  gboolean has_pool = FALSE;
+
+  corral_host_info_query_async (fixture->connection, NULL, host_info_cb, &info);
+  WAIT_FOR (info != NULL);
+
+  g_assert_cmpstr (info->virt_type, ==, "test");
+  g_assert_cmpuint (info->cpus, >, 0);
+  g_assert_cmpuint (info->memory, >, 0);
+  for (guint i = 0; i < info->pools->len; i++)
+    {
+      CorralStoragePlace *place = g_ptr_array_index (info->pools, i);
+
+      if (g_str_equal (place->name, POOL))
+        {
+          has_pool = TRUE;
+          g_assert_cmpuint (place->available, >, 0);
+        }
+    }
+  g_assert_true (has_pool);
+  g_assert_true (g_ptr_array_find_with_equal_func (info->networks, "default", g_str_equal, NULL));
+  g_assert_true (g_strv_contains ((const char * const *) info->guest_names, "test"));
+}
+
+static void
+test_create_one (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("web");
+  g_autofree char *xml = NULL;
+  RunResult result;
+  CorralGuest *guest;
+
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_no_error (result.error);
+  g_assert_cmpuint (g_strv_length (result.uuids), ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (result.statuses, result.statuses->len - 1), ==, "Guest created");
+  g_assert_true (g_ptr_array_find_with_equal_func (result.statuses, "Creating the disk of “web”…", g_str_equal,
+                                                   NULL));
+
+  /* listed by Corral, running, and found by the UUID the creator returned */
+  WAIT_FOR (find_by_name (fixture->connection, "web") != NULL);
+  guest = find_by_name (fixture->connection, "web");
+  g_assert_cmpstr (corral_guest_get_uuid (guest), ==, result.uuids[0]);
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
+
+  /* its own qcow2 volume, used as its virtio disk, the ISO as its CD-ROM */
+  g_assert_true (volume_exists (fixture->connection, "web.qcow2"));
+  xml = domain_xml (fixture->connection, "web");
+  g_assert_nonnull (strstr (xml, "/default-pool/web.qcow2"));
+  g_assert_nonnull (strstr (xml, "<source file='/srv/iso/debian-11.iso'/>"));
+  g_assert_nonnull (strstr (xml, "bus='virtio'"));
+  g_assert_nonnull (strstr (xml, "http://debian.org/debian/11"));
+  run_result_clear (&result);
+}
+
+static void
+test_create_cluster (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("node");
+  RunResult result;
+
+  spec->count = 3;
+  spec->start = FALSE;
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_no_error (result.error);
+  g_assert_cmpuint (g_strv_length (result.uuids), ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (result.statuses, result.statuses->len - 1), ==, "Guests created");
+
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("node%u", i);
+      g_autofree char *vol = g_strdup_printf ("node%u.qcow2", i);
+      g_autofree char *xml = NULL;
+      CorralGuest *guest;
+
+      WAIT_FOR (find_by_name (fixture->connection, name) != NULL);
+      guest = find_by_name (fixture->connection, name);
+      WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_SHUTOFF);
+      g_assert_true (volume_exists (fixture->connection, vol));
+      xml = domain_xml (fixture->connection, name);
+      g_assert_nonnull (strstr (xml, vol));
+    }
+  run_result_clear (&result);
+}
+
+/* A guest of that name appears between the wizard's check and the define: the define fails, and the
+ * volume made for it is removed again. With three guests, the first (defined) is removed as well. */
+static void
+test_rollback_define (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("clash");
+  virConnectPtr conn = _corral_connection_ref_handle (fixture->connection);
+  virDomainPtr dom = virDomainDefineXML (conn, "<domain type='test'><name>clash2</name><memory>65536</memory>"
+                                               "<os><type>hvm</type></os></domain>");
+  RunResult result;
+
+  g_assert_nonnull (dom);
+  virDomainFree (dom);
+  virConnectClose (conn);
+
+  spec->count = 3;
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_error (result.error, CORRAL_ERROR, CORRAL_ERROR_FAILED);
+  g_assert_true (g_str_has_prefix (result.error->message, "Could not define the guest “clash2”: "));
+  g_assert_nonnull (strstr (result.error->message, "Removed the disk “/default-pool/clash2.qcow2” made for it."));
+  g_assert_nonnull (strstr (result.error->message, "Removed the guest “clash1”."));
+  g_assert_nonnull (strstr (result.error->message, "Removed the disk “/default-pool/clash1.qcow2” made for it."));
+  g_assert_null (result.uuids);
+
+  g_assert_false (volume_exists (fixture->connection, "clash1.qcow2"));
+  g_assert_false (volume_exists (fixture->connection, "clash2.qcow2"));
+  g_assert_false (volume_exists (fixture->connection, "clash3.qcow2"));
+  g_assert_null (domain_xml (fixture->connection, "clash1"));
+  g_assert_null (domain_xml (fixture->connection, "clash3"));
+  /* the guest that was there before is left alone */
+  g_assert_nonnull (domain_xml (fixture->connection, "clash2"));
+  run_result_clear (&result);
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("cancelled");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  RunResult result;
+
+  g_cancellable_cancel (cancellable);
+  run (fixture->connection, spec, cancellable, &result);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (volume_exists (fixture->connection, "cancelled.qcow2"));
+  g_assert_null (domain_xml (fixture->connection, "cancelled"));
+  run_result_clear (&result);
+}
+
+static void
+test_existing_disk_no_network (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("imported");
+  g_autofree char *xml = NULL;
+  RunResult result;
+
+  spec->source = CORRAL_INSTALL_SOURCE_IMPORT;
+  spec->disk_kind = CORRAL_DISK_EXISTING;
+  g_free (spec->disk_location);
+  spec->disk_location = g_strdup ("/srv/images/imported.img");
+  spec->network_kind = CORRAL_NETWORK_NONE;
+  spec->start = FALSE;
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_no_error (result.error);
+
+  xml = domain_xml (fixture->connection, "imported");
+  g_assert_nonnull (strstr (xml, "<source file='/srv/images/imported.img'/>"));
+  g_assert_null (strstr (xml, "cdrom"));
+  g_assert_null (strstr (xml, "<interface"));
+  run_result_clear (&result);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/wizard/creator/host-info", Fixture, NULL, fixture_setup, test_host_info, fixture_teardown);
+  g_test_add ("/wizard/creator/one", Fixture, NULL, fixture_setup, test_create_one, fixture_teardown);
+  g_test_add ("/wizard/creator/cluster", Fixture, NULL, fixture_setup, test_create_cluster, fixture_teardown);
+  g_test_add ("/wizard/creator/rollback-define", Fixture, NULL, fixture_setup, test_rollback_define,
+              fixture_teardown);
+  g_test_add ("/wizard/creator/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
+  g_test_add ("/wizard/creator/existing-disk", Fixture, NULL, fixture_setup, test_existing_disk_no_network,
+              fixture_teardown);
+
+  return g_test_run ();
+}
