@@ -45,6 +45,7 @@ struct _CorralVncDisplay
   gboolean          resize_guest;
   gboolean          grab_keyboard;
   gboolean          keyboard_grabbed;
+  gboolean          scancodes;
   GArray           *encodings;     /* gint32; NULL: the default list */
 
   /* credentials */
@@ -79,6 +80,7 @@ enum {
   PROP_GUEST_HEIGHT,
   PROP_GUEST_NAME,
   PROP_INITIALIZED,
+  PROP_SCANCODES,
   N_PROPS
 };
 
@@ -420,7 +422,9 @@ send_encodings (CorralVncDisplay *self)
     g_array_append_vals (all, self->encodings->data, self->encodings->len);
   else
     g_array_append_vals (all, default_encodings, G_N_ELEMENTS (default_encodings));
-  g_array_append_vals (all, pseudo_encodings, G_N_ELEMENTS (pseudo_encodings));
+  for (gsize i = 0; i < G_N_ELEMENTS (pseudo_encodings); i++)
+    if (self->scancodes || pseudo_encodings[i] != VNC_CONNECTION_ENCODING_EXT_KEY_EVENT)
+      g_array_append_val (all, pseudo_encodings[i]);
 
   vnc_connection_set_encodings (self->conn, all->len, (gint32 *) all->data);
 }
@@ -563,18 +567,19 @@ vnc_bell_cb (CorralVncDisplay *self,
   gtk_widget_error_bell (GTK_WIDGET (self));
 }
 
+/* The class struct says GString, but the signal is declared and emitted with a plain string. */
 static void
 vnc_server_cut_text_cb (CorralVncDisplay *self,
-                        const GString    *text,
+                        const char       *text,
                         VncConnection    *conn)
 {
   g_autofree char *utf8 = NULL;
 
-  if (text == NULL || text->len == 0)
+  if (text == NULL || *text == '\0')
     return;
 
   /* RFB cut text is ISO 8859-1 */
-  utf8 = g_convert (text->str, text->len, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  utf8 = g_convert (text, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
   if (utf8 == NULL)
     return;
 
@@ -1168,6 +1173,9 @@ corral_vnc_display_get_property (GObject    *object,
     case PROP_INITIALIZED:
       g_value_set_boolean (value, self->initialized);
       break;
+    case PROP_SCANCODES:
+      g_value_set_boolean (value, self->scancodes);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1191,6 +1199,15 @@ corral_vnc_display_set_property (GObject      *object,
       break;
     case PROP_GRAB_KEYBOARD:
       corral_vnc_display_set_grab_keyboard (self, g_value_get_boolean (value));
+      break;
+    case PROP_SCANCODES:
+      if (self->scancodes != g_value_get_boolean (value))
+        {
+          self->scancodes = g_value_get_boolean (value);
+          if (self->initialized)
+            send_encodings (self);
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1238,6 +1255,10 @@ corral_vnc_display_class_init (CorralVncDisplayClass *klass)
   properties[PROP_INITIALIZED] =
     g_param_spec_boolean ("initialized", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Send keys as scancodes (QEMU extended key events) when the server takes them; keysyms otherwise. */
+  properties[PROP_SCANCODES] =
+    g_param_spec_boolean ("scancodes", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CONNECTED] =
@@ -1276,6 +1297,7 @@ corral_vnc_display_init (CorralVncDisplay *self)
   GtkGesture *click;
 
   self->scaling = CORRAL_VNC_SCALING_FIT;
+  self->scancodes = TRUE;
   self->absolute = TRUE;
   self->tile_zoom = 1;
   self->held_keys = g_hash_table_new (NULL, NULL);

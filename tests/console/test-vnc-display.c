@@ -1,0 +1,977 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* CorralVncDisplay against a real VNC server: Xvnc (TigerVNC) on loopback, showing a known pattern
+ * drawn by xpattern. The widget runs in a window under Xvfb (DISPLAY), and what it renders is compared
+ * pixel by pixel with the server's own screen (xwd -root of the Xvnc display), once per encoding.
+ * Keys and clicks go through the widget's own input path and are checked on the X server side. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <gvnc.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "corral-vnc-display.h"
+
+#define SCREEN_W 640
+#define SCREEN_H 480
+
+typedef struct
+{
+  char            *tmpdir;
+  GSubprocess     *xvnc;
+  GSubprocess     *pattern;
+  GDataInputStream *pattern_out;
+  GPtrArray       *lines;        /* what xpattern printed */
+  GCancellable    *cancellable;
+  int              display;
+  int              port;
+  char            *port_str;
+  char            *log_path;
+
+  GtkWidget       *window;
+  CorralVncDisplay *vnc;
+  gboolean         initialized;
+  gboolean         disconnected;
+  gboolean         auth_failed;
+  guint            credentials_asked;
+  guint64          updates;
+  gint64           last_update;
+  char            *cut_text;
+} Fixture;
+
+typedef struct
+{
+  const char *security;   /* -SecurityTypes */
+  const char *clipboard;  /* xpattern --clipboard TEXT */
+} FixtureOptions;
+
+static const FixtureOptions no_auth = { "None", NULL };
+static const FixtureOptions vnc_auth = { "VncAuth", NULL };
+static const FixtureOptions with_clipboard = { "None", "Corral clipboard test \xc3\xa9" };
+
+static gboolean
+wait_until (gboolean (*cond) (Fixture *f),
+            Fixture  *f,
+            guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!cond (f))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static void
+read_line_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+
+  if (line == NULL)
+    return;   /* EOF, or cancelled at teardown */
+  if (g_test_verbose ())
+    g_printerr ("xpattern: %s\n", line);
+  g_ptr_array_add (f->lines, line);
+  g_data_input_stream_read_line_async (f->pattern_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
+}
+
+static const char *wanted_line;
+
+static gboolean
+has_wanted_line (Fixture *f)
+{
+  for (guint i = 0; i < f->lines->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (f->lines, i), wanted_line))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+wait_for_line (Fixture    *f,
+               const char *prefix,
+               guint       timeout_ms)
+{
+  wanted_line = prefix;
+  return wait_until (has_wanted_line, f, timeout_ms);
+}
+
+static int
+free_tcp_port (void)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM, 0);
+  int port;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  port = ntohs (addr.sin_port);
+  close (fd);
+  return port;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const FixtureOptions *opts = data;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *xvnc = g_find_program_in_path ("Xvnc");
+  g_autofree char *xpattern = NULL;
+  g_autofree char *display_str = NULL;
+  int pipefd[2];
+  char buf[32] = { 0 };
+  gssize n = 0;
+
+  memset (f, 0, sizeof *f);
+  f->lines = g_ptr_array_new_with_free_func (g_free);
+  f->cancellable = g_cancellable_new ();
+
+  if (g_getenv ("DISPLAY") == NULL || !gtk_init_check ())
+    {
+      g_test_skip ("no X display (run under xvfb-run)");
+      return;
+    }
+  if (xvnc == NULL)
+    {
+      g_test_skip ("Xvnc not installed (tigervnc-standalone-server)");
+      return;
+    }
+
+  f->tmpdir = g_dir_make_tmp ("corral-console-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->log_path = g_build_filename (f->tmpdir, "xvnc.log", NULL);
+  f->port = free_tcp_port ();
+  f->port_str = g_strdup_printf ("%d", f->port);
+
+  g_ptr_array_add (argv, g_strdup (xvnc));
+  g_ptr_array_add (argv, g_strdup ("-displayfd"));
+  g_ptr_array_add (argv, g_strdup ("3"));
+  g_ptr_array_add (argv, g_strdup ("-geometry"));
+  g_ptr_array_add (argv, g_strdup_printf ("%dx%d", SCREEN_W, SCREEN_H));
+  g_ptr_array_add (argv, g_strdup ("-depth"));
+  g_ptr_array_add (argv, g_strdup ("24"));
+  g_ptr_array_add (argv, g_strdup ("-localhost"));
+  g_ptr_array_add (argv, g_strdup ("-interface"));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
+  g_ptr_array_add (argv, g_strdup ("-rfbport"));
+  g_ptr_array_add (argv, g_strdup (f->port_str));
+  g_ptr_array_add (argv, g_strdup ("-nolisten"));
+  g_ptr_array_add (argv, g_strdup ("tcp"));
+  g_ptr_array_add (argv, g_strdup ("-SecurityTypes"));
+  g_ptr_array_add (argv, g_strdup (opts->security));
+  g_ptr_array_add (argv, g_strdup ("-Log"));
+  g_ptr_array_add (argv, g_strdup ("*:stderr:100"));
+  if (g_str_equal (opts->security, "VncAuth"))
+    {
+      g_autofree char *passwd = g_build_filename (f->tmpdir, "passwd", NULL);
+      g_autoptr(GSubprocess) vncpasswd = NULL;
+      g_autoptr(GBytes) input = g_bytes_new_static ("secret1\n", 8);
+      g_autoptr(GBytes) output = NULL;
+
+      vncpasswd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                    "vncpasswd", "-f", NULL);
+      if (vncpasswd == NULL)
+        {
+          g_test_skip ("vncpasswd not installed (tigervnc-tools)");
+          return;
+        }
+      g_subprocess_communicate (vncpasswd, input, NULL, &output, NULL, &error);
+      g_assert_no_error (error);
+      g_file_set_contents (passwd, g_bytes_get_data (output, NULL), g_bytes_get_size (output), &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (argv, g_strdup ("-PasswordFile"));
+      g_ptr_array_add (argv, g_steal_pointer (&passwd));
+    }
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_cmpint (pipe (pipefd), ==, 0);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, f->log_path);
+  g_subprocess_launcher_take_fd (launcher, pipefd[1], 3);
+  f->xvnc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_clear_object (&launcher);   /* closes our copy of the write end */
+
+  while ((gsize) n < sizeof buf - 1)
+    {
+      gssize r = read (pipefd[0], buf + n, sizeof buf - 1 - n);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        break;
+      n += r;
+      if (memchr (buf, '\n', n) != NULL)
+        break;
+    }
+  close (pipefd[0]);
+  if (n <= 0)
+    {
+      g_autofree char *log = NULL;
+      g_file_get_contents (f->log_path, &log, NULL, NULL);
+      g_error ("Xvnc did not start: %s", log != NULL ? log : "(no log)");
+    }
+  f->display = atoi (buf);
+  display_str = g_strdup_printf (":%d", f->display);
+
+  xpattern = g_test_build_filename (G_TEST_BUILT, "xpattern", NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_setenv (launcher, "DISPLAY", display_str, TRUE);
+  if (opts->clipboard != NULL)
+    f->pattern = g_subprocess_launcher_spawn (launcher, &error, xpattern, "--clipboard", opts->clipboard, NULL);
+  else
+    f->pattern = g_subprocess_launcher_spawn (launcher, &error, xpattern, NULL);
+  g_assert_no_error (error);
+  f->pattern_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->pattern));
+  g_data_input_stream_read_line_async (f->pattern_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
+  g_assert_true (wait_for_line (f, "ready", 10000));
+}
+
+static void
+stop_process (GSubprocess **proc)
+{
+  if (*proc == NULL)
+    return;
+  g_subprocess_send_signal (*proc, SIGTERM);
+  g_subprocess_wait (*proc, NULL, NULL);
+  g_clear_object (proc);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->window != NULL)
+    {
+      g_object_add_weak_pointer (G_OBJECT (f->vnc), (gpointer *) &f->vnc);
+      gtk_window_destroy (GTK_WINDOW (f->window));
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_assert_null (f->vnc);   /* the widget was freed */
+    }
+  g_cancellable_cancel (f->cancellable);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  stop_process (&f->pattern);
+  stop_process (&f->xvnc);
+  g_clear_object (&f->pattern_out);
+  g_clear_object (&f->cancellable);
+  g_clear_pointer (&f->lines, g_ptr_array_unref);
+  if (f->tmpdir != NULL)
+    {
+      g_autofree char *passwd = g_build_filename (f->tmpdir, "passwd", NULL);
+      g_autofree char *shot = g_build_filename (f->tmpdir, "shot.png", NULL);
+      g_unlink (passwd);
+      g_unlink (shot);
+      g_unlink (f->log_path);
+      g_rmdir (f->tmpdir);
+    }
+  g_free (f->tmpdir);
+  g_free (f->log_path);
+  g_free (f->port_str);
+  g_free (f->cut_text);
+}
+
+/* ---- the widget ------------------------------------------------------------------------------- */
+
+static void
+initialized_cb (CorralVncDisplay *vnc,
+                Fixture          *f)
+{
+  f->initialized = TRUE;
+}
+
+static void
+disconnected_cb (CorralVncDisplay *vnc,
+                 Fixture          *f)
+{
+  f->disconnected = TRUE;
+}
+
+static void
+auth_failed_cb (CorralVncDisplay *vnc,
+                const char       *reason,
+                Fixture          *f)
+{
+  f->auth_failed = TRUE;
+}
+
+static void
+updated_cb (CorralVncDisplay *vnc,
+            guint x, guint y, guint w, guint h,
+            Fixture          *f)
+{
+  f->updates++;
+  f->last_update = g_get_monotonic_time ();
+}
+
+static void
+cut_text_cb (CorralVncDisplay *vnc,
+             const char       *text,
+             Fixture          *f)
+{
+  g_free (f->cut_text);
+  f->cut_text = g_strdup (text);
+}
+
+static void
+make_window (Fixture          *f,
+             CorralVncScaling  scaling,
+             int               width,
+             int               height)
+{
+  f->window = gtk_window_new ();
+  f->vnc = CORRAL_VNC_DISPLAY (corral_vnc_display_new ());
+  corral_vnc_display_set_scaling (f->vnc, scaling);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->vnc));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  g_signal_connect (f->vnc, "initialized", G_CALLBACK (initialized_cb), f);
+  g_signal_connect (f->vnc, "disconnected", G_CALLBACK (disconnected_cb), f);
+  g_signal_connect (f->vnc, "auth-failed", G_CALLBACK (auth_failed_cb), f);
+  g_signal_connect (f->vnc, "framebuffer-updated", G_CALLBACK (updated_cb), f);
+  g_signal_connect (f->vnc, "server-cut-text", G_CALLBACK (cut_text_cb), f);
+  gtk_window_present (GTK_WINDOW (f->window));
+}
+
+static gboolean
+is_initialized (Fixture *f)
+{
+  return f->initialized;
+}
+
+static gboolean
+is_disconnected (Fixture *f)
+{
+  return f->disconnected;
+}
+
+static gboolean
+is_settled (Fixture *f)
+{
+  /* the whole screen came, and nothing more for 300 ms */
+  return f->updates > 0 && g_get_monotonic_time () - f->last_update > 300 * 1000;
+}
+
+static void
+connect_host (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (is_initialized, f, 10000));
+  g_assert_true (wait_until (is_settled, f, 10000));
+}
+
+/* What the widget shows, rendered by its own window's renderer. */
+static guint8 *
+render_widget (Fixture *f,
+               int     *width,
+               int     *height)
+{
+  GtkWidget *widget = GTK_WIDGET (f->vnc);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+  guint8 *data;
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, w);
+  data = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, data, (gsize) w * 4);   /* cairo ARGB32: 0xAARRGGBB per pixel */
+  *width = w;
+  *height = h;
+  return data;
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+/* The server's own screen: xwd -root of the Xvnc display, as 0x00RRGGBB per pixel. */
+static guint32 *
+server_screen (Fixture *f,
+               int     *width,
+               int     *height)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) xwd = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autofree char *display = g_strdup_printf (":%d", f->display);
+  const guint8 *d;
+  gsize len;
+  guint32 header_size, w, h, byte_order, bpp, bpl, ncolors, rmask, gmask, bmask;
+  guint32 *pixels;
+
+  xwd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                          "xwd", "-root", "-silent", "-display", display, NULL);
+  if (xwd == NULL)
+    return NULL;
+  g_subprocess_communicate (xwd, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (xwd));
+
+  d = g_bytes_get_data (out, &len);
+  g_assert_cmpuint (len, >=, 100);
+  header_size = be32 (d);
+  g_assert_cmpuint (be32 (d + 4), ==, 7);     /* XWD version */
+  g_assert_cmpuint (be32 (d + 8), ==, 2);     /* ZPixmap */
+  w = be32 (d + 16);
+  h = be32 (d + 20);
+  byte_order = be32 (d + 28);
+  bpp = be32 (d + 44);
+  bpl = be32 (d + 48);
+  rmask = be32 (d + 56);
+  gmask = be32 (d + 60);
+  bmask = be32 (d + 64);
+  ncolors = be32 (d + 76);
+  g_assert_cmpuint (bpp, ==, 32);
+  g_assert_cmpuint (rmask, ==, 0xff0000);
+  g_assert_cmpuint (gmask, ==, 0x00ff00);
+  g_assert_cmpuint (bmask, ==, 0x0000ff);
+  g_assert_cmpuint (len, >=, header_size + ncolors * 12 + (gsize) bpl * h);
+
+  d += header_size + ncolors * 12;
+  pixels = g_new (guint32, (gsize) w * h);
+  for (guint32 y = 0; y < h; y++)
+    for (guint32 x = 0; x < w; x++)
+      {
+        const guint8 *p = d + (gsize) y * bpl + x * 4;
+        guint32 v = byte_order == 0 ? (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24
+                                    : be32 (p);
+        pixels[(gsize) y * w + x] = v & 0xffffff;
+      }
+  *width = w;
+  *height = h;
+  return pixels;
+}
+
+static void
+assert_same_pixels (Fixture    *f,
+                    const char *what)
+{
+  g_autofree guint8 *shown = NULL;
+  g_autofree guint32 *server = NULL;
+  int sw, sh, ww, wh;
+  guint64 mismatches = 0;
+  int first_x = -1, first_y = -1;
+  guint32 first_shown = 0, first_server = 0;
+
+  server = server_screen (f, &sw, &sh);
+  g_assert_nonnull (server);
+  shown = render_widget (f, &ww, &wh);
+  g_assert_cmpint (ww, ==, sw);
+  g_assert_cmpint (wh, ==, sh);
+
+  for (int y = 0; y < sh; y++)
+    for (int x = 0; x < sw; x++)
+      {
+        guint32 s = ((guint32 *) shown)[(gsize) y * ww + x];
+        guint32 v = server[(gsize) y * sw + x];
+
+        g_assert_cmpuint (s >> 24, ==, 0xff);   /* opaque */
+        if ((s & 0xffffff) != v)
+          {
+            if (mismatches++ == 0)
+              {
+                first_x = x;
+                first_y = y;
+                first_shown = s & 0xffffff;
+                first_server = v;
+              }
+          }
+      }
+
+  if (mismatches != 0)
+    g_error ("%s: %" G_GUINT64_FORMAT " of %d pixels differ; first at %d,%d: widget #%06x, server #%06x",
+             what, mismatches, sw * sh, first_x, first_y, first_shown, first_server);
+}
+
+/* ---- tests ------------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *name;
+  gint32      encoding;
+  const char *log_name;    /* how Xvnc's statistics name it */
+} EncodingCase;
+
+static const EncodingCase encoding_cases[] = {
+  { "tight", VNC_CONNECTION_ENCODING_TIGHT, "Tight" },
+  { "zrle", VNC_CONNECTION_ENCODING_ZRLE, "ZRLE" },
+  { "hextile", VNC_CONNECTION_ENCODING_HEXTILE, "Hextile" },
+  { "raw", VNC_CONNECTION_ENCODING_RAW, "Raw" },
+};
+
+static void
+test_pixels (Fixture       *f,
+             gconstpointer  data)
+{
+  const EncodingCase *ec = NULL;
+  const char *path = g_test_get_path ();
+
+  if (g_test_failed () || f->xvnc == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (encoding_cases); i++)
+    if (g_str_has_suffix (path, encoding_cases[i].name))
+      ec = &encoding_cases[i];
+  g_assert_nonnull (ec);
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  corral_vnc_display_set_encodings (f->vnc, &ec->encoding, 1);
+  connect_host (f);
+  g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, SCREEN_W);
+  g_assert_cmpint (corral_vnc_display_get_guest_height (f->vnc), ==, SCREEN_H);
+  g_assert_cmpuint (corral_vnc_display_get_frames_drawn (f->vnc), >, 0);
+
+  assert_same_pixels (f, ec->name);
+
+  /* The server used the encoding we forced: its statistics name it when the client leaves. */
+  corral_vnc_display_close (f->vnc);
+  g_assert_true (wait_until (is_disconnected, f, 5000));
+  {
+    g_autofree char *log = NULL;
+    g_autofree char *needle = g_strdup_printf ("  %s:", ec->log_name);
+    g_usleep (200 * 1000);
+    g_assert_true (g_file_get_contents (f->log_path, &log, NULL, NULL));
+    if (strstr (log, needle) == NULL)
+      g_error ("Xvnc's statistics do not mention %s:\n%s", ec->log_name, log);
+  }
+}
+
+static void
+test_fd (Fixture       *f,
+         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  int fd;
+
+  if (f->xvnc == NULL)
+    return;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", f->port, NULL, &error);
+  g_assert_no_error (error);
+  fd = dup (g_socket_get_fd (g_socket_connection_get_socket (conn)));
+  g_clear_object (&conn);
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  g_assert_true (corral_vnc_display_open_fd (f->vnc, fd, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_until (is_initialized, f, 10000));
+  g_assert_true (wait_until (is_settled, f, 10000));
+  assert_same_pixels (f, "fd");
+
+  /* the display owns the fd: it is closed once the connection is down */
+  corral_vnc_display_close (f->vnc);
+  g_assert_true (wait_until (is_disconnected, f, 5000));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
+}
+
+static gboolean
+saw_all_keys (Fixture *f)
+{
+  wanted_line = "key-release b";
+  return has_wanted_line (f);
+}
+
+static void
+assert_lines (Fixture            *f,
+              const char * const *expected)
+{
+  guint j = 0;
+
+  for (guint i = 0; i < f->lines->len && expected[j] != NULL; i++)
+    if (g_str_has_prefix (g_ptr_array_index (f->lines, i), expected[j]))
+      j++;
+  if (expected[j] != NULL)
+    {
+      g_autofree char *all = NULL;
+      g_ptr_array_add (f->lines, NULL);
+      all = g_strjoinv ("\n", (char **) f->lines->pdata);
+      g_error ("expected \"%s\" (in order) among what the X server saw:\n%s", expected[j], all);
+    }
+}
+
+static void
+test_keys_scancodes (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char * const expected[] = {
+    "key-press a 38", "key-release a 38",
+    "key-press Up 111", "key-release Up 111",
+    "key-press Shift_L 50", "key-press A 38", "key-release A 38", "key-release Shift_L 50",
+    "key-press Control_R 105", "key-release Control_R 105",
+    "key-press b 56", "key-release b 56",
+    NULL
+  };
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
+  connect_host (f);
+  g_assert_true (corral_vnc_display_has_scancodes (f->vnc));
+
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_a, 38);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_a, 38);
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Up, 111);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Up, 111);
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Shift_L, 50);
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_A, 38);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_A, 38);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Shift_L, 50);
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Control_R, 105);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Control_R, 105);
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 56);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 56);
+
+  g_assert_true (wait_until (saw_all_keys, f, 5000));
+  assert_lines (f, expected);
+}
+
+static void
+test_keys_keysyms (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* Without the extended key event the keysym goes: keyval b on a's key types a b. */
+  static const gint32 plain[] = { VNC_CONNECTION_ENCODING_RAW };
+  static const char * const expected[] = {
+    "key-press Up", "key-release Up",
+    "key-press b", "key-release b",
+    NULL
+  };
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
+  corral_vnc_display_set_encodings (f->vnc, plain, 1);
+  g_object_set (f->vnc, "scancodes", FALSE, NULL);
+  connect_host (f);
+  g_assert_false (corral_vnc_display_has_scancodes (f->vnc));
+
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Up, 111);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Up, 111);
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 38);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 38);
+
+  g_assert_true (wait_until (saw_all_keys, f, 5000));
+  assert_lines (f, expected);
+}
+
+static gboolean
+saw_shift_release (Fixture *f)
+{
+  wanted_line = "key-release Shift_L";
+  return has_wanted_line (f);
+}
+
+static gboolean
+saw_delete_release (Fixture *f)
+{
+  wanted_line = "key-release Control_L";
+  return has_wanted_line (f);
+}
+
+static void
+test_keys_released_on_focus_loss (Fixture       *f,
+                                  gconstpointer  data)
+{
+  GtkWidget *box, *button;
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
+  /* a second focusable widget to move the focus to */
+  g_object_ref (f->vnc);
+  gtk_window_set_child (GTK_WINDOW (f->window), NULL);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  button = gtk_button_new_with_label ("elsewhere");
+  gtk_widget_set_vexpand (GTK_WIDGET (f->vnc), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->vnc));
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_window_set_child (GTK_WINDOW (f->window), box);
+  g_object_unref (f->vnc);
+  connect_host (f);
+
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (f->vnc)));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Shift_L, 50);
+  g_assert_true (wait_for_line (f, "key-press Shift_L 50", 5000));
+  g_assert_false (saw_shift_release (f));
+
+  /* the host keeps the key-up for itself when the focus moves away */
+  g_assert_true (gtk_widget_grab_focus (button));
+  g_assert_true (wait_until (saw_shift_release, f, 5000));
+
+  /* send keys: Ctrl+Alt+Del reaches the guest as one combination, released in reverse */
+  corral_vnc_display_send_keys (f->vnc, CORRAL_VNC_SEND_CTRL_ALT_DEL);
+  g_assert_true (wait_until (saw_delete_release, f, 5000));
+  {
+    static const char * const expected[] = {
+      "key-press Control_L 37", "key-press Alt_L 64", "key-press Delete 119",
+      "key-release Delete 119", "key-release Alt_L 64", "key-release Control_L 37",
+      NULL
+    };
+    assert_lines (f, expected);
+  }
+}
+
+static gboolean
+saw_release_3 (Fixture *f)
+{
+  wanted_line = "button-release 3";
+  return has_wanted_line (f);
+}
+
+static void
+test_pointer (Fixture       *f,
+              gconstpointer  data)
+{
+  static const char * const expected[] = {
+    "button-press 1 100 50", "button-release 1 100 50",
+    "button-press 4", "button-release 4",
+    "button-press 3 639 479", "button-release 3 639 479",
+    NULL
+  };
+
+  if (f->xvnc == NULL)
+    return;
+
+  /* half size: the widget scales the guest's 640x480 into 320x240 */
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W / 2, SCREEN_H / 2);
+  connect_host (f);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->vnc)), ==, SCREEN_W / 2);
+
+  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 1 << 0);
+  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 0);
+  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 1 << 3);
+  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 0);
+  /* outside the guest's screen: clamped to its last pixel */
+  corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 1 << 2);
+  corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 0);
+
+  g_assert_true (wait_until (saw_release_3, f, 5000));
+  assert_lines (f, expected);
+}
+
+static void
+test_scaled_rendering (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree guint8 *shown = NULL;
+  g_autofree guint32 *server = NULL;
+  int ww, wh, sw, sh;
+  guint64 far = 0;
+
+  if (f->xvnc == NULL)
+    return;
+
+  /* 2x is an integer zoom: every guest pixel becomes a sharp 2x2 block */
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W * 2, SCREEN_H * 2);
+  connect_host (f);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->vnc)), ==, SCREEN_W * 2);
+
+  server = server_screen (f, &sw, &sh);
+  shown = render_widget (f, &ww, &wh);
+  g_assert_cmpint (ww, ==, sw * 2);
+  g_assert_cmpint (wh, ==, sh * 2);
+  for (int y = 0; y < wh; y++)
+    for (int x = 0; x < ww; x++)
+      if ((((guint32 *) shown)[(gsize) y * ww + x] & 0xffffff) != server[(gsize) (y / 2) * sw + x / 2])
+        far++;
+  g_assert_cmpuint (far, ==, 0);
+}
+
+static gboolean
+guest_resized (Fixture *f)
+{
+  return corral_vnc_display_get_guest_width (f->vnc) == 500 &&
+         corral_vnc_display_get_guest_height (f->vnc) == 400;
+}
+
+static void
+test_resize_guest (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, 500, 400);
+  connect_host (f);
+  g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, SCREEN_W);
+  corral_vnc_display_set_resize_guest (f->vnc, TRUE);
+  g_assert_true (wait_until (guest_resized, f, 10000));
+}
+
+static void
+credentials_cb (CorralVncDisplay *vnc,
+                gboolean          want_username,
+                gboolean          want_password,
+                Fixture          *f)
+{
+  g_assert_false (want_username);
+  g_assert_true (want_password);
+  f->credentials_asked++;
+  corral_vnc_display_set_credentials (vnc, NULL, f->credentials_asked == 1 ? "wrong" : "secret1");
+}
+
+static gboolean
+auth_failed_or_disconnected (Fixture *f)
+{
+  return f->auth_failed && f->disconnected;
+}
+
+static void
+test_password (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  g_signal_connect (f->vnc, "credentials-required", G_CALLBACK (credentials_cb), f);
+
+  /* first the wrong password: the server says no */
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_true (wait_until (auth_failed_or_disconnected, f, 10000));
+  g_assert_false (f->initialized);
+  g_assert_cmpuint (f->credentials_asked, ==, 1);
+
+  /* then the right one */
+  f->disconnected = FALSE;
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_true (wait_until (is_initialized, f, 10000));
+  g_assert_true (wait_until (is_settled, f, 10000));
+  g_assert_cmpuint (f->credentials_asked, ==, 2);
+  assert_same_pixels (f, "password");
+}
+
+static gboolean
+has_cut_text (Fixture *f)
+{
+  return f->cut_text != NULL;
+}
+
+static void
+test_clipboard (Fixture       *f,
+                gconstpointer  data)
+{
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
+  connect_host (f);
+  /* xpattern takes the selections again on a middle click; Xvnc sends their text to its viewers */
+  corral_vnc_display_process_pointer (f->vnc, 10, 10, 1 << 1);
+  corral_vnc_display_process_pointer (f->vnc, 10, 10, 0);
+  g_assert_true (wait_until (has_cut_text, f, 5000));
+  g_assert_cmpstr (f->cut_text, ==, with_clipboard.clipboard);
+}
+
+static void
+test_screenshot (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GdkTexture) saved = NULL;
+  g_autofree guint32 *server = NULL;
+  g_autofree guint32 *pixels = NULL;
+  int sw, sh;
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W / 2, SCREEN_H / 2);
+  connect_host (f);
+
+  path = g_build_filename (f->tmpdir, "shot.png", NULL);
+  g_assert_true (corral_vnc_display_save_screenshot (f->vnc, path, &error));
+  g_assert_no_error (error);
+  saved = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+
+  /* the PNG is the guest's full screen, whatever the widget's size */
+  server = server_screen (f, &sw, &sh);
+  g_assert_cmpint (gdk_texture_get_width (saved), ==, sw);
+  g_assert_cmpint (gdk_texture_get_height (saved), ==, sh);
+  pixels = g_new (guint32, (gsize) sw * sh);
+  gdk_texture_download (saved, (guint8 *) pixels, (gsize) sw * 4);
+  for (gsize i = 0; i < (gsize) sw * sh; i++)
+    {
+      g_assert_cmphex (pixels[i] >> 24, ==, 0xff);
+      if ((pixels[i] & 0xffffff) != server[i])
+        g_error ("screenshot pixel %" G_GSIZE_FORMAT " is #%06x, server has #%06x", i,
+                 pixels[i] & 0xffffff, server[i]);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (encoding_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/console/display/pixels/%s", encoding_cases[i].name);
+      g_test_add (path, Fixture, &no_auth, fixture_setup, test_pixels, fixture_teardown);
+    }
+  g_test_add ("/console/display/open-fd", Fixture, &no_auth, fixture_setup, test_fd, fixture_teardown);
+  g_test_add ("/console/display/scaled-2x", Fixture, &no_auth, fixture_setup, test_scaled_rendering,
+              fixture_teardown);
+  g_test_add ("/console/display/keys/scancodes", Fixture, &no_auth, fixture_setup, test_keys_scancodes,
+              fixture_teardown);
+  g_test_add ("/console/display/keys/keysyms", Fixture, &no_auth, fixture_setup, test_keys_keysyms,
+              fixture_teardown);
+  g_test_add ("/console/display/keys/focus-loss-and-send-keys", Fixture, &no_auth, fixture_setup,
+              test_keys_released_on_focus_loss, fixture_teardown);
+  g_test_add ("/console/display/pointer", Fixture, &no_auth, fixture_setup, test_pointer, fixture_teardown);
+  g_test_add ("/console/display/resize-guest", Fixture, &no_auth, fixture_setup, test_resize_guest,
+              fixture_teardown);
+  g_test_add ("/console/display/password", Fixture, &vnc_auth, fixture_setup, test_password,
+              fixture_teardown);
+  g_test_add ("/console/display/clipboard", Fixture, &with_clipboard, fixture_setup, test_clipboard,
+              fixture_teardown);
+  g_test_add ("/console/display/screenshot", Fixture, &no_auth, fixture_setup, test_screenshot,
+              fixture_teardown);
+
+  return g_test_run ();
+}
