@@ -126,7 +126,11 @@ if [ "${1:-}" = --inside ]; then
   check "after restart the guest is running and the hook saw 'reconnect'" \
     sh -c "virsh -q -c qemu:///system list --name | grep -qx '$CORRAL_TEST_GUEST' &&
            grep -qx '$CORRAL_TEST_GUEST reconnect begin' /var/log/libvirt/corral-test-hook.log"
-  # the guest is left running too: the teardown must destroy it
+  # the guest is left running too, and a process in a namespace made with `ip netns add`:
+  # the teardown must remove both
+  ip netns add corral-leftover
+  ip netns exec corral-leftover sleep 600 </dev/null >/dev/null 2>&1 &
+  echo "net:[$(stat -L -c %i /run/netns/corral-leftover)]" >> "$state/nsids"
   exit $failures
 fi
 

@@ -128,11 +128,20 @@ hx_start_libvirtd ()
     if [ -S "$W/root/run/libvirt/libvirt-sock" ] && hx_virsh version >/dev/null 2>&1; then
       return 0
     fi
-    kill -0 "$(cat "$W/pid/libvirtd")" 2>/dev/null || break
+    hx_alive "$(cat "$W/pid/libvirtd")" || break
     sleep 0.1
   done
   hx_msg "libvirtd did not come up"
   return 1
+}
+
+# Is pid $1 alive? (A zombie is not: one whose parent is gone may wait a while for init to reap it.)
+hx_alive ()
+{
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ -n "$stat" ] && [ "${stat%% *}" != Z ]
 }
 
 # Wait until pid $1 is gone, at most $2 tenths of a second.
@@ -140,10 +149,10 @@ hx_wait_gone ()
 {
   local pid=$1 n=$2 i
   for i in $(seq "$n"); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    hx_alive "$pid" || return 0
     sleep 0.1
   done
-  ! kill -0 "$pid" 2>/dev/null
+  ! hx_alive "$pid"
 }
 
 hx_print_logs ()
