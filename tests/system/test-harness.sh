@@ -17,7 +17,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 harness=$here/harness
 hook=$here/test-harness-hook.sh
-planned=36
+planned=37
 
 ok ()
 {
@@ -225,6 +225,18 @@ check "two concurrent runs both succeed (exit $rc1 and $rc2)" test $rc1 -eq 0 -a
 check "... in different network namespaces" \
   test -s "$state/concurrent-1" -a "$(cat "$state/concurrent-1" 2>/dev/null)" != "$(cat "$state/concurrent-2" 2>/dev/null)"
 [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] || cat "$state"/concurrent-*.err | diag
+
+# SIGTERM (meson's timeout, Ctrl-C is alike): CMD is stopped, the run torn down before exiting
+"$harness/with-libvirtd" --network -- sh -c 'echo "$CORRAL_NS_DIR" > "$1"; exec sleep 120' \
+  terminated "$state/terminated" 2>/dev/null &
+victim=$!
+for i in $(seq 200); do [ -s "$state/terminated" ] && break; sleep 0.1; done
+kill -TERM "$victim"
+wait "$victim"
+rc=$?
+terminated_dir=$(cat "$state/terminated" 2>/dev/null)
+check "SIGTERM: with-libvirtd exits 143 with the run already removed" \
+  test $rc -eq 143 -a -n "$terminated_dir" -a ! -e "$terminated_dir"
 
 # a with-libvirtd killed with SIGKILL: its watchdog tears the run down
 "$harness/with-libvirtd" --network -- sh -c 'echo "$CORRAL_NS_DIR" > "$1"; readlink /proc/self/ns/net >> "$1"; exec sleep 120' \
