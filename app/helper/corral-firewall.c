@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <libvirt/libvirt.h>
+
 #include "corral-firewall.h"
 #include "corral-forward-store.h"
 #include "corral-helper-error.h"
@@ -52,15 +54,15 @@ corral_firewall_backend_name (CorralFirewallBackend backend)
     }
 }
 
-static gboolean
-network_conf_says_nftables (void)
+/* firewall_backend in /etc/libvirt/network.conf (libvirt >= 10.4), or NULL. */
+static const char *
+network_conf_backend (void)
 {
-  g_autoptr(GKeyFile) kf = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
 
   if (!g_file_get_contents ("/etc/libvirt/network.conf", &contents, NULL, NULL))
-    return FALSE;
+    return NULL;
 
   lines = g_strsplit (contents, "\n", -1);
   for (gsize i = 0; lines[i] != NULL; i++)
@@ -73,20 +75,34 @@ network_conf_says_nftables (void)
         continue;
       eq = strchr (line, '=');
       if (eq != NULL && strstr (eq, "\"nftables\"") != NULL)
-        return TRUE;
+        return "nftables";
+      if (eq != NULL && strstr (eq, "\"iptables\"") != NULL)
+        return "iptables";
     }
 
-  return FALSE;
+  return NULL;
 }
 
 CorralFirewallBackend
 corral_firewall_detect (void)
 {
   const char *argv[] = { "nft", "list", "table", "ip", NFT_LIBVIRT_TABLE, NULL };
+  const char *configured;
 
-  if (corral_spawn (argv, NULL, NULL, NULL) || network_conf_says_nftables ())
+  /* libvirt's own table says so whatever its configuration. */
+  if (corral_spawn (argv, NULL, NULL, NULL))
     return CORRAL_FIREWALL_NFTABLES;
-  return CORRAL_FIREWALL_IPTABLES;
+
+  /* libvirt before 10.4 (9.0 in Debian 12) has only iptables. The helper
+   * is built against the system's libvirt. */
+  if (LIBVIR_VERSION_NUMBER < 10004000)
+    return CORRAL_FIREWALL_IPTABLES;
+
+  /* Later ones use firewall_backend, else prefer nftables. */
+  configured = network_conf_backend ();
+  if (configured != NULL && g_str_equal (configured, "iptables"))
+    return CORRAL_FIREWALL_IPTABLES;
+  return CORRAL_FIREWALL_NFTABLES;
 }
 
 static void
@@ -279,41 +295,65 @@ ipt_apply (GPtrArray  *forwards,
 
 /* --- nftables --- */
 
-static gboolean
-nft_our_handles (GPtrArray  *handles,
-                 gboolean   *libvirt_chain_exists,
-                 GError    **error)
+typedef struct
 {
-  const char *argv[] = { "nft", "-a", "list", "chain", "ip", NFT_LIBVIRT_TABLE, NFT_LIBVIRT_CHAIN, NULL };
+  GPtrArray *handles;         /* our rules in libvirt's guest_input chain */
+  gboolean   libvirt_chain;   /* that chain exists */
+  gboolean   our_table;       /* "table ip corral" exists */
+} NftScan;
+
+/* One `nft -a list ruleset`: what of ours is there. Without nft (not
+ * installed, or no nf_tables), there is nothing of ours either. */
+static gboolean
+nft_scan (NftScan  *scan,
+          GError  **error)
+{
+  const char *argv[] = { "nft", "-a", "list", "ruleset", NULL };
   g_autofree char *out = NULL;
   g_auto(GStrv) lines = NULL;
+  gboolean in_libvirt_table = FALSE;
+  gboolean in_libvirt_chain = FALSE;
 
-  /* No libvirt chain (no libvirt network up): nothing of ours in it, and
-   * nothing there rejects forwarded traffic either. */
+  scan->handles = g_ptr_array_new_with_free_func (g_free);
   if (!corral_spawn (argv, NULL, &out, NULL))
-    {
-      *libvirt_chain_exists = FALSE;
-      return TRUE;
-    }
-  *libvirt_chain_exists = TRUE;
+    return TRUE;
 
   lines = g_strsplit (out, "\n", -1);
   for (gsize i = 0; lines[i] != NULL; i++)
     {
+      const char *line = lines[i];
       const char *handle;
       guint64 n;
 
-      if (strstr (lines[i], "comment \"" NFT_COMMENT "\"") == NULL)
+      while (*line == ' ' || *line == '\t')
+        line++;
+
+      if (g_str_has_prefix (line, "table "))
+        {
+          in_libvirt_table = g_str_has_prefix (line, "table ip " NFT_LIBVIRT_TABLE " ");
+          in_libvirt_chain = FALSE;
+          if (g_str_has_prefix (line, "table ip " NFT_TABLE " "))
+            scan->our_table = TRUE;
+          continue;
+        }
+      if (g_str_has_prefix (line, "chain "))
+        {
+          in_libvirt_chain = in_libvirt_table && g_str_has_prefix (line, "chain " NFT_LIBVIRT_CHAIN " ");
+          scan->libvirt_chain |= in_libvirt_chain;
+          continue;
+        }
+      if (!in_libvirt_chain || strstr (line, "comment \"" NFT_COMMENT "\"") == NULL)
         continue;
-      handle = strstr (lines[i], "# handle ");
+
+      handle = strstr (line, "# handle ");
       if (handle == NULL ||
           !g_ascii_string_to_unsigned (handle + strlen ("# handle "), 10, 1, G_MAXUINT64, &n, NULL))
         {
           g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
-                       "Could not read a rule handle from nft: %s", lines[i]);
+                       "Could not read a rule handle from nft: %s", line);
           return FALSE;
         }
-      g_ptr_array_add (handles, g_strdup_printf ("%" G_GUINT64_FORMAT, n));
+      g_ptr_array_add (scan->handles, g_strdup_printf ("%" G_GUINT64_FORMAT, n));
     }
 
   return TRUE;
@@ -337,14 +377,24 @@ nft_apply (GPtrArray  *forwards,
            GError    **error)
 {
   const char *argv[] = { "nft", "-f", "-", NULL };
-  g_autoptr(GPtrArray) handles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) handles = NULL;
   g_autoptr(GPtrArray) dnat = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) accept = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) batch = g_string_new (NULL);
-  gboolean libvirt_chain = FALSE;
+  NftScan scan = { 0 };
+  gboolean libvirt_chain;
 
-  if (!nft_our_handles (handles, &libvirt_chain, error))
-    return FALSE;
+  if (!nft_scan (&scan, error))
+    {
+      g_ptr_array_unref (scan.handles);
+      return FALSE;
+    }
+  handles = scan.handles;
+  libvirt_chain = scan.libvirt_chain;
+
+  /* Nothing of ours and nothing wanted: leave nftables alone. */
+  if (forwards->len == 0 && handles->len == 0 && !scan.our_table)
+    return TRUE;
 
   for (guint i = 0; i < forwards->len; i++)
     {
@@ -392,12 +442,16 @@ corral_firewall_apply (CorralFirewallBackend   backend,
                        GPtrArray              *forwards,
                        GError                **error)
 {
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+  /* Rules of ours left in the other backend (libvirt switched backends)
+   * are removed too. */
   switch (backend)
     {
     case CORRAL_FIREWALL_IPTABLES:
-      return ipt_apply (forwards, error);
+      return ipt_apply (forwards, error) && nft_apply (none, error);
     case CORRAL_FIREWALL_NFTABLES:
-      return nft_apply (forwards, error);
+      return nft_apply (forwards, error) && ipt_apply (none, error);
     default:
       g_assert_not_reached ();
     }

@@ -88,6 +88,31 @@ def test_idempotent():
     check(reaches(topo.client), 'forward broken after re-applying')
 
 
+def test_other_backend_cleanup():
+    # Rules of ours in the backend libvirt no longer uses are removed.
+    before = topo.ruleset()
+    if backend == 'iptables':
+        subprocess.run(['nft', '-f', '-'], check=True, text=True, input=(
+            'table ip corral {\n  chain prerouting {\n    type nat hook prerouting priority dstnat;\n'
+            '    tcp dport 9999 dnat to 10.231.0.50:22 comment "corral stale"\n  }\n}\n'))
+    else:
+        subprocess.run(['iptables-restore', '--noflush'], check=True, text=True, input=(
+            '*nat\n:CORRAL_PRE - [0:0]\n-I PREROUTING 1 -j CORRAL_PRE\n'
+            '-A CORRAL_PRE -p tcp --dport 9999 -j DNAT --to-destination 10.231.0.50:22\nCOMMIT\n'))
+    helper.hook('network', 'default', 'started')
+    # (iptables-nft leaves its own empty "ip nat" table behind: not ours)
+    check_equal(our_rules(topo.ruleset()), our_rules(before), 'our %s rules' % backend)
+    check(reaches(topo.client), 'forward broken by the cleanup')
+    if backend == 'iptables':
+        out = subprocess.run(['nft', 'list', 'ruleset'], capture_output=True, text=True, check=True).stdout
+        check('table ip corral' not in out, 'stale nftables table of ours left')
+    else:
+        out = subprocess.run(['iptables-save'], capture_output=True, text=True, check=True).stdout
+        check('CORRAL' not in out, 'stale iptables rules of ours left: ' + out)
+        subprocess.run(['nft', 'delete', 'table', 'ip', 'nat'], check=True)  # the test's, see above
+    check_equal(topo.ruleset(), before, 'ruleset after the cleanup')
+
+
 def test_ahead_of_libvirt():
     # libvirt re-inserting its jumps at the top (a network restart) must not
     # win: the network hook puts ours back in front.
@@ -211,6 +236,7 @@ tap.run('baseline: libvirt-like %s ruleset, no forward' % backend, test_baseline
 tap.run('AddForward: client and host reach guest :1337 through host :8765', test_add)
 tap.run('state file is root-owned, versioned, written atomically', test_state_file)
 tap.run('applying 100 times leaves one copy of each rule', test_idempotent)
+tap.run('rules of ours in the other backend are removed', test_other_backend_cleanup)
 tap.run('our accept is put back ahead of libvirt reject by the network hook', test_ahead_of_libvirt)
 tap.run('100 hook start/stop cycles leave the ruleset exactly as before', test_hook_cycles)
 tap.run('hooks of guests without forwards touch nothing', test_other_guest_hooks_touch_nothing)
