@@ -52,7 +52,7 @@ call_end (Service               *self,
       g_dbus_method_invocation_return_gerror (invocation, error);
     }
   g_atomic_int_set (&self->activity, 1);
-  g_atomic_int_dec_and_test (&self->in_flight);
+  g_atomic_int_add (&self->in_flight, -1);
   return TRUE;
 }
 

@@ -11,9 +11,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helperlib import (BUS_NAME, ERR, GUEST_WEB, GUEST_UNKNOWN, HELPER, Bus, Helper, MockPolkit,  # noqa: E402
-                       Tap, check, check_equal, enter_private_namespaces, require, test_driver_uri,
-                       wait_for)
+from helperlib import (BUS_NAME, ERR, GUEST_WEB, GUEST_UNKNOWN, HELPER, SOURCE_DIR, Bus, Helper,  # noqa: E402
+                       MockPolkit, Tap, check, check_equal, enter_private_namespaces, require, test_driver_uri,
+                       tmpdir)
 
 tap = Tap()
 require(tap, ['dbus-daemon', 'unshare', 'iptables-save'])
@@ -208,6 +208,29 @@ def test_idle_exit():
     check(not bus.has_owner(BUS_NAME), 'name still owned after idle exit')
 
 
+def test_hook_scripts_never_block():
+    # libvirt refuses to start a guest whose "start" hook fails: Corral's
+    # hook scripts exit 0 even when the helper is gone or fails.
+    d = tmpdir('corral-hook-script-')
+    for kind in ('qemu', 'network'):
+        with open(os.path.join(SOURCE_DIR, 'data', 'libvirt-hook-' + kind)) as f:
+            script = os.path.join(d, kind)
+            with open(script, 'w') as out:
+                out.write(f.read().replace('@LIBEXECDIR@', d))
+        os.chmod(script, 0o755)
+        for helper_text in (None, '#!/bin/sh\nexit 3\n', '#!/bin/sh\nkill -SEGV $$\n'):
+            fake = os.path.join(d, 'corral-helper')
+            if os.path.exists(fake):
+                os.unlink(fake)
+            if helper_text is not None:
+                with open(fake, 'w') as f:
+                    f.write(helper_text)
+                os.chmod(fake, 0o755)
+            p = subprocess.run([script, 'guest', 'start', 'begin', '-'], input='<domain/>', capture_output=True,
+                               text=True, timeout=30)
+            check_equal(p.returncode, 0, '%s hook exit status with helper %r' % (kind, helper_text))
+
+
 tap.run('introspection lists every method', test_introspection)
 tap.run('read-only methods need no authorization', test_read_only_without_authorization)
 tap.run('polkit denies: NotAuthorized, nothing changes', test_denied)
@@ -217,4 +240,5 @@ tap.run('a huge volume size is refused', test_huge_volume)
 tap.run('a corrupt state file gives a clear error and is never overwritten', test_corrupt_state)
 tap.run('RemoveForward of the last forward removes every rule', test_remove_all)
 tap.run('the service exits when idle', test_idle_exit)
+tap.run('the hook scripts never keep a guest from starting', test_hook_scripts_never_block)
 tap.done()
