@@ -11,8 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helperlib import (ERR, GUEST_FRESH, GUEST_LONELY, GUEST_OFF, GUEST_UNKNOWN, GUEST_WEB, MARKER,  # noqa: E402
-                       Bus, Helper, MockPolkit, Tap, Topology, check, check_equal, domain_xml,
-                       enter_private_namespaces, require, start_process, test_driver_uri, wait_for)
+                       PYTHON, Bus, Helper, MockPolkit, Tap, Topology, check, check_equal, domain_xml,
+                       enter_private_namespaces, require, sh, start_process, test_driver_uri)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else 'iptables'
 tap = Tap()
@@ -199,6 +199,40 @@ def test_reservation():
     bus.call('RemoveForward', 'ssq', ['udp', '', 5353])
 
 
+UDP_ECHO = (
+    'import socket\n'
+    's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n'
+    's.bind(("%s", 1337))\n'
+    'while True:\n'
+    '    data, peer = s.recvfrom(2048)\n'
+    '    s.sendto(b"echo:" + data, peer)\n')
+
+UDP_ASK = (
+    'import socket, sys\n'
+    's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n'
+    's.settimeout(1)\n'
+    'for _ in range(int(sys.argv[3])):\n'
+    '    s.sendto(b"ping", (sys.argv[1], int(sys.argv[2])))\n'
+    '    try:\n'
+    '        print(s.recvfrom(2048)[0].decode())\n'
+    '        break\n'
+    '    except socket.timeout:\n'
+    '        pass\n')
+
+
+def test_udp():
+    start_process(['nsenter', '-t', topo.guest.pid, '-n', '--', PYTHON, '-c', UDP_ECHO % G])
+
+    def ask(tries):
+        return sh(PYTHON, '-c', UDP_ASK, H, 5353, tries, ns=topo.client, check_rc=False).stdout.strip()
+
+    check_equal(ask(1), '', 'UDP answer before the forward')
+    bus.call('AddForward', 'sssqq', [GUEST_WEB, 'udp', '', 5353, 1337])
+    check_equal(ask(5), 'echo:ping', 'UDP answer through the forward')
+    bus.call('RemoveForward', 'ssq', ['udp', '', 5353])
+    check_equal(ask(1), '', 'UDP answer after RemoveForward')
+
+
 def test_stopped_guest():
     before = topo.ruleset()
     bus.call('AddForward', 'sssqq', [GUEST_OFF, 'tcp', '', 8080, 80])
@@ -243,6 +277,7 @@ tap.run('hooks of guests without forwards touch nothing', test_other_guest_hooks
 tap.run('ports already forwarded or listened on are refused, saying which', test_conflicts)
 tap.run('targets outside libvirt NAT networks and unknown guests are refused', test_targets)
 tap.run('a guest without a reservation gets one', test_reservation)
+tap.run('UDP forwards carry datagrams both ways', test_udp)
 tap.run('a stopped guest gets its rules when it starts', test_stopped_guest)
 tap.run('RemoveForward removes exactly ours', test_remove)
 tap.run('host-address forwards; state survives a helper restart', test_survives_restart)

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helperlib import (ERR, GUEST_WEB, PYTHON, SOURCE_DIR, Bus, Helper, Tap, check, check_equal,  # noqa: E402
+from helperlib import (ERR, GUEST_WEB, PYTHON, SOURCE_DIR, Bus, Helper, Tap, check_equal,  # noqa: E402
                        enter_private_namespaces, require, sh, start_process, test_driver_uri, tmpdir,
                        wait_for)
 
