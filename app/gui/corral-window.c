@@ -12,6 +12,7 @@
 #include "corral-connection-row.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-row.h"
+#include "corral-new-guest-window.h"
 #include "corral-window.h"
 
 struct _CorralWindow
@@ -381,6 +382,22 @@ add_connection_action (GtkWidget  *widget,
 }
 
 static void
+new_guest_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+  CorralConnection *connection = corral_new_guest_window_pick_connection (self->manager);
+
+  if (connection == NULL)
+    {
+      corral_window_add_toast (self, _("Not connected to libvirt: connect first, then create a guest"));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (corral_new_guest_window_new (GTK_WINDOW (self), connection)));
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -534,8 +551,7 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);
   gtk_widget_class_install_action (widget_class, "win.retry-default", NULL, retry_default_action);
-  /* Filled in by the new-guest wizard; until it exists the button says so by being insensitive. */
-  gtk_widget_class_install_action (widget_class, "win.new-guest", NULL, NULL);
+  gtk_widget_class_install_action (widget_class, "win.new-guest", NULL, new_guest_action);
 
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -551,8 +567,6 @@ corral_window_init (CorralWindow *self)
   self->bench = g_getenv ("CORRAL_BENCH") != NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-guest", FALSE);
-  gtk_widget_set_tooltip_text (self->new_guest_button, _("Creating guests comes with the new-guest wizard"));
 
   name = gtk_property_expression_new (CORRAL_TYPE_GUEST, NULL, "name");
   self->filter = gtk_string_filter_new (name);

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The new-guest wizard under Xvfb on libvirt's test driver, driven like a user: the window's "New guest"
+ * action opens it; an ISO labelled like Debian 11's netinst is detected as Debian 11; each page is
+ * visited in order (and screenshotted into the build tree); a taken name is refused with the message
+ * the user reads; Create makes the guest, the wizard closes and the guest is listed in the window. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "corral-new-guest-window.h"
+#include "corral-window.h"
+
+#define TIMEOUT_S 30
+
+static char *iso_dir;
+static char *iso_path;
+static const char *skip_reason;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) G_STMT_START {                                                 \
+    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
+    while (!(cond))                                                                   \
+      g_main_context_iteration (NULL, TRUE);                                          \
+    g_source_remove (_timeout);                                                       \
+  } G_STMT_END
+
+static void
+drain (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
+  g_autofree char *path = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  drain (400);  /* let transitions finish */
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static GtkWidget *
+child (CorralNewGuestWindow *wizard,
+       const char           *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static const char *
+error_text (CorralNewGuestWindow *wizard)
+{
+  if (!gtk_revealer_get_reveal_child (GTK_REVEALER (child (wizard, "error_revealer"))))
+    return NULL;
+  return gtk_label_get_label (GTK_LABEL (child (wizard, "error_label")));
+}
+
+static gboolean
+next_enabled (CorralNewGuestWindow *wizard)
+{
+  return gtk_widget_is_sensitive (child (wizard, "next_button"));
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static CorralNewGuestWindow *
+find_wizard (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CORRAL_IS_NEW_GUEST_WINDOW (window))
+        return CORRAL_NEW_GUEST_WINDOW (window);
+    }
+  return NULL;
+}
+
+/* a page's screenshot once the slide to it has finished */
+static void
+page_screenshot (CorralNewGuestWindow *wizard,
+                 const char           *name)
+{
+  WAIT_FOR (!gtk_stack_get_transition_running (GTK_STACK (child (wizard, "stack"))));
+  screenshot (GTK_WIDGET (wizard), name);
+}
+
+static void
+set_text (CorralNewGuestWindow *wizard,
+          const char           *name,
+          const char           *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (wizard, name)), text);
+  drain (50);
+}
+
+static void
+test_wizard_creates_guest (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  CorralConnection *demo;
+  CorralWindow *window;
+  CorralNewGuestWindow *wizard;
+  GtkWidget *list, *next;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  window = corral_window_new (NULL, manager);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  list = GTK_WIDGET (corral_window_get_list_view (window));
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+  WAIT_FOR (find_label (list, "test") != NULL);
+
+  /* the header's "New guest" button opens the wizard */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-guest", NULL));
+  WAIT_FOR ((wizard = find_wizard ()) != NULL);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
+  next = child (wizard, "next_button");
+
+  /* 1. install source: nothing chosen yet, so Next is off and the user is told why */
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "source");
+  g_assert_false (next_enabled (wizard));
+  g_assert_cmpstr (error_text (wizard), ==, "Choose an install image (ISO file), or drop one here");
+  set_text (wizard, "iso_entry", "/nonexistent/x.iso");
+  g_assert_cmpstr (error_text (wizard), ==, "There is no file “/nonexistent/x.iso”: choose another one");
+  set_text (wizard, "iso_entry", iso_path);
+  WAIT_FOR (next_enabled (wizard));
+  g_assert_null (error_text (wizard));
+  page_screenshot (wizard, "wizard-1-source.png");
+  click (next);
+
+  /* 2. OS: detected from the ISO by libosinfo, shown by name, selected in the list */
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "os");
+  WAIT_FOR (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, "detected_row"))),
+                       "Debian 11") == 0);
+  WAIT_FOR (find_label (GTK_WIDGET (wizard), "Detected from the install image") != NULL);
+  WAIT_FOR (next_enabled (wizard));
+  page_screenshot (wizard, "wizard-2-os.png");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "os_search"))), ==, "debian");
+  g_assert_nonnull (find_label (GTK_WIDGET (wizard), "Debian 10"));
+  click (next);
+
+  /* 3. resources: Debian 11's recommended 1 GiB and one processor */
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "resources");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "memory_spin"))), ==, 1024);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "cpus_spin"))), ==, 1);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "memory_row"))),
+                            "Recommended for Debian 11: 1.0"));
+  page_screenshot (wizard, "wizard-3-resources.png");
+  click (next);
+
+  /* 4. disk: a new volume in the test driver's pool, with osinfo's recommended 20 GiB */
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "disk");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (wizard, "pool_check"))));
+  g_assert_nonnull (strstr (gtk_string_object_get_string (
+                              adw_combo_row_get_selected_item (ADW_COMBO_ROW (child (wizard, "pool_combo")))),
+                            "default-pool"));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "size_spin"))), ==, 20);
+  /* LVM is for the local system connection only, and the row says so */
+  g_assert_false (gtk_widget_get_sensitive (child (wizard, "lvm_check")));
+  page_screenshot (wizard, "wizard-4-disk.png");
+  click (next);
+
+  /* 5. network: the NAT network "default" preselected */
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "network");
+  g_assert_cmpstr (gtk_string_object_get_string (
+                     adw_combo_row_get_selected_item (ADW_COMBO_ROW (child (wizard, "network_combo")))),
+                   ==, "default");
+  page_screenshot (wizard, "wizard-5-network.png");
+  click (next);
+
+  /* 6. name and review: a name suggested from the OS, validated as the user types */
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "review");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "name_entry"))), ==, "debian11");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Create");
+  set_text (wizard, "name_entry", "test");
+  g_assert_cmpstr (error_text (wizard), ==, "A guest called “test” exists already: choose another name");
+  g_assert_false (next_enabled (wizard));
+  page_screenshot (wizard, "wizard-6-review-taken-name.png");
+  set_text (wizard, "name_entry", "my guest");
+  g_assert_cmpstr (error_text (wizard), ==, "The name may only contain letters, digits, “-”, “_” and “.”");
+  set_text (wizard, "name_entry", "debian11");
+  g_assert_true (next_enabled (wizard));
+  g_assert_nonnull (find_label (GTK_WIDGET (wizard), iso_path));
+  g_assert_nonnull (find_label (GTK_WIDGET (wizard), "1.0\u00a0GiB, 1 processor"));
+  page_screenshot (wizard, "wizard-6-review.png");
+
+  /* Create: the wizard closes and the guest is listed in the window */
+  click (next);
+  WAIT_FOR (wizard == NULL);
+  WAIT_FOR (find_label (list, "debian11") != NULL);
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Created “debian11”"));
+  screenshot (GTK_WIDGET (window), "wizard-7-listed.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
+/* A guest called "late" appears after the wizard checked the name: defining fails, the volume made for
+ * it is removed, and the failure page says both. Back returns to the review page. */
+static void
+test_wizard_failure (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  g_autoptr(GVirConfigDomain) config = NULL;
+  g_autoptr(GVirDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  CorralConnection *demo;
+  CorralWindow *window;
+  CorralNewGuestWindow *wizard;
+  GtkWidget *next;
+  const char *description;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  window = corral_window_new (NULL, manager);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+
+  wizard = corral_new_guest_window_new (GTK_WINDOW (window), demo);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+  next = child (wizard, "next_button");
+  set_text (wizard, "iso_entry", iso_path);
+  WAIT_FOR (next_enabled (wizard));
+  click (next);
+  WAIT_FOR (next_enabled (wizard));   /* detected */
+  for (guint i = 0; i < 4; i++)   /* OS, resources, disk, network */
+    click (next);
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "review");
+  gtk_switch_set_active (GTK_SWITCH (child (wizard, "start_switch")), FALSE);
+  set_text (wizard, "name_entry", "late");
+  g_assert_true (next_enabled (wizard));
+
+  /* someone else defines "late" now */
+  config = gvir_config_domain_new_from_xml ("<domain type='test'><name>late</name><memory>65536</memory>"
+                                            "<os><type>hvm</type></os></domain>", &error);
+  g_assert_no_error (error);
+  domain = gvir_connection_create_domain (corral_connection_get_gvir (demo), config, &error);
+  g_assert_no_error (error);
+
+  click (next);
+  WAIT_FOR (g_strcmp0 (corral_new_guest_window_get_page (wizard), "failed") == 0);
+  description = adw_status_page_get_description (ADW_STATUS_PAGE (child (wizard, "failed_page")));
+  g_assert_true (g_str_has_prefix (description, "Could not define the guest “late”: "));
+  g_assert_nonnull (strstr (description, "Removed the disk “/default-pool/late.qcow2” made for it."));
+  page_screenshot (wizard, "wizard-8-failed.png");
+
+  click (child (wizard, "back_button"));
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "review");
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  WAIT_FOR (wizard == NULL);
+  gvir_domain_delete (domain, 0, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0, ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    skip_reason = "no display: run under xvfb-run";
+  else
+    {
+      g_autofree char *script = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard",
+                                                  "make-test-iso", NULL);
+      const char *iso_argv[] = { script, NULL, NULL };
+
+      adw_init ();
+      iso_dir = g_dir_make_tmp ("corral-wizard-XXXXXX", &error);
+      g_assert_no_error (error);
+      iso_path = g_build_filename (iso_dir, "debian-11.5.0-amd64-netinst.iso", NULL);
+      iso_argv[1] = iso_path;
+      g_spawn_sync (NULL, (char **) iso_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+      if (WIFEXITED (status) && WEXITSTATUS (status) == 77)
+        skip_reason = "cannot build the test ISO: install isolinux, syslinux-common and xorriso";
+      else
+        g_assert_true (g_spawn_check_wait_status (status, NULL));
+    }
+
+  g_test_add_func ("/wizard/ui/creates-guest", test_wizard_creates_guest);
+  g_test_add_func ("/wizard/ui/failure-rolls-back", test_wizard_failure);
+  ret = g_test_run ();
+
+  if (iso_path != NULL)
+    g_unlink (iso_path);
+  if (iso_dir != NULL)
+    g_rmdir (iso_dir);
+  return ret;
+}
