@@ -83,14 +83,13 @@ network_conf_backend (void)
   return NULL;
 }
 
-CorralFirewallBackend
-corral_firewall_detect (void)
+static CorralFirewallBackend
+detect_with (gboolean libvirt_table_exists)
 {
-  const char *argv[] = { "nft", "list", "table", "ip", NFT_LIBVIRT_TABLE, NULL };
   const char *configured;
 
   /* libvirt's own table says so whatever its configuration. */
-  if (corral_spawn (argv, NULL, NULL, NULL))
+  if (libvirt_table_exists)
     return CORRAL_FIREWALL_NFTABLES;
 
   /* libvirt before 10.4 (9.0 in Debian 12) has only iptables. The helper
@@ -103,6 +102,14 @@ corral_firewall_detect (void)
   if (configured != NULL && g_str_equal (configured, "iptables"))
     return CORRAL_FIREWALL_IPTABLES;
   return CORRAL_FIREWALL_NFTABLES;
+}
+
+CorralFirewallBackend
+corral_firewall_detect (void)
+{
+  const char *argv[] = { "nft", "list", "table", "ip", NFT_LIBVIRT_TABLE, NULL };
+
+  return detect_with (corral_spawn (argv, NULL, NULL, NULL));
 }
 
 static void
@@ -298,9 +305,18 @@ ipt_apply (GPtrArray  *forwards,
 typedef struct
 {
   GPtrArray *handles;         /* our rules in libvirt's guest_input chain */
-  gboolean   libvirt_chain;   /* that chain exists */
+  gboolean   libvirt_table;   /* libvirt's "table ip libvirt_network" exists */
+  gboolean   libvirt_chain;   /* its guest_input chain exists */
   gboolean   our_table;       /* "table ip corral" exists */
 } NftScan;
+
+static void
+nft_scan_clear (NftScan *scan)
+{
+  g_clear_pointer (&scan->handles, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NftScan, nft_scan_clear)
 
 /* One `nft -a list ruleset`: what of ours is there. Without nft (not
  * installed, or no nf_tables), there is nothing of ours either. */
@@ -332,6 +348,7 @@ nft_scan (NftScan  *scan,
         {
           in_libvirt_table = g_str_has_prefix (line, "table ip " NFT_LIBVIRT_TABLE " ");
           in_libvirt_chain = FALSE;
+          scan->libvirt_table |= in_libvirt_table;
           if (g_str_has_prefix (line, "table ip " NFT_TABLE " "))
             scan->our_table = TRUE;
           continue;
@@ -373,27 +390,19 @@ nft_dnat_rule (const CorralForward *f)
 }
 
 static gboolean
-nft_apply (GPtrArray  *forwards,
-           GError    **error)
+nft_apply (GPtrArray      *forwards,
+           const NftScan  *scan,
+           GError        **error)
 {
   const char *argv[] = { "nft", "-f", "-", NULL };
-  g_autoptr(GPtrArray) handles = NULL;
+  GPtrArray *handles = scan->handles;
   g_autoptr(GPtrArray) dnat = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) accept = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) batch = g_string_new (NULL);
-  NftScan scan = { 0 };
-  gboolean libvirt_chain;
-
-  if (!nft_scan (&scan, error))
-    {
-      g_ptr_array_unref (scan.handles);
-      return FALSE;
-    }
-  handles = scan.handles;
-  libvirt_chain = scan.libvirt_chain;
+  gboolean libvirt_chain = scan->libvirt_chain;
 
   /* Nothing of ours and nothing wanted: leave nftables alone. */
-  if (forwards->len == 0 && handles->len == 0 && !scan.our_table)
+  if (forwards->len == 0 && handles->len == 0 && !scan->our_table)
     return TRUE;
 
   for (guint i = 0; i < forwards->len; i++)
@@ -438,20 +447,24 @@ nft_apply (GPtrArray  *forwards,
 }
 
 gboolean
-corral_firewall_apply (CorralFirewallBackend   backend,
-                       GPtrArray              *forwards,
-                       GError                **error)
+corral_firewall_apply (GPtrArray  *forwards,
+                       GError    **error)
 {
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_auto(NftScan) scan = { 0 };
 
-  /* Rules of ours left in the other backend (libvirt switched backends)
-   * are removed too. */
-  switch (backend)
+  /* One look at nftables tells the backend and what of ours is there. Rules
+   * of ours left in the other backend (libvirt switched backends) are
+   * removed too. */
+  if (!nft_scan (&scan, error))
+    return FALSE;
+
+  switch (detect_with (scan.libvirt_table))
     {
     case CORRAL_FIREWALL_IPTABLES:
-      return ipt_apply (forwards, error) && nft_apply (none, error);
+      return ipt_apply (forwards, error) && nft_apply (none, &scan, error);
     case CORRAL_FIREWALL_NFTABLES:
-      return nft_apply (forwards, error) && ipt_apply (none, error);
+      return nft_apply (forwards, &scan, error) && ipt_apply (none, error);
     default:
       g_assert_not_reached ();
     }

@@ -384,7 +384,7 @@ apply_active (GPtrArray   *forwards,
         g_ptr_array_add (wanted, f);
     }
 
-  return corral_firewall_apply (corral_firewall_detect (), wanted, error);
+  return corral_firewall_apply (wanted, error);
 }
 
 gboolean
