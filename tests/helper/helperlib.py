@@ -199,6 +199,7 @@ BUS_CONFIG = '''<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Config
     <allow send_destination="org.freedesktop.PolicyKit1"/>
   </policy>
   <includedir>%(includedir)s</includedir>
+  %(servicedir)s
 </busconfig>
 '''
 
@@ -214,7 +215,7 @@ class Bus:
     """A private system bus whose policy is the helper's real bus policy
     (data/org.corralvm.Helper1.conf) plus what the test needs."""
 
-    def __init__(self, extra_confs=()):
+    def __init__(self, extra_confs=(), servicedir=None, daemon_env=None):
         self.dir = tmpdir('corral-bus-')
         includedir = os.path.join(self.dir, 'system.d')
         os.mkdir(includedir)
@@ -224,9 +225,11 @@ class Bus:
         self.socket = os.path.join(self.dir, 'system_bus_socket')
         config = os.path.join(self.dir, 'bus.conf')
         with open(config, 'w') as f:
-            f.write(BUS_CONFIG % {'socket': self.socket, 'includedir': includedir})
+            f.write(BUS_CONFIG % {'socket': self.socket, 'includedir': includedir,
+                                  'servicedir': '<servicedir>%s</servicedir>' % servicedir if servicedir else ''})
         self.address = 'unix:path=' + self.socket
-        self.proc = start_process(['dbus-daemon', '--config-file=' + config, '--nofork', '--nopidfile'])
+        self.proc = start_process(['dbus-daemon', '--config-file=' + config, '--nofork', '--nopidfile'],
+                                  env=daemon_env)
         wait_for(lambda: os.path.exists(self.socket), 'the private system bus')
         self.conn = Gio.DBusConnection.new_for_address_sync(
             self.address,

@@ -13,7 +13,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helperlib import (BUS_NAME, ERR, GUEST_WEB, GUEST_UNKNOWN, HELPER, SOURCE_DIR, Bus, Helper,  # noqa: E402
                        MockPolkit, Tap, check, check_equal, enter_private_namespaces, require, test_driver_uri,
-                       tmpdir)
+                       tmpdir, wait_for)
 
 tap = Tap()
 require(tap, ['dbus-daemon', 'unshare', 'iptables-save'])
@@ -208,6 +208,26 @@ def test_idle_exit():
     check(not bus.has_owner(BUS_NAME), 'name still owned after idle exit')
 
 
+def test_activation():
+    # The real D-Bus service file (Exec pointed at the build tree) on a bus of
+    # its own: the first call starts the helper, which exits when idle, and
+    # the next call starts it again.
+    services = tmpdir('corral-services-')
+    with open(os.path.join(SOURCE_DIR, 'data', 'org.corralvm.Helper1.service')) as f:
+        text = f.read().replace('@LIBEXECDIR@', os.path.dirname(HELPER))
+    with open(os.path.join(services, 'org.corralvm.Helper1.service'), 'w') as f:
+        f.write(text)
+    env = dict(helper.env, CORRAL_HELPER_IDLE_TIMEOUT='1')
+    env.pop('DBUS_SYSTEM_BUS_ADDRESS')
+    abus = Bus(servicedir=services, daemon_env=env)
+    MockPolkit(abus)
+    check(not abus.has_owner(BUS_NAME), 'helper running before any call')
+    for _ in range(2):
+        check_equal(abus.call('GetStatus')[0]['version'] != '', True, 'GetStatus through activation')
+        check(abus.has_owner(BUS_NAME), 'helper not on the bus after the call')
+        wait_for(lambda: not abus.has_owner(BUS_NAME), 'the activated helper to exit when idle', timeout=20)
+
+
 def test_hook_scripts_never_block():
     # libvirt refuses to start a guest whose "start" hook fails: Corral's
     # hook scripts exit 0 even when the helper is gone or fails.
@@ -240,5 +260,6 @@ tap.run('a huge volume size is refused', test_huge_volume)
 tap.run('a corrupt state file gives a clear error and is never overwritten', test_corrupt_state)
 tap.run('RemoveForward of the last forward removes every rule', test_remove_all)
 tap.run('the service exits when idle', test_idle_exit)
+tap.run('D-Bus activation starts the helper on demand; it exits when idle', test_activation)
 tap.run('the hook scripts never keep a guest from starting', test_hook_scripts_never_block)
 tap.done()
