@@ -13,6 +13,7 @@
 #include <gvnc.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -49,11 +50,21 @@ typedef struct
 {
   const char *security;   /* -SecurityTypes */
   const char *clipboard;  /* xpattern --clipboard TEXT */
+  int         width;      /* the server's screen, SCREEN_W x SCREEN_H if 0 */
+  int         height;
 } FixtureOptions;
 
-static const FixtureOptions no_auth = { "None", NULL };
-static const FixtureOptions vnc_auth = { "VncAuth", NULL };
-static const FixtureOptions with_clipboard = { "None", "Corral clipboard test \xc3\xa9" };
+static const FixtureOptions no_auth = { "None", NULL, 0, 0 };
+static const FixtureOptions small_screen = { "None", NULL, SCREEN_W / 2, SCREEN_H / 2 };
+static const FixtureOptions vnc_auth = { "VncAuth", NULL, 0, 0 };
+static const FixtureOptions with_clipboard = { "None", "Corral clipboard test \xc3\xa9", 0, 0 };
+
+/* Helpers die with the test, even when it aborts (else meson waits on their inherited pipes). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 static gboolean
 wait_until (gboolean (*cond) (Fixture *f),
@@ -165,7 +176,8 @@ fixture_setup (Fixture       *f,
   g_ptr_array_add (argv, g_strdup ("-displayfd"));
   g_ptr_array_add (argv, g_strdup ("3"));
   g_ptr_array_add (argv, g_strdup ("-geometry"));
-  g_ptr_array_add (argv, g_strdup_printf ("%dx%d", SCREEN_W, SCREEN_H));
+  g_ptr_array_add (argv, g_strdup_printf ("%dx%d", opts->width > 0 ? opts->width : SCREEN_W,
+                                          opts->height > 0 ? opts->height : SCREEN_H));
   g_ptr_array_add (argv, g_strdup ("-depth"));
   g_ptr_array_add (argv, g_strdup ("24"));
   g_ptr_array_add (argv, g_strdup ("-localhost"));
@@ -203,7 +215,8 @@ fixture_setup (Fixture       *f,
   g_ptr_array_add (argv, NULL);
 
   g_assert_cmpint (pipe (pipefd), ==, 0);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stderr_file_path (launcher, f->log_path);
   g_subprocess_launcher_take_fd (launcher, pipefd[1], 3);
   f->xvnc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
@@ -233,6 +246,7 @@ fixture_setup (Fixture       *f,
 
   xpattern = g_test_build_filename (G_TEST_BUILT, "xpattern", NULL);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   g_subprocess_launcher_setenv (launcher, "DISPLAY", display_str, TRUE);
   if (opts->clipboard != NULL)
     f->pattern = g_subprocess_launcher_spawn (launcher, &error, xpattern, "--clipboard", opts->clipboard, NULL);
@@ -800,11 +814,11 @@ test_scaled_rendering (Fixture       *f,
   if (f->xvnc == NULL)
     return;
 
-  /* 2x is an integer zoom: every guest pixel becomes a sharp 2x2 block */
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
-  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W * 2, SCREEN_H * 2);
+  /* 2x is an integer zoom: every guest pixel becomes a sharp 2x2 block (the server is 320x240 here) */
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
   connect_host (f);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->vnc)), ==, SCREEN_W * 2);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->vnc)), ==, SCREEN_W);
+  g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, SCREEN_W / 2);
 
   server = server_screen (f, &sw, &sh);
   shown = render_widget (f, &ww, &wh);
@@ -955,7 +969,7 @@ main (int   argc,
       g_test_add (path, Fixture, &no_auth, fixture_setup, test_pixels, fixture_teardown);
     }
   g_test_add ("/console/display/open-fd", Fixture, &no_auth, fixture_setup, test_fd, fixture_teardown);
-  g_test_add ("/console/display/scaled-2x", Fixture, &no_auth, fixture_setup, test_scaled_rendering,
+  g_test_add ("/console/display/scaled-2x", Fixture, &small_screen, fixture_setup, test_scaled_rendering,
               fixture_teardown);
   g_test_add ("/console/display/keys/scancodes", Fixture, &no_auth, fixture_setup, test_keys_scancodes,
               fixture_teardown);

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The console page on libvirt's test driver (in-process, no daemon): what a user sees while the guest
+ * runs, stops and starts again through the page's own Start button. The test driver's guest has no VNC
+ * graphics, which is one of the states the page must explain. (The screen of a real guest is checked
+ * in test-console-system.c against a real libvirtd.) */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "corral-connection.h"
+#include "corral-console-page.h"
+
+#define TIMEOUT_S 20
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) G_STMT_START {                                                 \
+    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
+    while (!(cond))                                                                   \
+      g_main_context_iteration (NULL, TRUE);                                          \
+    g_source_remove (_timeout);                                                       \
+  } G_STMT_END
+
+static void
+opened_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_connection_open_finish (CORRAL_CONNECTION (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static CorralGuest *
+find_guest (CorralConnection *connection,
+            const char       *name)
+{
+  GListModel *guests = corral_connection_get_guests (connection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
+    {
+      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
+      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
+        return guest;
+    }
+  return NULL;
+}
+
+static void
+action_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_guest_run_action_finish (CORRAL_GUEST (source), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+status_is (GtkWidget  *page,
+           const char *status)
+{
+  return g_strcmp0 (corral_console_page_get_status (CORRAL_CONSOLE_PAGE (page)), status) == 0;
+}
+
+/* The mapped AdwStatusPage's title: what a user reads. */
+static const char *
+shown_title (GtkWidget *widget)
+{
+  if (ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget))
+    return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      const char *title = shown_title (c);
+      if (title != NULL)
+        return title;
+    }
+  return NULL;
+}
+
+static void
+drain (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  const char *dir = g_getenv ("CORRAL_SCREENSHOT_DIR");
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  if (dir == NULL)
+    {
+      g_object_unref (snapshot);
+      return;
+    }
+  drain (500);   /* let the stack's transition finish */
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (texture, path);
+}
+
+static void
+test_page_states (void)
+{
+  g_autoptr(CorralConnection) connection = NULL;
+  CorralGuest *guest;
+  GtkWidget *window, *page;
+  gboolean done = FALSE;
+
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("no X display (run under xvfb-run)");
+      return;
+    }
+
+  connection = corral_connection_new ("test:///default");
+  corral_connection_open_async (connection, NULL, opened_cb, &done);
+  WAIT_FOR (done);
+  guest = find_guest (connection, "test");
+  g_assert_nonnull (guest);
+  g_assert_cmpint (corral_guest_get_state (guest), ==, CORRAL_GUEST_STATE_RUNNING);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  page = corral_console_page_new (guest);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (corral_console_page_get_title (CORRAL_CONSOLE_PAGE (page)), ==, "test");
+
+  /* a running guest without VNC graphics: the page says so */
+  WAIT_FOR (status_is (page, "no-graphics"));
+  WAIT_FOR (g_strcmp0 (shown_title (page), "No Screen to Show") == 0);
+  save_screenshot (window, "console-no-graphics");
+
+  /* the guest stops: "not running", with a Start button */
+  done = FALSE;
+  corral_guest_run_action_async (guest, CORRAL_GUEST_ACTION_FORCE_OFF, NULL, action_done_cb, &done);
+  WAIT_FOR (done);
+  WAIT_FOR (status_is (page, "not-running"));
+  WAIT_FOR (g_strcmp0 (shown_title (page), "The Guest Is Not Running") == 0);
+  save_screenshot (window, "console-not-running");
+
+  /* the page's own Start button starts it, and the page tries the console again */
+  g_assert_true (gtk_widget_activate_action (page, "console.start", NULL));
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
+  WAIT_FOR (status_is (page, "no-graphics"));
+
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  WAIT_FOR (page == NULL);
+  corral_connection_close (connection);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("DISPLAY") != NULL)
+    adw_init ();
+
+  g_test_add_func ("/console/page/states", test_page_states);
+
+  return g_test_run ();
+}
