@@ -257,6 +257,7 @@ struct _CorralGuestCreator
   CorralGuestSpec    *spec;
   CorralHelperClient *helper;
   GMainContext       *context;
+  char               *virt_type;  /* NULL: kvm when the host offers it, else qemu */
 
   double              fraction;
   char               *status;
@@ -600,7 +601,7 @@ run_thread (GTask        *task,
 
       report (self, (double) step / steps, _("Defining “%s”…"), m->guest_name);
       params.name = m->guest_name;
-      params.virt_type = host->virt_type;
+      params.virt_type = self->virt_type != NULL ? self->virt_type : host->virt_type;
       params.arch = host->arch;
       params.os = os;
       params.disk_path = m->disk_path;
@@ -660,6 +661,7 @@ corral_guest_creator_finalize (GObject *object)
   g_clear_pointer (&self->spec, corral_guest_spec_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self->status);
+  g_free (self->virt_type);
 
   G_OBJECT_CLASS (corral_guest_creator_parent_class)->finalize (object);
 }
@@ -730,6 +732,17 @@ corral_guest_creator_set_helper (CorralGuestCreator *self,
   g_return_if_fail (CORRAL_IS_GUEST_CREATOR (self));
 
   g_set_object (&self->helper, helper);
+}
+
+/* Overrides the domain type ("qemu" for plain emulation where KVM is unusable). Set it before running. */
+void
+corral_guest_creator_set_virt_type (CorralGuestCreator *self,
+                                    const char         *virt_type)
+{
+  g_return_if_fail (CORRAL_IS_GUEST_CREATOR (self));
+
+  g_free (self->virt_type);
+  self->virt_type = g_strdup (virt_type);
 }
 
 double

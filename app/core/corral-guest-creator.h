@@ -51,6 +51,8 @@ CorralGuestCreator *corral_guest_creator_new          (CorralConnection      *co
                                                        const CorralGuestSpec *spec);
 void                corral_guest_creator_set_helper   (CorralGuestCreator    *self,
                                                        CorralHelperClient    *helper);
+void                corral_guest_creator_set_virt_type (CorralGuestCreator   *self,
+                                                       const char            *virt_type);
 double              corral_guest_creator_get_fraction (CorralGuestCreator    *self);
 const char         *corral_guest_creator_get_status   (CorralGuestCreator    *self);
 void                corral_guest_creator_run_async    (CorralGuestCreator    *self,
