@@ -8,6 +8,7 @@ host with libvirt's rules and reject, and a guest serving HTTP on :1337."""
 import os
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helperlib import (ERR, GUEST_FRESH, GUEST_LONELY, GUEST_OFF, GUEST_UNKNOWN, GUEST_WEB, MARKER,  # noqa: E402
@@ -233,6 +234,47 @@ def test_udp():
     check_equal(ask(1), '', 'UDP answer after RemoveForward')
 
 
+def test_concurrent():
+    # 10 clients add forwards at once while libvirt runs the guest's hooks:
+    # every forward lands once, in the state and in the rules.
+    before = topo.ruleset()
+    xml = domain_xml(GUEST_WEB, 'web')
+    errors = []
+
+    def add(port):
+        try:
+            bus.call('AddForward', 'sssqq', [GUEST_WEB, 'tcp', '', port, 1337])
+        except Exception as e:  # noqa: BLE001 - collected and reported below
+            errors.append('%d: %s' % (port, e))
+
+    def hooks():
+        for _ in range(3):
+            helper.hook('qemu', 'web', 'started', 'begin', xml)
+            helper.hook('network', 'default', 'started')
+
+    ports = list(range(9100, 9110))
+    threads = [threading.Thread(target=add, args=(p,)) for p in ports] + [threading.Thread(target=hooks)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    check_equal(errors, [], 'errors of concurrent AddForward calls')
+    listed = sorted(f[3] for f in bus.call('ListForwards', 's', [GUEST_WEB])[0])
+    check_equal(listed, [8765] + ports, 'forwarded host ports')
+    rules = our_rules(topo.ruleset())
+    check_equal(len(rules), len(set(rules)), 'duplicate rules')
+    for port in ports:
+        check_equal(sum(1 for r in rules if 'dport %d ' % port in r), 2, 'DNAT rules for port %d' % port)
+    check_equal(topo.fetch(H, ports[-1], ns=topo.client), MARKER, 'client through one of the new forwards')
+
+    removers = [threading.Thread(target=bus.call, args=('RemoveForward', 'ssq', ['tcp', '', p])) for p in ports]
+    for t in removers:
+        t.start()
+    for t in removers:
+        t.join(120)
+    check_equal(topo.ruleset(), before, 'ruleset after removing them all at once')
+
+
 def test_stopped_guest():
     before = topo.ruleset()
     bus.call('AddForward', 'sssqq', [GUEST_OFF, 'tcp', '', 8080, 80])
@@ -278,6 +320,7 @@ tap.run('ports already forwarded or listened on are refused, saying which', test
 tap.run('targets outside libvirt NAT networks and unknown guests are refused', test_targets)
 tap.run('a guest without a reservation gets one', test_reservation)
 tap.run('UDP forwards carry datagrams both ways', test_udp)
+tap.run('concurrent AddForward calls and hooks: each forward exactly once', test_concurrent)
 tap.run('a stopped guest gets its rules when it starts', test_stopped_guest)
 tap.run('RemoveForward removes exactly ours', test_remove)
 tap.run('host-address forwards; state survives a helper restart', test_survives_restart)
