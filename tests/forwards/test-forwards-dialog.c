@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The port forwards dialog under Xvfb, talking to the real corral-helper on a private system bus with
+ * mock polkit, inside network and mount namespaces of its own (run-dialog.py sets them up): the helper's
+ * libvirt is libvirt's test driver, its firewall is this namespace's, and a "guest" namespace at the
+ * test guest's address serves HTTP on :1337. What is checked is what a user sees: rows, labels, toasts,
+ * field errors. Screenshots go to the build tree's tests/screenshots. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <libvirt-gobject/libvirt-gobject.h>
+
+#include "corral-connection.h"
+#include "corral-forwards-dialog.h"
+
+#define TIMEOUT_S 30
+
+static CorralConnection *connection;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+#define WAIT_FOR(cond) G_STMT_START {                                                 \
+    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
+    while (!(cond))                                                                   \
+      g_main_context_iteration (NULL, TRUE);                                          \
+    g_source_remove (_timeout);                                                       \
+  } G_STMT_END
+
+static void
+drain (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+/* A mapped label below @widget whose text is @text (or contains it, when @partial). */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text,
+            gboolean    partial)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget))
+    {
+      const char *label = gtk_label_get_label (GTK_LABEL (widget));
+
+      if (partial ? strstr (label, text) != NULL : g_str_equal (label, text))
+        return widget;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text, partial);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+dump_labels (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    g_printerr ("label%s: %s\n", gtk_widget_get_mapped (widget) ? "" : " (unmapped)",
+                gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    dump_labels (child);
+}
+
+#define SEES(dialog, text) (find_label (GTK_WIDGET (dialog), (text), FALSE) != NULL)
+#define SEES_PART(dialog, text) (find_label (GTK_WIDGET (dialog), (text), TRUE) != NULL)
+
+/* The mapped button below @widget bound to @action. */
+static GtkWidget *
+find_action (GtkWidget  *widget,
+             const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwPreferencesRow *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_PREFERENCES_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      AdwPreferencesRow *found = find_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+type_into (CorralForwardsDialog *dialog,
+           const char           *field,
+           const char           *text)
+{
+  AdwPreferencesRow *row = find_row (GTK_WIDGET (dialog), field);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  drain (50);
+}
+
+static const char *
+field_text (CorralForwardsDialog *dialog,
+            const char           *field)
+{
+  AdwPreferencesRow *row = find_row (GTK_WIDGET (dialog), field);
+
+  g_assert_nonnull (row);
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static void
+click (CorralForwardsDialog *dialog,
+       const char           *action)
+{
+  GtkWidget *button = find_action (GTK_WIDGET (dialog), action);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  /* What a click does (gtk_widget_activate would wait for the press animation first). */
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+can_click (CorralForwardsDialog *dialog,
+           const char           *action)
+{
+  GtkWidget *button = find_action (GTK_WIDGET (dialog), action);
+
+  return button != NULL && gtk_widget_is_sensitive (button);
+}
+
+static void
+screenshot (GtkWidget  *widget,
+            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
+  g_autofree char *path = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+
+  drain (300);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static CorralGuest *
+test_guest (void)
+{
+  CorralGuest *guest = corral_connection_find_guest (connection, g_getenv ("CORRAL_TEST_GUEST_UUID"));
+
+  g_assert_nonnull (guest);
+  return guest;
+}
+
+static CorralForwardsDialog *
+open_dialog (CorralForwardsClient *client)
+{
+  CorralForwardsDialog *dialog = corral_forwards_dialog_new (test_guest (), client);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  drain (100);
+  return dialog;
+}
+
+static void
+close_dialog (CorralForwardsDialog *dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  drain (50);
+}
+
+/* Direct calls to the helper and to mock polkit, as another program would make them. */
+static GVariant *
+bus_call (const char          *dest,
+          const char          *path,
+          const char          *iface,
+          const char          *method,
+          GVariant            *args,
+          GError             **error)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, NULL);
+
+  g_assert_nonnull (bus);
+  return g_dbus_connection_call_sync (bus, dest, path, iface, method, args, NULL, G_DBUS_CALL_FLAGS_NONE, 30000,
+                                      NULL, error);
+}
+
+static void
+polkit_allow (gboolean allow)
+{
+  const char *actions[] = { "org.corralvm.forwards.manage", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = bus_call ("org.freedesktop.PolicyKit1", "/org/freedesktop/PolicyKit1/Authority",
+                    "org.freedesktop.DBus.Mock", "SetAllowed",
+                    g_variant_new ("(^as)", allow ? actions : actions + 1), &error);
+  g_assert_no_error (error);
+}
+
+static guint
+helper_count_forwards (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) list = NULL;
+
+  reply = bus_call ("org.corralvm.Helper1", "/org/corralvm/Helper1", "org.corralvm.Helper1", "ListForwards",
+                    g_variant_new ("(s)", ""), &error);
+  g_assert_no_error (error);
+  list = g_variant_get_child_value (reply, 0);
+  return g_variant_n_children (list);
+}
+
+/* --- tests --- */
+
+static void
+test_helper_missing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(CorralForwardsClient) client = NULL;
+  CorralForwardsDialog *dialog;
+
+  bus = g_dbus_connection_new_for_address_sync (g_getenv ("CORRAL_TEST_EMPTY_BUS"),
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  client = corral_forwards_client_new (bus);
+  dialog = open_dialog (client);
+
+  g_assert_true (SEES (dialog, "Port forwards are not available"));
+  g_assert_true (SEES_PART (dialog, "Corral’s helper is not installed"));
+  g_assert_true (SEES_PART (dialog, "install the corral-helper package"));
+  g_assert_false (SEES (dialog, "No forwards yet"));
+  g_assert_false (can_click (dialog, "forwards.add"));
+  screenshot (GTK_WIDGET (dialog), "forwards-helper-missing.png");
+  close_dialog (dialog);
+}
+
+static void
+test_hook_states (void)
+{
+  const char *hooks = g_getenv ("CORRAL_TEST_HOOKS_DIR");
+  g_autofree char *qemu_d = NULL;
+  g_autofree char *network_d = NULL;
+  g_autofree char *qemu_hook = NULL;
+  g_autofree char *network_hook = NULL;
+  g_autofree char *ppid = NULL;
+  g_autoptr(GError) error = NULL;
+  CorralForwardsDialog *dialog;
+
+  if (hooks == NULL)
+    {
+      g_test_skip ("/etc/libvirt/hooks cannot be replaced in this namespace (no /etc/libvirt here)");
+      return;
+    }
+
+  /* No hook installed. */
+  dialog = open_dialog (NULL);
+  g_assert_true (SEES (dialog, "Forwards are not applied when guests start"));
+  g_assert_true (SEES_PART (dialog, "hook is missing"));
+  screenshot (GTK_WIDGET (dialog), "forwards-hook-missing.png");
+  close_dialog (dialog);
+
+  /* Installed after libvirtd (here: this test's parent, which started earlier) started. */
+  qemu_d = g_build_filename (hooks, "qemu.d", NULL);
+  network_d = g_build_filename (hooks, "network.d", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (qemu_d, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (network_d, 0755), ==, 0);
+  qemu_hook = g_build_filename (qemu_d, "corral", NULL);
+  network_hook = g_build_filename (network_d, "corral", NULL);
+  g_usleep (2 * G_USEC_PER_SEC);  /* the hook's ctime must be later than the "daemon's" start, in seconds */
+  g_file_set_contents (qemu_hook, "#!/bin/sh\nexit 0\n", -1, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (network_hook, "#!/bin/sh\nexit 0\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (qemu_hook, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (network_hook, 0755), ==, 0);
+  ppid = g_strdup_printf ("%d\n", (int) getppid ());
+  g_file_set_contents ("/run/libvirtd.pid", ppid, -1, &error);
+  g_assert_no_error (error);
+
+  dialog = open_dialog (NULL);
+  g_assert_true (SEES (dialog, "Forwards are not applied when guests start"));
+  g_assert_true (SEES_PART (dialog, "libvirtd was not restarted since corral-helper was installed"));
+  g_assert_true (SEES_PART (dialog, "systemctl restart libvirtd"));
+  screenshot (GTK_WIDGET (dialog), "forwards-hook-inactive.png");
+  close_dialog (dialog);
+
+  /* libvirtd restarted since: no warning. */
+  {
+    const char *argv[] = { "sleep", "60", NULL };
+    g_autofree char *pid_text = NULL;
+    GPid pid;
+
+    g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &pid, &error));
+    pid_text = g_strdup_printf ("%d\n", (int) pid);
+    g_file_set_contents ("/run/libvirtd.pid", pid_text, -1, &error);
+    g_assert_no_error (error);
+    dialog = open_dialog (NULL);
+    g_assert_false (SEES (dialog, "Forwards are not applied when guests start"));
+    close_dialog (dialog);
+    kill (pid, SIGTERM);
+    g_spawn_close_pid (pid);
+  }
+}
+
+static void
+test_add_list_test (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  CorralForwardsDialog *dialog;
+  guint16 busy_port;
+
+  polkit_allow (TRUE);
+  dialog = open_dialog (NULL);
+  g_assert_true (SEES (dialog, "No forwards yet"));
+  g_assert_true (SEES_PART (dialog, ", kept for it when the first forward is added") || SEES (dialog, "Not known yet"));
+  g_assert_false (can_click (dialog, "forwards.add"));
+
+  /* The host port follows the guest port until a user types one. */
+  type_into (dialog, "Guest Port", "1337");
+  g_assert_cmpstr (field_text (dialog, "Host Port"), ==, "1337");
+  g_assert_true (can_click (dialog, "forwards.add"));
+
+  /* Validated as typed. */
+  type_into (dialog, "Guest Port", "70000");
+  g_assert_true (SEES (dialog, "Guest port must be a number from 1 to 65535"));
+  g_assert_false (can_click (dialog, "forwards.add"));
+  type_into (dialog, "Guest Port", "1337");
+  type_into (dialog, "Host Port", "80a");
+  g_assert_true (SEES (dialog, "Host port must be a number from 1 to 65535"));
+  g_assert_false (can_click (dialog, "forwards.add"));
+  screenshot (GTK_WIDGET (dialog), "forwards-invalid.png");
+
+  /* A port a program on the host listens on. */
+  busy_port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *text = g_strdup_printf ("%u", busy_port);
+    g_autofree char *message = g_strdup_printf ("Host port %u/tcp is in use by a program on this computer",
+                                                busy_port);
+
+    type_into (dialog, "Host Port", text);
+    g_assert_true (SEES_PART (dialog, message));
+    g_assert_false (can_click (dialog, "forwards.add"));
+  }
+
+  type_into (dialog, "Host Port", "8765");
+  g_assert_false (SEES_PART (dialog, "must be a number"));
+  g_assert_true (can_click (dialog, "forwards.add"));
+  click (dialog, "forwards.add");
+  WAIT_FOR (SEES (dialog, "TCP 8765 → guest 1337"));
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  g_assert_true (SEES (dialog, "Active, to 10.231.0.50"));
+  g_assert_true (SEES (dialog, "10.231.0.50, reserved for this guest on its network"));
+  g_assert_true (SEES (dialog, "Port 8765 now leads to port 1337 of web (10.231.0.50)"));
+  g_assert_false (SEES (dialog, "No forwards yet"));
+  g_assert_cmpstr (field_text (dialog, "Guest Port"), ==, "");
+  g_assert_cmpuint (helper_count_forwards (), ==, 1);
+
+  /* Test: the host connects to its own port 8765 and the guest's web server answers. */
+  click (dialog, "forwards.test");
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  g_assert_true (SEES (dialog, "Port 8765 works: the guest answered on port 1337"));
+  screenshot (GTK_WIDGET (dialog), "forwards-added.png");
+
+  /* Conflicts with a forward it knows, and a suggestion around it. */
+  type_into (dialog, "Guest Port", "22");
+  type_into (dialog, "Host Port", "8765");
+  g_assert_true (SEES (dialog, "Host port 8765/tcp is already forwarded to port 1337 of this guest"));
+  g_assert_false (can_click (dialog, "forwards.add"));
+  type_into (dialog, "Host Port", "");
+  type_into (dialog, "Guest Port", "8765");
+  g_assert_cmpstr (field_text (dialog, "Host Port"), ==, "8766");
+  type_into (dialog, "Guest Port", "");
+  close_dialog (dialog);
+}
+
+static void
+test_helper_conflict (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  CorralForwardsDialog *dialog;
+
+  dialog = open_dialog (NULL);
+  /* Another program takes host port 9000 while the dialog is open: only the helper knows. */
+  reply = bus_call ("org.corralvm.Helper1", "/org/corralvm/Helper1", "org.corralvm.Helper1", "AddForward",
+                    g_variant_new ("(sssqq)", g_getenv ("CORRAL_TEST_OFF_UUID"), "tcp", "", 9000, 80), &error);
+  g_assert_no_error (error);
+
+  type_into (dialog, "Guest Port", "80");
+  type_into (dialog, "Host Port", "9000");
+  click (dialog, "forwards.add");
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  g_assert_true (SEES_PART (dialog, "Host port 9000/tcp is already forwarded to another guest"));
+  g_assert_false (can_click (dialog, "forwards.add"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_row (GTK_WIDGET (dialog), "Host Port")), "error"));
+  g_assert_false (SEES (dialog, "TCP 9000 → guest 80"));
+  screenshot (GTK_WIDGET (dialog), "forwards-conflict.png");
+  close_dialog (dialog);
+
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = bus_call ("org.corralvm.Helper1", "/org/corralvm/Helper1", "org.corralvm.Helper1", "RemoveForward",
+                    g_variant_new ("(ssq)", "tcp", "", 9000), &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_remove_undo (void)
+{
+  CorralForwardsDialog *dialog;
+
+  dialog = open_dialog (NULL);
+  g_assert_true (SEES (dialog, "TCP 8765 → guest 1337"));
+  click (dialog, "forwards.remove");
+  WAIT_FOR (SEES (dialog, "No forwards yet"));
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  g_assert_true (SEES (dialog, "Forward 8765→1337 removed"));
+  g_assert_cmpuint (helper_count_forwards (), ==, 0);
+  screenshot (GTK_WIDGET (dialog), "forwards-removed.png");
+
+  click (dialog, "forwards.undo");
+  WAIT_FOR (SEES (dialog, "TCP 8765 → guest 1337"));
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  g_assert_cmpuint (helper_count_forwards (), ==, 1);
+  close_dialog (dialog);
+}
+
+static void
+test_refused (void)
+{
+  CorralForwardsDialog *dialog;
+
+  polkit_allow (FALSE);
+  dialog = open_dialog (NULL);
+  type_into (dialog, "Guest Port", "2222");
+  g_assert_cmpstr (field_text (dialog, "Host Port"), ==, "2222");
+  click (dialog, "forwards.add");
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  g_assert_true (SEES_PART (dialog, "Authorization was refused, so nothing was changed"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (find_row (GTK_WIDGET (dialog), "TCP 8765 → guest 1337"))));
+  g_assert_false (SEES (dialog, "TCP 2222 → guest 2222"));
+  g_assert_cmpuint (helper_count_forwards (), ==, 1);
+  screenshot (GTK_WIDGET (dialog), "forwards-refused.png");
+
+  click (dialog, "forwards.remove");
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  g_assert_true (SEES (dialog, "TCP 8765 → guest 1337"));
+  g_assert_true (SEES (dialog, "Authorization was refused: the forward was kept"));
+  g_assert_cmpuint (helper_count_forwards (), ==, 1);
+  screenshot (GTK_WIDGET (dialog), "forwards-refused-remove.png");
+  close_dialog (dialog);
+  polkit_allow (TRUE);
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  corral_connection_open_finish (CORRAL_CONNECTION (object), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gboolean opened = FALSE;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("CORRAL_TEST_LIBVIRT_URI") == NULL)
+    {
+      g_print ("1..0 # SKIP needs run-dialog.py (root: namespaces, a private system bus, corral-helper)\n");
+      return 0;
+    }
+  if (!gtk_init_check ())
+    {
+      g_print ("1..0 # SKIP no display: run under xvfb-run (the README's test command does)\n");
+      return 0;
+    }
+  adw_init ();
+  gvir_init_object (NULL, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  connection = corral_connection_new (g_getenv ("CORRAL_TEST_LIBVIRT_URI"));
+  corral_connection_open_async (connection, NULL, open_cb, &opened);
+  WAIT_FOR (opened);
+
+  g_test_add_func ("/forwards/dialog/helper-missing", test_helper_missing);
+  g_test_add_func ("/forwards/dialog/hook-states", test_hook_states);
+  g_test_add_func ("/forwards/dialog/add-list-test", test_add_list_test);
+  g_test_add_func ("/forwards/dialog/helper-conflict", test_helper_conflict);
+  g_test_add_func ("/forwards/dialog/remove-undo", test_remove_undo);
+  g_test_add_func ("/forwards/dialog/refused", test_refused);
+
+  status = g_test_run ();
+  corral_connection_close (connection);
+  g_clear_object (&connection);
+  return status;
+}
