@@ -23,7 +23,8 @@
 #define CALL_TIMEOUT_MS  (5 * 60 * 1000)
 #define TEST_TIMEOUT_S   5
 #define QEMU_HOOK        "/etc/libvirt/hooks/qemu.d/corral"
-#define LIBVIRTD_PIDFILE "/run/libvirtd.pid"
+/* Debian's libvirtd writes the first; libvirtd -p (as tests/system/harness starts it) the second */
+static const char * const libvirtd_pidfiles[] = { "/run/libvirtd.pid", "/run/libvirt/libvirtd.pid" };
 
 G_DEFINE_QUARK (corral-forwards-error-quark, corral_forwards_error)
 
@@ -421,7 +422,11 @@ hook_newer_than_libvirtd (void)
   GStatBuf st;
   gint64 started, installed;
 
-  if (g_stat (QEMU_HOOK, &st) != 0 || !g_file_get_contents (LIBVIRTD_PIDFILE, &pid, NULL, NULL))
+  if (g_stat (QEMU_HOOK, &st) != 0)
+    return FALSE;
+  for (gsize i = 0; pid == NULL && i < G_N_ELEMENTS (libvirtd_pidfiles); i++)
+    g_file_get_contents (libvirtd_pidfiles[i], &pid, NULL, NULL);
+  if (pid == NULL)
     return FALSE;
   g_strstrip (pid);
   if (pid[0] == '\0' || strspn (pid, "0123456789") != strlen (pid))

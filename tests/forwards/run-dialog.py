@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'helper'))
-from helperlib import (GUEST_OFF, GUEST_WEB, Bus, Helper, MockPolkit, Tap, Topology,  # noqa: E402
+from helperlib import (GUEST_OFF, GUEST_WEB, PYTHON, Bus, Helper, MockPolkit, Tap, Topology,  # noqa: E402
                        enter_private_namespaces, require, sh, test_driver_uri)
 
 
@@ -24,6 +24,8 @@ def main():
     if not os.environ.get('DISPLAY'):
         tap.skip_all('no display: run under xvfb-run (the README\'s test command does)')
     require(tap, ['dbus-daemon', 'iptables-restore', 'curl', 'unshare', 'nsenter'])
+    if subprocess.run([PYTHON, '-c', 'import dbusmock'], capture_output=True).returncode != 0:
+        tap.skip_all('python3-dbusmock is not installed')
     enter_private_namespaces(tap)
 
     env_extra = {}

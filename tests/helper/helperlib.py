@@ -521,3 +521,27 @@ class Topology:
             return re.sub(r'\[\d+:\d+\]', '[0:0]', out)
         out = sh('nft', 'list', 'ruleset').stdout
         return re.sub(r'counter packets \d+ bytes \d+', 'counter', out)
+
+
+# --- Corral's real libvirt hook scripts, for the harness (tests/system/harness) ------
+
+def hook_scripts(d, state_dir):
+    """Writes into directory d Corral's real hook scripts (data/libvirt-hook-*),
+    pointing at a wrapper that runs the build tree's helper with state_dir
+    (libvirt gives hooks a clean environment, so the wrapper sets it). Returns
+    {'qemu': path, 'network': path}, for with-libvirtd's --hook and
+    --network-hook."""
+    wrapper = os.path.join(d, 'corral-helper')
+    with open(wrapper, 'w') as f:
+        f.write('#!/bin/sh\nCORRAL_HELPER_STATE_DIR=%s\nexport CORRAL_HELPER_STATE_DIR\nexec %s "$@"\n'
+                % (state_dir, HELPER))
+    os.chmod(wrapper, 0o755)
+    hooks = {}
+    for kind in ('qemu', 'network'):
+        with open(os.path.join(SOURCE_DIR, 'data', 'libvirt-hook-' + kind)) as f:
+            text = f.read().replace('@LIBEXECDIR@', d)
+        hooks[kind] = os.path.join(d, 'hook-' + kind)
+        with open(hooks[kind], 'w') as f:
+            f.write(text)
+        os.chmod(hooks[kind], 0o755)
+    return hooks

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "corral-forwards-dialog.h"
+
+G_BEGIN_DECLS
+
+#define TIMEOUT_S 30
+
+#define WAIT_FOR(cond) G_STMT_START {                                                 \
+    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, forwards_test_timeout_cb, (gpointer) #cond); \
+    while (!(cond))                                                                   \
+      g_main_context_iteration (NULL, TRUE);                                          \
+    g_source_remove (_timeout);                                                       \
+  } G_STMT_END
+
+#define SEES(dialog, text) (find_label (GTK_WIDGET (dialog), (text), FALSE) != NULL)
+#define SEES_PART(dialog, text) (find_label (GTK_WIDGET (dialog), (text), TRUE) != NULL)
+
+gboolean           forwards_test_timeout_cb (gpointer              user_data);
+void               drain                    (guint                 ms);
+GtkWidget         *find_label               (GtkWidget            *widget,
+                                             const char           *text,
+                                             gboolean              partial);
+GtkWidget         *find_action              (GtkWidget            *widget,
+                                             const char           *action);
+AdwPreferencesRow *find_row                 (GtkWidget            *widget,
+                                             const char           *title);
+void               type_into                (CorralForwardsDialog *dialog,
+                                             const char           *field,
+                                             const char           *text);
+const char        *field_text               (CorralForwardsDialog *dialog,
+                                             const char           *field);
+void               click                    (CorralForwardsDialog *dialog,
+                                             const char           *action);
+gboolean           can_click                (CorralForwardsDialog *dialog,
+                                             const char           *action);
+void               screenshot               (GtkWidget            *widget,
+                                             const char           *name);
+
+G_END_DECLS
