@@ -442,7 +442,13 @@ corral_forwards_transact (guint                lock_timeout_ms,
           if (!forwards_save (old_forwards, &restore_error) ||
               !active_guests_save (old_active, &restore_error) ||
               !apply_active (old_forwards, old_active, &restore_error))
-            g_warning ("Could not restore the previous forwards: %s", restore_error->message);
+            {
+              char *message = g_strdup_printf ("%s (restoring the previous rules failed too: %s)",
+                                               apply_error->message, restore_error->message);
+
+              g_free (apply_error->message);
+              apply_error->message = message;
+            }
         }
       g_propagate_error (error, g_steal_pointer (&apply_error));
       goto out;

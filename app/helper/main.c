@@ -17,7 +17,9 @@
  * Environment, for tests only: CORRAL_HELPER_LIBVIRT_URI (libvirt URI, default
  * qemu:///system), CORRAL_HELPER_STATE_DIR (default /var/lib/corral),
  * CORRAL_HELPER_RUNTIME_DIR (default /run/corral), CORRAL_HELPER_IDLE_TIMEOUT
- * (seconds before an idle service exits, default 60, 0 = never). */
+ * (seconds before an idle service exits, default 60, 0 = never),
+ * CORRAL_HELPER_COMMAND_TIMEOUT (seconds before a hung iptables, nft or
+ * other command is stopped, default 30). */
 int
 main (int    argc,
       char **argv)

@@ -73,6 +73,40 @@ def test_allowed_forwards_only():
     check_equal(e.name, ERR + 'NotAuthorized', 'volumes action allowed along with forwards')
 
 
+def run_hook(args, xml='', **env):
+    start = time.monotonic()
+    p = subprocess.run([HELPER, '--hook'] + args, input=xml, env=dict(helper.env, **env),
+                       capture_output=True, text=True, timeout=60)
+    return p, time.monotonic() - start
+
+
+def test_hook_path_without_sbin():
+    # libvirt may give hooks a PATH without /usr/sbin: iptables is found anyway.
+    subprocess.run(['iptables', '-t', 'nat', '-D', 'PREROUTING', '-j', 'CORRAL_PRE'], check=True)
+    p, _ = run_hook(['network', 'default', 'started', 'begin', '-'], PATH='/usr/bin:/bin')
+    check_equal((p.returncode, p.stderr), (0, ''), 'hook result')
+    check('-A PREROUTING -j CORRAL_PRE' in ruleset(), 'jump not put back by the hook')
+
+
+def test_hook_command_timeout():
+    # A firewall command that hangs is stopped: the hook returns, says why,
+    # and the guest's state is as before.
+    fake = tmpdir('corral-fake-bin-')
+    with open(os.path.join(fake, 'iptables-save'), 'w') as f:
+        f.write('#!/bin/sh\nexec sleep 60\n')
+    os.chmod(os.path.join(fake, 'iptables-save'), 0o755)
+    rules = ruleset()
+    active = open(os.path.join(helper.run_dir, 'active-guests')).read()
+    p, took = run_hook(['qemu', 'web', 'stopped', 'end', '-'], '<domain><uuid>%s</uuid></domain>' % GUEST_WEB,
+                       PATH=fake + ':' + os.environ['PATH'], CORRAL_HELPER_COMMAND_TIMEOUT='1')
+    check_equal(p.returncode, 0, 'hook exit status')
+    check('did not finish within 1 s' in p.stderr, 'hook did not say a command hung: ' + p.stderr)
+    check(took < 10, 'hook took %.1f s' % took)
+    tap.diag('hook with a hanging iptables-save returned after %.1f s: %s' % (took, p.stderr.strip()))
+    check_equal(ruleset(), rules, 'rules after the failed hook')
+    check_equal(open(os.path.join(helper.run_dir, 'active-guests')).read(), active, 'active guests after it')
+
+
 H = 'AddForward'
 HOSTILE = [
     # (method, signature, args, expected error)
@@ -255,6 +289,8 @@ tap.run('introspection lists every method', test_introspection)
 tap.run('read-only methods need no authorization', test_read_only_without_authorization)
 tap.run('polkit denies: NotAuthorized, nothing changes', test_denied)
 tap.run('polkit allows forwards: AddForward works, volumes still denied', test_allowed_forwards_only)
+tap.run('hooks find iptables with a PATH lacking /usr/sbin', test_hook_path_without_sbin)
+tap.run('a hanging firewall command is stopped; the hook returns and changes nothing', test_hook_command_timeout)
 tap.run('hostile arguments: a clear error each, nothing changes', test_hostile)
 tap.run('a huge volume size is refused', test_huge_volume)
 tap.run('a corrupt state file gives a clear error and is never overwritten', test_corrupt_state)
