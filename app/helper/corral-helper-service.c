@@ -246,6 +246,7 @@ handle_add_forward (CorralDBusHelper1     *skeleton,
     g_clear_pointer (&existing, g_ptr_array_unref);
 
   if (existing != NULL &&
+      corral_host_address_check_local (host_address, &error) &&
       corral_host_port_check_free (protocol, host_address, host_port, &error) &&
       (target = corral_libvirt_pin_guest (uuid, &error)) != NULL)
     {

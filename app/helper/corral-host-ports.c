@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -154,4 +157,31 @@ corral_host_port_check_free (const char  *protocol,
     }
 
   return TRUE;
+}
+
+gboolean
+corral_host_address_check_local (const char  *host_address,
+                                 GError     **error)
+{
+  struct ifaddrs *addrs = NULL;
+  guint32 want;
+  gboolean found = FALSE;
+
+  if (host_address[0] == '\0')
+    return TRUE;
+  if (!corral_parse_ipv4 (host_address, &want) || getifaddrs (&addrs) != 0)
+    want = 0;
+
+  for (struct ifaddrs *a = addrs; a != NULL && !found; a = a->ifa_next)
+    if (a->ifa_addr != NULL && a->ifa_addr->sa_family == AF_INET &&
+        ntohl (((struct sockaddr_in *) a->ifa_addr)->sin_addr.s_addr) == want)
+      found = TRUE;
+
+  if (addrs != NULL)
+    freeifaddrs (addrs);
+
+  if (!found)
+    g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
+                 "Host address %s is not an address of this host", host_address);
+  return found;
 }

@@ -13,4 +13,9 @@ gboolean corral_host_port_check_free (const char  *protocol,
                                       guint        port,
                                       GError     **error);
 
+/* Fails with INVALID_ARGUMENT unless @host_address is "" or an IPv4
+ * address assigned to one of this host's interfaces. */
+gboolean corral_host_address_check_local (const char  *host_address,
+                                          GError     **error);
+
 G_END_DECLS

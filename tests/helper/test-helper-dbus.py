@@ -137,6 +137,7 @@ HOSTILE = [
     (H, 'sssqq', [GUEST_WEB, 'tcp', '1.2.3.4 -j ACCEPT', 8000, 1337], 'InvalidArgument'),
     (H, 'sssqq', [GUEST_WEB, 'tcp', '1.2.3.4\n-A INPUT -j DROP', 8000, 1337], 'InvalidArgument'),
     (H, 'sssqq', [GUEST_WEB, 'tcp', '', 8765, 22], 'Conflict'),
+    (H, 'sssqq', [GUEST_WEB, 'tcp', '10.99.99.99', 8000, 1337], 'InvalidArgument'),
     ('RemoveForward', 'ssq', ['tcp', '', 0], 'InvalidArgument'),
     ('RemoveForward', 'ssq', ['icmp', '', 8765], 'InvalidArgument'),
     ('RemoveForward', 'ssq', ['tcp', '../x', 8765], 'InvalidArgument'),
@@ -175,6 +176,7 @@ def test_hostile():
         check_equal(e.name, want_name, '%s%s error' % (method, shown))
         check(e.message and len(e.message) < 400, '%s%s: unclear message %r' % (method, shown, e.message[:500]))
         check_equal(snapshot(), before, 'state after %s%s' % (method, shown))
+        tap.diag('%s%s -> %s: %s' % (method, shown[:50], e.name.split('.')[-1], e.message[:120]))
     tap.diag('%d hostile calls refused, nothing changed' % len(HOSTILE))
 
 
