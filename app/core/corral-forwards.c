@@ -16,6 +16,7 @@
 #include "corral-connection-private.h"
 #include "corral-error.h"
 #include "corral-forwards.h"
+#include "corral-forwards-private.h"
 #include "corral-helper-dbus.h"
 #include "corral-helper-error.h"
 
@@ -890,8 +891,8 @@ corral_forwards_check_uri (const char *uri,
   g_return_val_if_fail (uri != NULL, NULL);
 
   if (g_str_has_prefix (uri, "test:"))
-    return g_strdup (_("The demo connection has no real network, so its guests cannot have port "
-                       "forwards."));
+    return g_strdup (_("Guests of libvirt’s test driver (the demo connection) have no real network, so "
+                       "they cannot have port forwards."));
   if (!is_local)
     return g_strdup (_("Port forwards work only for guests on this computer: this guest runs on "
                        "another host. Forward ports on that host instead."));
@@ -1045,7 +1046,6 @@ check_guest_thread (GTask        *task,
   GVirDomain *domain = corral_guest_get_domain (guest);
   virDomainPtr vdom = NULL;
   virConnectPtr conn = NULL;
-  XmlScan scan = { 0 };
   char *xml = NULL;
   char *reason = NULL;
 
@@ -1062,15 +1062,24 @@ check_guest_thread (GTask        *task,
   xml = virDomainGetXMLDesc (vdom, VIR_DOMAIN_XML_INACTIVE);
   virDomainFree (vdom);
   if (xml == NULL)
-    {
-      virResetLastError ();
-      virConnectClose (conn);
-      g_task_return_pointer (task, NULL, NULL);  /* cannot tell: let the helper decide */
-      return;
-    }
-  xml_scan (xml, &scan);
+    virResetLastError ();  /* cannot tell: let the helper decide */
+  else
+    reason = _corral_forwards_check_domain (conn, xml);
   free (xml);
+  virConnectClose (conn);
+  g_task_return_pointer (task, reason, g_free);
+}
 
+char *
+_corral_forwards_check_domain (virConnectPtr  conn,
+                               const char    *domain_xml)
+{
+  XmlScan scan = { 0 };
+  char *reason = NULL;
+
+  g_return_val_if_fail (conn != NULL && domain_xml != NULL, NULL);
+
+  xml_scan (domain_xml, &scan);
   if (scan.type == NULL)
     reason = g_strdup (_("The guest has no network interface."));
   else if (g_str_equal (scan.type, "network") && scan.source != NULL)
@@ -1086,8 +1095,7 @@ check_guest_thread (GTask        *task,
                                 "network, so its ports cannot be forwarded."), scan.type);
 
   xml_scan_clear (&scan);
-  virConnectClose (conn);
-  g_task_return_pointer (task, reason, g_free);
+  return reason;
 }
 
 void

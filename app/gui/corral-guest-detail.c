@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "corral-connection.h"
+#include "corral-forwards-dialog.h"
 #include "corral-guest-detail.h"
 
 /* While a running guest has no known address yet (DHCP takes a few seconds after boot), look again this
@@ -21,6 +22,8 @@ struct _CorralGuestDetail
   GCancellable *cancellable;
   guint         address_source;
   guint         address_tries;
+  char         *forwards_reason;   /* why forwards cannot apply to the guest; NULL: they can */
+  gboolean      forwards_checked;
 
   /* template children */
   GtkWidget    *scroller;
@@ -37,6 +40,7 @@ struct _CorralGuestDetail
   AdwActionRow *ip_row;
   AdwActionRow *connection_row;
   AdwActionRow *uuid_row;
+  AdwActionRow *forwards_row;
 };
 
 enum {
@@ -99,6 +103,56 @@ format_os (const char *os_id)
   return g_strdup (os_id);
 }
 
+/* The "Port Forwards" row: enabled where forwards can apply, else it says why not. */
+static void
+update_forwards (CorralGuestDetail *self)
+{
+  g_autofree char *summary = NULL;
+  gboolean can = self->guest != NULL && self->forwards_checked && self->forwards_reason == NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.forwards", can);
+  if (self->guest == NULL)
+    return;
+  if (!self->forwards_checked)
+    adw_action_row_set_subtitle (self->forwards_row, _("Checking the guest’s network…"));
+  else if (self->forwards_reason != NULL)
+    adw_action_row_set_subtitle (self->forwards_row, self->forwards_reason);
+  else if ((summary = corral_forwards_client_dup_summary (corral_forwards_client_get_default (),
+                                                         corral_guest_get_uuid (self->guest))) != NULL)
+    adw_action_row_set_subtitle (self->forwards_row, summary);
+  else
+    adw_action_row_set_subtitle (self->forwards_row, _("None: forward ports of this computer to the guest"));
+}
+
+static void
+forwards_check_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CorralGuest *guest = CORRAL_GUEST (object);
+  CorralGuestDetail *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+
+  reason = corral_forwards_check_guest_finish (guest, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  if (self->guest != guest)
+    return;
+  g_free (self->forwards_reason);
+  self->forwards_reason = error != NULL ? g_strdup (error->message) : g_steal_pointer (&reason);
+  self->forwards_checked = TRUE;
+  update_forwards (self);
+}
+
+static void
+forwards_changed_cb (CorralGuestDetail    *self,
+                     CorralForwardsClient *client)
+{
+  update_forwards (self);
+}
+
 static void
 update (CorralGuestDetail *self)
 {
@@ -109,10 +163,13 @@ update (CorralGuestDetail *self)
   CorralGuestState state;
   const char *ip;
 
+  update_forwards (self);
   if (self->guest == NULL)
     {
       for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
         gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name, FALSE);
+      gtk_widget_set_visible (self->shutdown_button, FALSE);
+      gtk_widget_set_visible (self->resume_button, FALSE);
       return;
     }
 
@@ -439,6 +496,21 @@ delete_action (GtkWidget  *widget,
 }
 
 static void
+forwards_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+  CorralForwardsDialog *dialog;
+
+  if (self->guest == NULL)
+    return;
+  dialog = corral_forwards_dialog_new (self->guest, NULL);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 show_console_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -459,6 +531,7 @@ corral_guest_detail_dispose (GObject *object)
   corral_guest_detail_set_guest (self, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->forwards_reason, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_GUEST_DETAIL);
 
   G_OBJECT_CLASS (corral_guest_detail_parent_class)->dispose (object);
@@ -526,6 +599,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "guest.force-off", NULL, force_off_action);
   gtk_widget_class_install_action (widget_class, "guest.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "guest.show-console", NULL, show_console_action);
+  gtk_widget_class_install_action (widget_class, "guest.forwards", NULL, forwards_action);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, scroller);
@@ -542,6 +616,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ip_row);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, connection_row);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_row);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -550,6 +625,8 @@ corral_guest_detail_init (CorralGuestDetail *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (corral_forwards_client_get_default (), "changed", G_CALLBACK (forwards_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   update (self);
 }
 
@@ -572,6 +649,8 @@ corral_guest_detail_set_guest (CorralGuestDetail *self,
 
   g_clear_handle_id (&self->address_source, g_source_remove);
   self->address_tries = 0;
+  g_clear_pointer (&self->forwards_reason, g_free);
+  self->forwards_checked = FALSE;
   if (self->guest != NULL)
     {
       g_signal_handlers_disconnect_by_func (self->guest, guest_notify_cb, self);
@@ -583,6 +662,7 @@ corral_guest_detail_set_guest (CorralGuestDetail *self,
       g_signal_connect_object (guest, "notify", G_CALLBACK (guest_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (guest, "notify::state", G_CALLBACK (guest_state_cb), self, G_CONNECT_SWAPPED);
       load_details (self);
+      corral_forwards_check_guest_async (guest, self->cancellable, forwards_check_cb, self);
     }
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GUEST]);

@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-connection.h"
+#include "corral-forwards.h"
 #include "corral-guest-row.h"
 
 struct _CorralGuestRow
@@ -34,11 +36,29 @@ static const char * const state_classes[] = {
   "corral-state-running", "corral-state-paused", "corral-state-disconnected", "corral-state-crashed",
 };
 
+/* "8765→1337" for a guest of this computer's system connection with forwards, else NULL. */
+static char *
+forwards_summary (CorralGuest *guest)
+{
+  CorralConnection *connection = corral_guest_get_connection (guest);
+  g_autofree char *why_not = NULL;
+
+  if (connection == NULL)
+    return NULL;
+  why_not = corral_forwards_check_uri (corral_connection_get_uri (connection),
+                                       corral_connection_is_local (connection));
+  if (why_not != NULL)
+    return NULL;
+  return corral_forwards_client_dup_summary (corral_forwards_client_get_default (),
+                                             corral_guest_get_uuid (guest));
+}
+
 static void
 update (CorralGuestRow *self)
 {
   g_autofree char *subtitle = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *forwards = NULL;
   CorralGuestState state;
   const char *ip, *css = NULL;
 
@@ -56,6 +76,15 @@ update (CorralGuestRow *self)
     subtitle = g_strdup_printf (_("%s · %s"), corral_guest_get_state_label (self->guest), ip);
   else
     subtitle = g_strdup (corral_guest_get_state_label (self->guest));
+  forwards = forwards_summary (self->guest);
+  if (forwards != NULL)
+    {
+      /* Translators: a guest's state and its port forwards, e.g. "Running · 10.0.0.5 · 8765→1337" */
+      g_autofree char *with_forwards = g_strdup_printf (_("%s · %s"), subtitle, forwards);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_forwards);
+    }
   gtk_label_set_label (self->subtitle_label, subtitle);
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
@@ -93,6 +122,13 @@ static void
 guest_notify_cb (CorralGuestRow *self,
                  GParamSpec     *pspec,
                  CorralGuest    *guest)
+{
+  update (self);
+}
+
+static void
+forwards_changed_cb (CorralGuestRow       *self,
+                     CorralForwardsClient *client)
 {
   update (self);
 }
@@ -172,6 +208,8 @@ static void
 corral_guest_row_init (CorralGuestRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (corral_forwards_client_get_default (), "changed",
+                           G_CALLBACK (forwards_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

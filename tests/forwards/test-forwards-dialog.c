@@ -12,6 +12,7 @@
 
 #include "corral-connection.h"
 #include "corral-forwards-dialog.h"
+#include "corral-guest-detail.h"
 #include "forwards-test-util.h"
 
 static CorralConnection *connection;
@@ -333,6 +334,36 @@ test_refused (void)
   polkit_allow (TRUE);
 }
 
+/* Where forwards cannot apply, the guest's page says why instead of offering the dialog. */
+static void
+test_page_why_not (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *detail = g_object_new (CORRAL_TYPE_GUEST_DETAIL, NULL);
+  AdwPreferencesRow *row;
+
+  gtk_window_set_child (GTK_WINDOW (window), detail);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 800);
+  corral_guest_detail_set_guest (CORRAL_GUEST_DETAIL (detail), test_guest ());
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (SEES_PART (detail, "(the demo connection) have no real network"));
+  row = find_row (detail, "Port Forwards");
+  g_assert_nonnull (row);
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (row)));
+  gtk_widget_activate_action (detail, "guest.forwards", NULL);
+  drain (100);
+  {
+    GList *toplevels = gtk_window_list_toplevels ();
+
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      g_assert_false (CORRAL_IS_FORWARDS_DIALOG (l->data));
+    g_list_free (toplevels);
+  }
+  screenshot (window, "forwards-page-why-not.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (50);
+}
+
 static void
 open_cb (GObject      *object,
          GAsyncResult *result,
@@ -379,6 +410,7 @@ main (int   argc,
   g_test_add_func ("/forwards/dialog/helper-conflict", test_helper_conflict);
   g_test_add_func ("/forwards/dialog/remove-undo", test_remove_undo);
   g_test_add_func ("/forwards/dialog/refused", test_refused);
+  g_test_add_func ("/forwards/page/why-not", test_page_why_not);
 
   status = g_test_run ();
   corral_connection_close (connection);

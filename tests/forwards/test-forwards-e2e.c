@@ -11,6 +11,8 @@
 
 #include "corral-connection.h"
 #include "corral-forwards-dialog.h"
+#include "corral-guest-detail.h"
+#include "corral-guest-row.h"
 #include "forwards-test-util.h"
 
 static CorralConnection *connection;
@@ -83,6 +85,46 @@ guest_action (CorralGuestAction action,
   WAIT_FOR (corral_guest_get_state (guest) == state);
 }
 
+/* The guest list's row and the guest's page say what forwards it has; the page's row opens the dialog. */
+static void
+test_list_and_page (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *row = corral_guest_row_new ();
+  GtkWidget *detail = g_object_new (CORRAL_TYPE_GUEST_DETAIL, NULL);
+  CorralForwardsDialog *opened = NULL;
+  GList *toplevels;
+
+  gtk_widget_set_vexpand (detail, TRUE);
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_append (GTK_BOX (box), detail);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, 900);
+  corral_guest_row_set_guest (CORRAL_GUEST_ROW (row), guest);
+  corral_guest_detail_set_guest (CORRAL_GUEST_DETAIL (detail), guest);
+  gtk_window_present (GTK_WINDOW (window));
+
+  WAIT_FOR (SEES_PART (row, " · 8765→1337"));
+  WAIT_FOR (SEES (detail, "8765→1337"));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (find_row (detail, "Port Forwards"))));
+  screenshot (window, "forwards-e2e-list-and-page.png");
+
+  g_assert_true (gtk_widget_activate_action (detail, "guest.forwards", NULL));
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (CORRAL_IS_FORWARDS_DIALOG (l->data) &&
+        gtk_window_get_transient_for (GTK_WINDOW (l->data)) == GTK_WINDOW (window))
+      opened = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (opened);
+  g_assert_true (corral_forwards_dialog_get_guest (opened) == guest);
+  WAIT_FOR (!corral_forwards_dialog_is_busy (opened));
+  gtk_window_destroy (GTK_WINDOW (opened));
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (50);
+}
+
 static void
 test_e2e (void)
 {
@@ -116,6 +158,7 @@ test_e2e (void)
   g_assert_true (SEES (dialog, "Waiting for the guest to start"));
   g_assert_true (SEES (dialog, reserved));
   screenshot (GTK_WIDGET (dialog), "forwards-e2e-waiting.png");
+  test_list_and_page ();
 
   /* The guest starts: libvirt runs the hook, the dialog sees the forward active, a client gets the page. */
   start = g_get_monotonic_time ();
