@@ -334,6 +334,63 @@ test_refused (void)
   polkit_allow (TRUE);
 }
 
+static void
+action_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  corral_guest_run_action_finish (CORRAL_GUEST (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* A running guest whose forward has no rules in place (as when libvirtd did not run the hook at its
+ * start): the dialog says it is failing, and why. Here the helper's libvirt (its own copy of the test
+ * driver's node) still has the guest off while the dialog's copy has started it. */
+static void
+test_failing (void)
+{
+  CorralGuest *off = corral_connection_find_guest (connection, g_getenv ("CORRAL_TEST_OFF_UUID"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  CorralForwardsDialog *dialog;
+  AdwPreferencesRow *row;
+  gboolean started = FALSE;
+
+  g_assert_nonnull (off);
+  reply = bus_call ("org.corralvm.Helper1", "/org/corralvm/Helper1", "org.corralvm.Helper1", "AddForward",
+                    g_variant_new ("(sssqq)", g_getenv ("CORRAL_TEST_OFF_UUID"), "tcp", "", 9100, 80), &error);
+  g_assert_no_error (error);
+
+  dialog = corral_forwards_dialog_new (off, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)) && !corral_forwards_dialog_is_busy (dialog));
+  WAIT_FOR (SEES (dialog, "TCP 9100 → guest 80"));
+  g_assert_true (SEES (dialog, "Waiting for the guest to start"));
+
+  corral_guest_run_action_async (off, CORRAL_GUEST_ACTION_START, NULL, action_done_cb, &started);
+  WAIT_FOR (started && corral_guest_get_state (off) == CORRAL_GUEST_STATE_RUNNING);
+  WAIT_FOR (SEES_PART (dialog, "Failing: the guest runs but its rules are not in place"));
+  g_assert_true (SEES_PART (dialog, "restart libvirtd"));
+  row = find_row (GTK_WIDGET (dialog), "TCP 9100 → guest 80");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  g_assert_null (find_action (GTK_WIDGET (row), "forwards.test"));
+  WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
+  screenshot (GTK_WIDGET (dialog), "forwards-failing.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = bus_call ("org.corralvm.Helper1", "/org/corralvm/Helper1", "org.corralvm.Helper1", "RemoveForward",
+                    g_variant_new ("(ssq)", "tcp", "", 9100), &error);
+  g_assert_no_error (error);
+  started = FALSE;
+  corral_guest_run_action_async (off, CORRAL_GUEST_ACTION_FORCE_OFF, NULL, action_done_cb, &started);
+  WAIT_FOR (started);
+  drain (50);
+}
+
 /* Where forwards cannot apply, the guest's page says why instead of offering the dialog. */
 static void
 test_page_why_not (void)
@@ -410,6 +467,7 @@ main (int   argc,
   g_test_add_func ("/forwards/dialog/helper-conflict", test_helper_conflict);
   g_test_add_func ("/forwards/dialog/remove-undo", test_remove_undo);
   g_test_add_func ("/forwards/dialog/refused", test_refused);
+  g_test_add_func ("/forwards/dialog/failing", test_failing);
   g_test_add_func ("/forwards/page/why-not", test_page_why_not);
 
   status = g_test_run ();
