@@ -636,6 +636,15 @@ run_thread (GTask        *task,
           g_autofree char *what = g_strdup_printf (_("Could not start the guest “%s”"), m->guest_name);
 
           error = libvirt_error (what);
+          if (strstr (error->message, "Permission denied") != NULL)
+            {
+              GError *hinted = g_error_new (error->domain, error->code, "%s\n%s", error->message,
+                                            _("The virtual machine may not read a file it needs: allow access on "
+                                              "the Install Source page, or copy the file into a storage pool."));
+
+              g_error_free (error);
+              error = hinted;
+            }
           goto failed;
         }
       m->started = TRUE;

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "corral-guest-creator.h"
+#include "corral-guest-spec-access.h"
 #include "corral-helper-client.h"
 #include "corral-new-guest-window.h"
 #include "corral-osinfo.h"
@@ -55,6 +56,7 @@ struct _CorralNewGuestWindow
   AdwEntryRow        *import_entry;
   GtkWidget          *access_group;
   AdwActionRow       *access_row;
+  GtkWidget          *access_button;
   GtkWidget          *recent_group;
   GtkListBox         *recent_list;
   AdwActionRow       *detected_row;
@@ -574,6 +576,56 @@ detected_cb (GObject      *object,
   g_object_unref (self);
 }
 
+static gboolean is_system_connection (CorralConnection *connection);
+
+/* System libvirt runs QEMU as its own user: warn when that user cannot read the ISO, and offer the fix. */
+static void
+check_access (CorralNewGuestWindow *self)
+{
+  g_autofree char *path = entry_path (self->iso_entry);
+  g_autoptr(GPtrArray) blockers = NULL;
+  g_autofree char *message = NULL;
+
+  gtk_widget_set_visible (self->access_group, FALSE);
+  if (path == NULL || gtk_check_button_get_active (self->import_check)
+      || !is_system_connection (self->connection) || !corral_connection_is_local (self->connection)
+      || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+
+  blockers = corral_guest_spec_access_blockers (path, CORRAL_QEMU_USER, NULL);
+  if (blockers == NULL || blockers->len == 0)
+    return;
+  message = corral_guest_spec_access_describe (path, CORRAL_QEMU_USER, blockers);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row),
+                                 _("The virtual machine cannot read this file"));
+  adw_action_row_set_subtitle (self->access_row, message);
+  gtk_widget_set_sensitive (self->access_button, TRUE);
+  gtk_widget_set_visible (self->access_group, TRUE);
+}
+
+static void
+grant_access_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
+  g_autofree char *path = entry_path (self->iso_entry);
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return;
+  if (!corral_guest_spec_access_grant (path, CORRAL_QEMU_USER, &error))
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row), _("Access could not be allowed"));
+      adw_action_row_set_subtitle (self->access_row, error->message);
+      return;
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row), _("Access allowed"));
+  adw_action_row_set_subtitle (self->access_row,
+                               _("The virtual machine may now read this file, and nothing else of yours."));
+  gtk_widget_set_sensitive (self->access_button, FALSE);
+}
+
 static void
 detect (CorralNewGuestWindow *self)
 {
@@ -1030,6 +1082,7 @@ changed_cb (CorralNewGuestWindow *self)
 static void
 source_changed_cb (CorralNewGuestWindow *self)
 {
+  check_access (self);
   detect (self);
   update (self);
 }
@@ -1186,6 +1239,7 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (import_entry);
   BIND (access_group);
   BIND (access_row);
+  BIND (access_button);
   BIND (recent_group);
   BIND (recent_list);
   BIND (detected_row);
@@ -1239,6 +1293,7 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "wizard.choose-iso", NULL, choose_iso_action);
   gtk_widget_class_install_action (widget_class, "wizard.choose-image", NULL, choose_image_action);
+  gtk_widget_class_install_action (widget_class, "wizard.grant-access", NULL, grant_access_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

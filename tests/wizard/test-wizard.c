@@ -16,6 +16,7 @@
 static char *iso_dir;
 static char *iso_path;
 static const char *skip_reason;
+static char *data_dir;
 
 static gboolean
 timeout_cb (gpointer user_data)
@@ -64,18 +65,26 @@ static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
   g_autofree char *path = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  int w = 0, h = 0;
 
-  drain (400);  /* let transitions finish */
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A paintable made before a new window's first frame stays empty, and so does a snapshot at the size
+   * the window had before its first allocation: both are taken afresh on each try. */
+  for (guint tries = 0; node == NULL && tries < 100; tries++)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      drain (tries == 0 ? 400 : 100);  /* let transitions finish */
+      w = gtk_widget_get_width (widget);
+      h = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_mkdir_with_parents (dir, 0755);
@@ -255,6 +264,20 @@ test_wizard_creates_guest (void)
   g_assert_nonnull (find_label (GTK_WIDGET (window), "Created “debian11”"));
   screenshot (GTK_WIDGET (window), "wizard-7-listed.png");
 
+  /* the ISO is now among the recent ones, one click from being chosen again */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-guest", NULL));
+  WAIT_FOR ((wizard = find_wizard ()) != NULL);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
+  page_screenshot (wizard, "wizard-1-source-recent.png");
+  g_assert_true (gtk_widget_get_visible (child (wizard, "recent_group")));
+  g_assert_nonnull (find_label (GTK_WIDGET (wizard), "debian-11.5.0-amd64-netinst.iso"));
+  g_signal_emit_by_name (gtk_widget_get_first_child (child (wizard, "recent_list")), "activated");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==, iso_path);
+  WAIT_FOR (next_enabled (wizard));
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  WAIT_FOR (wizard == NULL);
+
   gtk_window_destroy (GTK_WINDOW (window));
   drain (100);
 }
@@ -334,6 +357,11 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
+  /* recent files (the wizard records ISOs there) go to a data dir of the test's own, not the user's */
+  data_dir = g_dir_make_tmp ("corral-wizard-data-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+
   if (!gtk_init_check ())
     skip_reason = "no display: run under xvfb-run";
   else
@@ -358,6 +386,13 @@ main (int   argc,
   g_test_add_func ("/wizard/ui/creates-guest", test_wizard_creates_guest);
   g_test_add_func ("/wizard/ui/failure-rolls-back", test_wizard_failure);
   ret = g_test_run ();
+
+  {
+    g_autofree char *xbel = g_build_filename (data_dir, "recently-used.xbel", NULL);
+
+    g_unlink (xbel);
+    g_rmdir (data_dir);
+  }
 
   if (iso_path != NULL)
     g_unlink (iso_path);

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Can QEMU under the system libvirt (running as CORRAL_QEMU_USER) read an install image? Home directories
+ * usually say no. The fix offered: a POSIX ACL entry for that user alone (search on each blocking
+ * directory, read on the file), as `setfacl -m u:libvirt-qemu:x DIR` would add it. */
+
+#define CORRAL_QEMU_USER "libvirt-qemu"
+
+GPtrArray *corral_guest_spec_access_blockers  (const char  *path,
+                                               const char  *user,
+                                               GError     **error);
+char      *corral_guest_spec_access_describe  (const char  *path,
+                                               const char  *user,
+                                               GPtrArray   *blockers);
+gboolean   corral_guest_spec_access_grant     (const char  *path,
+                                               const char  *user,
+                                               GError     **error);
+
+G_END_DECLS
