@@ -25,7 +25,9 @@
 #define TEST_TIMEOUT_S   5
 #define QEMU_HOOK        "/etc/libvirt/hooks/qemu.d/corral"
 /* Debian's libvirtd writes the first; libvirtd -p (as tests/system/harness starts it) the second */
-static const char * const libvirtd_pidfiles[] = { "/run/libvirtd.pid", "/run/libvirt/libvirtd.pid" };
+static const char * const libvirtd_pidfiles[] = {
+  "/run/libvirtd.pid", "/run/libvirt/libvirtd.pid",
+};
 
 G_DEFINE_QUARK (corral-forwards-error-quark, corral_forwards_error)
 
@@ -154,15 +156,18 @@ corral_forward_get_state (CorralForward *self,
 char *
 corral_forward_dup_title (CorralForward *self)
 {
+  const char *protocol;
+
   g_return_val_if_fail (CORRAL_IS_FORWARD (self), NULL);
+
+  protocol = g_str_equal (self->protocol, "udp") ? "UDP" : "TCP";
 
   if (self->host_address[0] != '\0')
     /* Translators: a forward, e.g. "TCP 192.168.1.5:8765 → guest 1337" */
-    return g_strdup_printf (_("%s %s:%u → guest %u"), g_str_equal (self->protocol, "udp") ? "UDP" : "TCP",
-                            self->host_address, self->host_port, self->guest_port);
+    return g_strdup_printf (_("%s %s:%u → guest %u"), protocol, self->host_address, self->host_port,
+                            self->guest_port);
   /* Translators: a forward, e.g. "TCP 8765 → guest 1337" */
-  return g_strdup_printf (_("%s %u → guest %u"), g_str_equal (self->protocol, "udp") ? "UDP" : "TCP",
-                          self->host_port, self->guest_port);
+  return g_strdup_printf (_("%s %u → guest %u"), protocol, self->host_port, self->guest_port);
 }
 
 char *
@@ -177,8 +182,9 @@ corral_forward_dup_state_label (CorralForward *self,
       /* Translators: a forward's state, e.g. "Active, to 10.0.0.5" */
       return g_strdup_printf (_("Active, to %s"), self->guest_address);
     case CORRAL_FORWARD_STATE_FAILING:
-      return g_strdup (_("Failing: the guest runs but its rules are not in place. libvirt did not run "
-                         "Corral’s hook when the guest started: restart libvirtd, then the guest"));
+      return g_strdup (_("Failing: the guest runs but its rules are not in place. libvirt did not "
+                         "run Corral’s hook when the guest started: restart libvirtd, then the "
+                         "guest"));
     case CORRAL_FORWARD_STATE_WAITING:
     default:
       return g_strdup (_("Waiting for the guest to start"));
@@ -274,8 +280,9 @@ translate_error (GError *error)
 
   if (is_helper_missing (error))
     return g_error_new_literal (CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_HELPER_MISSING,
-                                _("Corral’s helper is not installed. Port forwards need it: install the "
-                                  "corral-helper package, then open this window again."));
+                                _("Corral’s helper is not installed. Port forwards need it: "
+                                  "install the corral-helper package, then open this window "
+                                  "again."));
 
   g_dbus_error_strip_remote_error (error);
   if (error->domain == CORRAL_HELPER_ERROR)
@@ -284,12 +291,14 @@ translate_error (GError *error)
         {
           g_debug ("Not authorized: %s", error->message);
           return g_error_new_literal (CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_NOT_AUTHORIZED,
-                                      _("Authorization was refused, so nothing was changed. Managing port "
-                                        "forwards needs an administrator’s approval."));
+                                      _("Authorization was refused, so nothing was changed. "
+                                        "Managing port forwards needs an administrator’s "
+                                        "approval."));
         }
       if (error->code == CORRAL_HELPER_ERROR_CORRUPT_STATE)
         return g_error_new (CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_FAILED,
-                            _("Corral’s helper cannot read its list of forwards: %s"), error->message);
+                            _("Corral’s helper cannot read its list of forwards: %s"),
+                            error->message);
       for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
         if (map[i].helper == error->code)
           return g_error_new_literal (CORRAL_FORWARDS_ERROR, map[i].ours, error->message);
@@ -302,7 +311,8 @@ translate_error (GError *error)
                           "corral-helper"), error->message);
   if (error->domain != G_DBUS_ERROR)
     return g_error_new (CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_HELPER_MISSING,
-                        _("The system bus cannot be reached, so Corral’s helper cannot be asked: %s"),
+                        _("The system bus cannot be reached, so Corral’s helper cannot be "
+                          "asked: %s"),
                         error->message);
   return g_error_new (CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_FAILED,
                       _("Corral’s helper could not be reached: %s"), error->message);
@@ -414,8 +424,8 @@ process_start_time (const char *pid)
   return g_ascii_strtoll (btime + 7, NULL, 10) + g_ascii_strtoull (fields[19], NULL, 10) / ticks;
 }
 
-/* libvirt finds its hook scripts only when it starts: a hook installed after libvirtd started is not
- * run until libvirtd restarts. TRUE when that is so (as far as this user can tell). */
+/* libvirt finds its hook scripts only when it starts: a hook installed after libvirtd started is
+ * not run until libvirtd restarts. TRUE when that is so (as far as this user can tell). */
 static gboolean
 hook_newer_than_libvirtd (void)
 {
@@ -447,7 +457,8 @@ get_status_cb (GObject      *object,
   GError *error = NULL;
   gboolean hook = FALSE;
 
-  if (!corral_dbus_helper1_call_get_status_finish (CORRAL_DBUS_HELPER1 (object), &status, result, &error))
+  if (!corral_dbus_helper1_call_get_status_finish (CORRAL_DBUS_HELPER1 (object), &status, result,
+                                                   &error))
     {
       g_task_return_error (task, translate_error (error));
       return;
@@ -456,17 +467,17 @@ get_status_cb (GObject      *object,
   if (!hook)
     {
       g_task_set_task_data (task, g_strdup (_("Corral’s libvirt hook is missing from "
-                                              "/etc/libvirt/hooks/qemu.d, so forwards are not applied when "
-                                              "guests start. Reinstall corral-helper, then restart "
-                                              "libvirtd.")), g_free);
+                                              "/etc/libvirt/hooks/qemu.d, so forwards are not "
+                                              "applied when guests start. Reinstall corral-helper, "
+                                              "then restart libvirtd.")), g_free);
       g_task_return_int (task, CORRAL_FORWARDS_HOOK_MISSING);
     }
   else if (hook_newer_than_libvirtd ())
     {
       g_task_set_task_data (task, g_strdup (_("libvirtd was not restarted since corral-helper was "
-                                              "installed, so it does not run Corral’s hook yet: forwards "
-                                              "are not applied when guests start. Restart it: "
-                                              "“sudo systemctl restart libvirtd”.")), g_free);
+                                              "installed, so it does not run Corral’s hook yet: "
+                                              "forwards are not applied when guests start. Restart "
+                                              "it: “sudo systemctl restart libvirtd”.")), g_free);
       g_task_return_int (task, CORRAL_FORWARDS_HOOK_INACTIVE);
     }
   else
@@ -529,8 +540,8 @@ forwards_from_variant (GVariant *list)
   g_variant_iter_init (&iter, list);
   while (g_variant_iter_next (&iter, "(&s&s&sq&sqb)", &uuid, &protocol, &host_address, &host_port,
                               &guest_address, &guest_port, &active))
-    g_ptr_array_add (result, corral_forward_new (uuid, protocol, host_address, host_port, guest_address,
-                                                 guest_port, active));
+    g_ptr_array_add (result, corral_forward_new (uuid, protocol, host_address, host_port,
+                                                 guest_address, guest_port, active));
   return result;
 }
 
@@ -543,7 +554,8 @@ list_cb (GObject      *object,
   g_autoptr(GVariant) list = NULL;
   GError *error = NULL;
 
-  if (!corral_dbus_helper1_call_list_forwards_finish (CORRAL_DBUS_HELPER1 (object), &list, result, &error))
+  if (!corral_dbus_helper1_call_list_forwards_finish (CORRAL_DBUS_HELPER1 (object), &list, result,
+                                                      &error))
     {
       g_task_return_error (task, translate_error (error));
       return;
@@ -555,8 +567,8 @@ static void
 list_with_proxy (CorralDBusHelper1 *proxy,
                  GTask             *task)
 {
-  corral_dbus_helper1_call_list_forwards (proxy, g_task_get_task_data (task), g_task_get_cancellable (task),
-                                          list_cb, task);
+  corral_dbus_helper1_call_list_forwards (proxy, g_task_get_task_data (task),
+                                          g_task_get_cancellable (task), list_cb, task);
 }
 
 void
@@ -628,8 +640,8 @@ corral_forwards_client_refresh_all (CorralForwardsClient *self)
   corral_forwards_client_list_async (self, "", NULL, refresh_all_cb, g_object_ref (self));
 }
 
-/* A new array of the cached forwards of @guest_uuid ("" or NULL: all). Starts fetching them on first
- * use ("changed" tells when they are there). */
+/* A new array of the cached forwards of @guest_uuid ("" or NULL: all). Starts fetching them on
+ * first use ("changed" tells when they are there). */
 GPtrArray *
 corral_forwards_client_get_cached (CorralForwardsClient *self,
                                    const char           *guest_uuid)
@@ -701,7 +713,8 @@ add_cb (GObject      *object,
   g_autofree char *address = NULL;
   GError *error = NULL;
 
-  if (!corral_dbus_helper1_call_add_forward_finish (CORRAL_DBUS_HELPER1 (object), &address, result, &error))
+  if (!corral_dbus_helper1_call_add_forward_finish (CORRAL_DBUS_HELPER1 (object), &address, result,
+                                                    &error))
     {
       g_task_return_error (task, translate_error (error));
       return;
@@ -716,9 +729,9 @@ add_with_proxy (CorralDBusHelper1 *proxy,
 {
   Change *change = g_task_get_task_data (task);
 
-  corral_dbus_helper1_call_add_forward (proxy, change->guest_uuid, change->protocol, change->host_address,
-                                        change->host_port, change->guest_port, g_task_get_cancellable (task),
-                                        add_cb, task);
+  corral_dbus_helper1_call_add_forward (proxy, change->guest_uuid, change->protocol,
+                                        change->host_address, change->host_port, change->guest_port,
+                                        g_task_get_cancellable (task), add_cb, task);
 }
 
 void
@@ -776,7 +789,8 @@ remove_cb (GObject      *object,
   CorralForwardsClient *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!corral_dbus_helper1_call_remove_forward_finish (CORRAL_DBUS_HELPER1 (object), result, &error))
+  if (!corral_dbus_helper1_call_remove_forward_finish (CORRAL_DBUS_HELPER1 (object), result,
+                                                       &error))
     {
       g_task_return_error (task, translate_error (error));
       return;
@@ -791,8 +805,9 @@ remove_with_proxy (CorralDBusHelper1 *proxy,
 {
   Change *change = g_task_get_task_data (task);
 
-  corral_dbus_helper1_call_remove_forward (proxy, change->protocol, change->host_address, change->host_port,
-                                           g_task_get_cancellable (task), remove_cb, task);
+  corral_dbus_helper1_call_remove_forward (proxy, change->protocol, change->host_address,
+                                           change->host_port, g_task_get_cancellable (task),
+                                           remove_cb, task);
 }
 
 void
@@ -848,8 +863,8 @@ corral_forwards_client_class_init (CorralForwardsClientClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = corral_forwards_client_dispose;
 
-  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                   NULL, G_TYPE_NONE, 0);
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -891,8 +906,8 @@ corral_forwards_check_uri (const char *uri,
   g_return_val_if_fail (uri != NULL, NULL);
 
   if (g_str_has_prefix (uri, "test:"))
-    return g_strdup (_("Guests of libvirt’s test driver (the demo connection) have no real network, so "
-                       "they cannot have port forwards."));
+    return g_strdup (_("Guests of libvirt’s test driver (the demo connection) have no real "
+                       "network, so they cannot have port forwards."));
   if (!is_local)
     return g_strdup (_("Port forwards work only for guests on this computer: this guest runs on "
                        "another host. Forward ports on that host instead."));
@@ -900,9 +915,9 @@ corral_forwards_check_uri (const char *uri,
     return g_strdup (_("Port forwards work only for QEMU/KVM guests of the system connection "
                        "(qemu:///system)."));
   if (strstr (uri, "/session") != NULL)
-    return g_strdup (_("Guests of a session connection (qemu:///session) have no libvirt NAT network, so "
-                       "their ports cannot be forwarded. Use the system connection (qemu:///system) for "
-                       "guests that need forwards."));
+    return g_strdup (_("Guests of a session connection (qemu:///session) have no libvirt NAT "
+                       "network, so their ports cannot be forwarded. Use the system connection "
+                       "(qemu:///system) for guests that need forwards."));
   return NULL;
 }
 
@@ -1011,8 +1026,8 @@ network_reason (virConnectPtr  conn,
   if (net == NULL)
     {
       virResetLastError ();
-      return g_strdup_printf (_("The guest’s network “%s” does not exist, so its ports cannot be forwarded."),
-                              name);
+      return g_strdup_printf (_("The guest’s network “%s” does not exist, so its ports cannot be "
+                                "forwarded."), name);
     }
   xml = virNetworkGetXMLDesc (net, 0);
   virNetworkFree (net);
@@ -1025,12 +1040,12 @@ network_reason (virConnectPtr  conn,
   free (xml);
 
   if (scan.forward == NULL)
-    reason = g_strdup_printf (_("The guest’s network “%s” is isolated (it has no NAT), so nothing can reach "
-                                "it from outside."), name);
+    reason = g_strdup_printf (_("The guest’s network “%s” is isolated (it has no NAT), so nothing "
+                                "can reach it from outside."), name);
   else if (!g_str_equal (scan.forward, "nat"))
-    reason = g_strdup_printf (_("The guest’s network “%s” is not a NAT network (its mode is “%s”): the guest "
-                                "is reachable at its own address and needs no forwards."), name,
-                              scan.forward);
+    reason = g_strdup_printf (_("The guest’s network “%s” is not a NAT network (its mode is “%s”): "
+                                "the guest is reachable at its own address and needs no "
+                                "forwards."), name, scan.forward);
   xml_scan_clear (&scan);
   return reason;
 }
@@ -1085,14 +1100,15 @@ _corral_forwards_check_domain (virConnectPtr  conn,
   else if (g_str_equal (scan.type, "network") && scan.source != NULL)
     reason = network_reason (conn, scan.source);
   else if (g_str_equal (scan.type, "bridge") || g_str_equal (scan.type, "direct"))
-    reason = g_strdup_printf (_("The guest is bridged to %s: it has an address of its own on your network, "
-                                "so it needs no port forwards."), scan.source != NULL ? scan.source : "?");
+    reason = g_strdup_printf (_("The guest is bridged to %s: it has an address of its own on your "
+                                "network, so it needs no port forwards."),
+                              scan.source != NULL ? scan.source : "?");
   else if (g_str_equal (scan.type, "user"))
-    reason = g_strdup (_("The guest uses user-mode networking, which has no NAT network for Corral to "
-                         "forward ports to. Connect it to a libvirt NAT network."));
+    reason = g_strdup (_("The guest uses user-mode networking, which has no NAT network for Corral "
+                         "to forward ports to. Connect it to a libvirt NAT network."));
   else
-    reason = g_strdup_printf (_("The guest’s network interface is of type “%s”, not on a libvirt NAT "
-                                "network, so its ports cannot be forwarded."), scan.type);
+    reason = g_strdup_printf (_("The guest’s network interface is of type “%s”, not on a libvirt "
+                                "NAT network, so its ports cannot be forwarded."), scan.type);
 
   xml_scan_clear (&scan);
   return reason;
@@ -1194,7 +1210,8 @@ proc_net_has_port (const char *path,
           fields_used[n++] = fields[j];
       if (n < 4 || (colon = strrchr (fields_used[1], ':')) == NULL)
         continue;
-      if (g_ascii_strtoull (colon + 1, NULL, 16) == port && g_ascii_strcasecmp (fields_used[3], state) == 0)
+      if (g_ascii_strtoull (colon + 1, NULL, 16) == port &&
+          g_ascii_strcasecmp (fields_used[3], state) == 0)
         return TRUE;
     }
   return FALSE;
@@ -1207,8 +1224,10 @@ corral_forwards_port_in_use (const char *protocol,
   g_return_val_if_fail (protocol != NULL, FALSE);
 
   if (g_str_equal (protocol, "udp"))
-    return proc_net_has_port ("/proc/net/udp", port, "07") || proc_net_has_port ("/proc/net/udp6", port, "07");
-  return proc_net_has_port ("/proc/net/tcp", port, "0A") || proc_net_has_port ("/proc/net/tcp6", port, "0A");
+    return proc_net_has_port ("/proc/net/udp", port, "07") ||
+           proc_net_has_port ("/proc/net/udp6", port, "07");
+  return proc_net_has_port ("/proc/net/tcp", port, "0A") ||
+         proc_net_has_port ("/proc/net/tcp6", port, "0A");
 }
 
 static gboolean
@@ -1268,8 +1287,9 @@ host_address_for_test (void)
       if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET ||
           (ifa->ifa_flags & IFF_LOOPBACK) || !(ifa->ifa_flags & IFF_UP))
         continue;
-      found = g_inet_address_new_from_bytes ((const guint8 *) &((struct sockaddr_in *) ifa->ifa_addr)->sin_addr,
-                                             G_SOCKET_FAMILY_IPV4);
+      const struct sockaddr_in *sin = (const struct sockaddr_in *) ifa->ifa_addr;
+
+      found = g_inet_address_new_from_bytes ((const guint8 *) &sin->sin_addr, G_SOCKET_FAMILY_IPV4);
     }
   freeifaddrs (list);
   return found;
@@ -1327,8 +1347,8 @@ corral_forwards_test_async (const char          *host_address,
   target = g_inet_socket_address_new (address, host_port);
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, TEST_TIMEOUT_S);
-  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (target), cancellable, test_connected_cb,
-                                 g_steal_pointer (&task));
+  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (target), cancellable,
+                                 test_connected_cb, g_steal_pointer (&task));
 }
 
 /* TRUE when something answered through the forward; else a NO_ANSWER error saying what happened. */

@@ -8,9 +8,9 @@
 G_BEGIN_DECLS
 
 /* Port forwards from the host to guests, kept by corral-helper (org.corralvm.Helper1 on the system
- * bus). GLib only: a client with async calls on the generated proxy, errors a person can act on, and
- * the checks the forwards dialog needs (is the helper there, is its libvirt hook active, can this
- * guest have forwards at all, is a host port free, does a forward answer). */
+ * bus). GLib only: a client with async calls on the generated proxy, errors a person can act on,
+ * and the checks the forwards dialog needs (is the helper there, is its libvirt hook active, can
+ * this guest have forwards at all, is a host port free, does a forward answer). */
 
 #define CORRAL_FORWARDS_ERROR (corral_forwards_error_quark ())
 
@@ -30,7 +30,7 @@ GQuark corral_forwards_error_quark (void);
 /* What the helper says about forwarding on this host, worst first. */
 typedef enum {
   CORRAL_FORWARDS_READY,
-  CORRAL_FORWARDS_HOOK_INACTIVE,     /* hook installed after libvirtd started: libvirtd ignores it */
+  CORRAL_FORWARDS_HOOK_INACTIVE,     /* installed after libvirtd started: libvirtd ignores it */
   CORRAL_FORWARDS_HOOK_MISSING,      /* the helper runs but its libvirt hook is not installed */
 } CorralForwardsReadiness;
 
@@ -72,93 +72,97 @@ char               *corral_forwards_summarize         (GPtrArray      *forwards)
 
 #define CORRAL_TYPE_FORWARDS_CLIENT (corral_forwards_client_get_type ())
 
-G_DECLARE_FINAL_TYPE (CorralForwardsClient, corral_forwards_client, CORRAL, FORWARDS_CLIENT, GObject)
+G_DECLARE_FINAL_TYPE (CorralForwardsClient, corral_forwards_client, CORRAL, FORWARDS_CLIENT,
+                      GObject)
 
-CorralForwardsClient *corral_forwards_client_new                (GDBusConnection       *bus);
-CorralForwardsClient *corral_forwards_client_get_default        (void);
+CorralForwardsClient *corral_forwards_client_new           (GDBusConnection       *bus);
+CorralForwardsClient *corral_forwards_client_get_default   (void);
 
-void                  corral_forwards_client_get_readiness_async  (CorralForwardsClient  *self,
-                                                                   GCancellable          *cancellable,
-                                                                   GAsyncReadyCallback    callback,
-                                                                   gpointer               user_data);
-CorralForwardsReadiness corral_forwards_client_get_readiness_finish (CorralForwardsClient *self,
-                                                                   GAsyncResult          *result,
-                                                                   char                 **message,
-                                                                   GError               **error);
-void                  corral_forwards_client_list_async         (CorralForwardsClient  *self,
-                                                                 const char            *guest_uuid,
-                                                                 GCancellable          *cancellable,
-                                                                 GAsyncReadyCallback    callback,
-                                                                 gpointer               user_data);
-GPtrArray            *corral_forwards_client_list_finish        (CorralForwardsClient  *self,
-                                                                 GAsyncResult          *result,
-                                                                 GError               **error);
-void                  corral_forwards_client_add_async          (CorralForwardsClient  *self,
-                                                                 const char            *guest_uuid,
-                                                                 const char            *protocol,
-                                                                 const char            *host_address,
-                                                                 guint                  host_port,
-                                                                 guint                  guest_port,
-                                                                 GCancellable          *cancellable,
-                                                                 GAsyncReadyCallback    callback,
-                                                                 gpointer               user_data);
-char                 *corral_forwards_client_add_finish         (CorralForwardsClient  *self,
-                                                                 GAsyncResult          *result,
-                                                                 GError               **error);
-void                  corral_forwards_client_remove_async       (CorralForwardsClient  *self,
-                                                                 const char            *protocol,
-                                                                 const char            *host_address,
-                                                                 guint                  host_port,
-                                                                 GCancellable          *cancellable,
-                                                                 GAsyncReadyCallback    callback,
-                                                                 gpointer               user_data);
-gboolean              corral_forwards_client_remove_finish      (CorralForwardsClient  *self,
-                                                                 GAsyncResult          *result,
-                                                                 GError               **error);
+void                  corral_forwards_client_get_readiness_async
+                                                           (CorralForwardsClient  *self,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+CorralForwardsReadiness
+corral_forwards_client_get_readiness_finish (CorralForwardsClient  *self,
+                                             GAsyncResult          *result,
+                                             char                 **message,
+                                             GError               **error);
+
+void                  corral_forwards_client_list_async    (CorralForwardsClient  *self,
+                                                            const char            *guest_uuid,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+GPtrArray            *corral_forwards_client_list_finish   (CorralForwardsClient  *self,
+                                                            GAsyncResult          *result,
+                                                            GError               **error);
+void                  corral_forwards_client_add_async     (CorralForwardsClient  *self,
+                                                            const char            *guest_uuid,
+                                                            const char            *protocol,
+                                                            const char            *host_address,
+                                                            guint                  host_port,
+                                                            guint                  guest_port,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+char                 *corral_forwards_client_add_finish    (CorralForwardsClient  *self,
+                                                            GAsyncResult          *result,
+                                                            GError               **error);
+void                  corral_forwards_client_remove_async  (CorralForwardsClient  *self,
+                                                            const char            *protocol,
+                                                            const char            *host_address,
+                                                            guint                  host_port,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+gboolean              corral_forwards_client_remove_finish (CorralForwardsClient  *self,
+                                                            GAsyncResult          *result,
+                                                            GError               **error);
 
 /* The last list of all guests' forwards (ListForwards ""), fetched once on first use and after each
  * change made through this client; "changed" is emitted when it was fetched again. */
-void                  corral_forwards_client_refresh_all        (CorralForwardsClient  *self);
-GPtrArray            *corral_forwards_client_get_cached         (CorralForwardsClient  *self,
-                                                                 const char            *guest_uuid);
-char                 *corral_forwards_client_dup_summary        (CorralForwardsClient  *self,
-                                                                 const char            *guest_uuid);
+void                  corral_forwards_client_refresh_all   (CorralForwardsClient  *self);
+GPtrArray            *corral_forwards_client_get_cached    (CorralForwardsClient  *self,
+                                                            const char            *guest_uuid);
+char                 *corral_forwards_client_dup_summary   (CorralForwardsClient  *self,
+                                                            const char            *guest_uuid);
 
 /* --- checks --- */
 
-/* NULL when forwards can apply to @guest, else why not (a sentence to show). Reads the guest's and its
- * network's XML, so it runs in a thread. */
-void                  corral_forwards_check_guest_async         (CorralGuest           *guest,
-                                                                 GCancellable          *cancellable,
-                                                                 GAsyncReadyCallback    callback,
-                                                                 gpointer               user_data);
-char                 *corral_forwards_check_guest_finish        (CorralGuest           *guest,
-                                                                 GAsyncResult          *result,
-                                                                 GError               **error);
+/* NULL when forwards can apply to @guest, else why not (a sentence to show). Reads the guest's
+ * and its network's XML, so it runs in a thread. */
+void      corral_forwards_check_guest_async  (CorralGuest           *guest,
+                                              GCancellable          *cancellable,
+                                              GAsyncReadyCallback    callback,
+                                              gpointer               user_data);
+char     *corral_forwards_check_guest_finish (CorralGuest           *guest,
+                                              GAsyncResult          *result,
+                                              GError               **error);
 /* The part of that check that needs only the connection's URI (NULL: maybe). */
-char                 *corral_forwards_check_uri                 (const char            *uri,
-                                                                 gboolean               is_local);
+char     *corral_forwards_check_uri          (const char            *uri,
+                                              gboolean               is_local);
 
 /* Parses a port as typed: 1 to 65535, digits only. On failure a message saying so. */
-gboolean              corral_forwards_parse_port                (const char            *text,
-                                                                 const char            *what,
-                                                                 guint                 *port,
-                                                                 GError               **error);
+gboolean  corral_forwards_parse_port         (const char            *text,
+                                              const char            *what,
+                                              guint                 *port,
+                                              GError               **error);
 /* Is a program on this host listening on @port (tcp) or bound to it (udp)? Reads /proc/net. */
-gboolean              corral_forwards_port_in_use               (const char            *protocol,
-                                                                 guint                  port);
+gboolean  corral_forwards_port_in_use        (const char            *protocol,
+                                              guint                  port);
 /* A host port to suggest for @guest_port: the same number if free, else a free one. */
-guint                 corral_forwards_suggest_host_port         (CorralForwardsClient  *self,
-                                                                 const char            *protocol,
-                                                                 guint                  guest_port);
+guint     corral_forwards_suggest_host_port  (CorralForwardsClient  *self,
+                                              const char            *protocol,
+                                              guint                  guest_port);
 /* Connects to a TCP forward from the host itself (a non-loopback address of this host when
  * @host_address is "") and says whether something answered. */
-void                  corral_forwards_test_async                (const char            *host_address,
-                                                                 guint                  host_port,
-                                                                 GCancellable          *cancellable,
-                                                                 GAsyncReadyCallback    callback,
-                                                                 gpointer               user_data);
-gboolean              corral_forwards_test_finish               (GAsyncResult          *result,
-                                                                 GError               **error);
+void      corral_forwards_test_async         (const char            *host_address,
+                                              guint                  host_port,
+                                              GCancellable          *cancellable,
+                                              GAsyncReadyCallback    callback,
+                                              gpointer               user_data);
+gboolean  corral_forwards_test_finish        (GAsyncResult          *result,
+                                              GError               **error);
 
 G_END_DECLS

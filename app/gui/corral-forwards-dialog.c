@@ -7,8 +7,8 @@
 
 #include "corral-forwards-dialog.h"
 
-/* After the guest starts or stops, libvirt's hook has changed the rules by the time the event comes;
- * look again a little later too, for a hook that is slow. */
+/* After the guest starts or stops, libvirt's hook has changed the rules by the time the event
+ * comes; look again a little later too, for a hook that is slow. */
 #define RELOAD_DELAY_MS 1500
 
 struct _CorralForwardsDialog
@@ -26,7 +26,7 @@ struct _CorralForwardsDialog
   gboolean              adding;
   gboolean              host_port_edited;
   gboolean              setting_host_port;
-  char                 *conflict;    /* the helper's refusal of the host port in the field, until it changes */
+  char                 *conflict;    /* the helper's refusal of the host port, until it is edited */
 
   /* template children */
   AdwToastOverlay      *toast_overlay;
@@ -86,7 +86,8 @@ show_toast (CorralForwardsDialog *self,
   if (self->toast != NULL)
     adw_toast_dismiss (self->toast);
   self->toast = toast;
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
   adw_toast_set_timeout (toast, 10);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -118,7 +119,8 @@ show_status (CorralForwardsDialog *self,
              const char           *message)
 {
   gtk_widget_set_visible (self->status_group, title != NULL);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row), title != NULL ? title : "");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->status_row),
+                                 title != NULL ? title : "");
   adw_action_row_set_subtitle (self->status_row, message != NULL ? message : "");
 }
 
@@ -143,14 +145,16 @@ update_address (CorralForwardsDialog *self)
     {
       g_autoptr(CorralForward) first = g_list_model_get_item (G_LIST_MODEL (self->forwards), 0);
 
-      /* Translators: the guest's address, e.g. "10.0.0.5, reserved for this guest on its network" */
+      /* Translators: the guest's address, e.g.
+       * "10.0.0.5, reserved for this guest on its network" */
       text = g_strdup_printf (_("%s, reserved for this guest on its network"),
                               corral_forward_get_guest_address (first));
       adw_action_row_set_subtitle (self->address_row, text);
     }
   else if (ip != NULL)
     {
-      /* Translators: the guest's address, e.g. "10.0.0.5, kept for it when the first forward is added" */
+      /* Translators: the guest's address, e.g.
+       * "10.0.0.5, kept for it when the first forward is added" */
       text = g_strdup_printf (_("%s, kept for it when the first forward is added"), ip);
       adw_action_row_set_subtitle (self->address_row, text);
     }
@@ -158,8 +162,8 @@ update_address (CorralForwardsDialog *self)
     adw_action_row_set_subtitle (self->address_row, _("Not known yet"));
   else
     adw_action_row_set_subtitle (self->address_row,
-                                 _("Not known while the guest is not running; one is reserved for it when the "
-                                   "first forward is added"));
+                                 _("Not known while the guest is not running; one is reserved for "
+                                   "it when the first forward is added"));
 }
 
 /* --- the list --- */
@@ -181,7 +185,8 @@ create_row (gpointer item,
   if (corral_forward_get_state (forward, guest_running (self)) == CORRAL_FORWARD_STATE_FAILING)
     gtk_widget_add_css_class (row, "error");
 
-  if (corral_forward_get_active (forward) && g_str_equal (corral_forward_get_protocol (forward), "tcp"))
+  if (corral_forward_get_active (forward) &&
+      g_str_equal (corral_forward_get_protocol (forward), "tcp"))
     {
       button = gtk_button_new_with_label (_("Test"));
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
@@ -197,10 +202,12 @@ create_row (gpointer item,
   button = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, _("Remove"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Remove"), -1);
   gtk_widget_add_css_class (button, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "forwards.remove");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ssqq)", corral_forward_get_protocol (forward),
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ssqq)",
+                                    corral_forward_get_protocol (forward),
                                     corral_forward_get_host_address (forward),
                                     (guint16) corral_forward_get_host_port (forward),
                                     (guint16) corral_forward_get_guest_port (forward));
@@ -240,8 +247,8 @@ static void
 reload (CorralForwardsDialog *self)
 {
   busy_begin (self);
-  corral_forwards_client_list_async (self->client, corral_guest_get_uuid (self->guest), self->cancellable,
-                                     list_cb, self);
+  corral_forwards_client_list_async (self->client, corral_guest_get_uuid (self->guest),
+                                     self->cancellable, list_cb, self);
 }
 
 static void
@@ -254,8 +261,8 @@ readiness_cb (GObject      *object,
   g_autofree char *message = NULL;
   CorralForwardsReadiness readiness;
 
-  readiness = corral_forwards_client_get_readiness_finish (CORRAL_FORWARDS_CLIENT (object), result, &message,
-                                                           &error);
+  readiness = corral_forwards_client_get_readiness_finish (CORRAL_FORWARDS_CLIENT (object), result,
+                                                           &message, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
@@ -338,7 +345,8 @@ validate (CorralForwardsDialog *self)
   guint guest_port = 0, host_port = 0;
   gboolean ok = FALSE;
 
-  if (guest_text[0] != '\0' && !corral_forwards_parse_port (guest_text, _("Guest port"), &guest_port, &error))
+  if (guest_text[0] != '\0' &&
+      !corral_forwards_parse_port (guest_text, _("Guest port"), &guest_port, &error))
     set_add_error (self, self->guest_port_row, error->message);
   else if (host_text[0] != '\0' &&
            !corral_forwards_parse_port (host_text, _("Host port"), &host_port, &error))
@@ -354,26 +362,31 @@ validate (CorralForwardsDialog *self)
           if (corral_forward_get_host_port (forward) != host_port ||
               !g_str_equal (corral_forward_get_protocol (forward), protocol))
             continue;
-          if (g_strcmp0 (corral_forward_get_guest_uuid (forward), corral_guest_get_uuid (self->guest)) == 0)
-            /* Translators: e.g. "Host port 8765/tcp is already forwarded to port 1337 of this guest" */
-            message = g_strdup_printf (_("Host port %u/%s is already forwarded to port %u of this guest"),
-                                       host_port, protocol, corral_forward_get_guest_port (forward));
+          if (g_strcmp0 (corral_forward_get_guest_uuid (forward),
+                         corral_guest_get_uuid (self->guest)) == 0)
+            /* Translators: e.g. "Host port 8765/tcp is already forwarded to port 1337 of this
+             * guest" */
+            message = g_strdup_printf (_("Host port %u/%s is already forwarded to port %u of this "
+                                         "guest"),
+                                       host_port, protocol,
+                                       corral_forward_get_guest_port (forward));
           else
-            message = g_strdup_printf (_("Host port %u/%s is already forwarded to another guest"), host_port,
-                                       protocol);
+            message = g_strdup_printf (_("Host port %u/%s is already forwarded to another guest"),
+                                       host_port, protocol);
         }
       if (message == NULL && self->conflict != NULL)
         message = g_strdup (self->conflict);
       if (message == NULL && corral_forwards_port_in_use (protocol, host_port))
-        message = g_strdup_printf (_("Host port %u/%s is in use by a program on this computer: choose "
-                                     "another"), host_port, protocol);
+        message = g_strdup_printf (_("Host port %u/%s is in use by a program on this computer: "
+                                     "choose another"), host_port, protocol);
       set_add_error (self, message != NULL ? self->host_port_row : NULL, message);
       ok = message == NULL && guest_port != 0;
     }
   else
     set_add_error (self, NULL, NULL);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "forwards.add", ok && !self->adding && !self->helper_missing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "forwards.add",
+                                 ok && !self->adding && !self->helper_missing);
 }
 
 static void
@@ -389,13 +402,15 @@ guest_port_changed_cb (CorralForwardsDialog *self,
 
       if (corral_forwards_parse_port (text, _("Guest port"), &port, NULL))
         {
-          guint host_port = corral_forwards_suggest_host_port (self->client, selected_protocol (self), port);
+          guint host_port = corral_forwards_suggest_host_port (self->client,
+                                                               selected_protocol (self), port);
 
           if (host_port != 0)
             suggestion = g_strdup_printf ("%u", host_port);
         }
       self->setting_host_port = TRUE;
-      gtk_editable_set_text (GTK_EDITABLE (self->host_port_row), suggestion != NULL ? suggestion : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->host_port_row),
+                             suggestion != NULL ? suggestion : "");
       self->setting_host_port = FALSE;
     }
   validate (self);
@@ -432,14 +447,13 @@ static char *
 name_guests (CorralForwardsDialog *self,
              const char           *message)
 {
-  g_autoptr(GRegex) regex = g_regex_new ("guest [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                                         "[0-9a-fA-F]{12}", 0, 0, NULL);
+  g_autoptr(GRegex) regex = g_regex_new ("guest [0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                                         "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", 0, 0, NULL);
   g_autofree char *mine = g_strdup_printf ("guest %s", corral_guest_get_uuid (self->guest));
   g_autofree char *text = NULL;
+  const char *which = strstr (message, mine) != NULL ? _("this guest") : _("another guest");
 
-  text = g_regex_replace_literal (regex, message, -1, 0, strstr (message, mine) != NULL ? _("this guest")
-                                                                                         : _("another guest"),
-                                  0, NULL);
+  text = g_regex_replace_literal (regex, message, -1, 0, which, 0, NULL);
   return text != NULL ? g_steal_pointer (&text) : g_strdup (message);
 }
 
@@ -499,8 +513,9 @@ add_forward (CorralForwardsDialog *self,
   self->adding = TRUE;
   busy_begin (self);
   validate (self);
-  corral_forwards_client_add_async (self->client, corral_guest_get_uuid (self->guest), protocol, host_address,
-                                    host_port, guest_port, self->cancellable, add_done_cb, self);
+  corral_forwards_client_add_async (self->client, corral_guest_get_uuid (self->guest), protocol,
+                                    host_address, host_port, guest_port, self->cancellable,
+                                    add_done_cb, self);
 }
 
 static void
@@ -509,12 +524,12 @@ add_action (GtkWidget  *widget,
             GVariant   *parameter)
 {
   CorralForwardsDialog *self = CORRAL_FORWARDS_DIALOG (widget);
+  const char *guest_text = gtk_editable_get_text (GTK_EDITABLE (self->guest_port_row));
+  const char *host_text = gtk_editable_get_text (GTK_EDITABLE (self->host_port_row));
   guint guest_port, host_port;
 
-  if (!corral_forwards_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->guest_port_row)), "", &guest_port,
-                                   NULL) ||
-      !corral_forwards_parse_port (gtk_editable_get_text (GTK_EDITABLE (self->host_port_row)), "", &host_port,
-                                   NULL))
+  if (!corral_forwards_parse_port (guest_text, "", &guest_port, NULL) ||
+      !corral_forwards_parse_port (host_text, "", &host_port, NULL))
     return;
   add_forward (self, selected_protocol (self), "", host_port, guest_port);
 }
@@ -549,8 +564,9 @@ undo_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(&s&sqq)", &protocol, &host_address, &host_port, &guest_port);
   busy_begin (self);
-  corral_forwards_client_add_async (self->client, corral_guest_get_uuid (self->guest), protocol, host_address,
-                                    host_port, guest_port, self->cancellable, undo_done_cb, self);
+  corral_forwards_client_add_async (self->client, corral_guest_get_uuid (self->guest), protocol,
+                                    host_address, host_port, guest_port, self->cancellable,
+                                    undo_done_cb, self);
 }
 
 /* --- removing --- */
@@ -617,8 +633,8 @@ remove_action (GtkWidget  *widget,
   data->self = self;
   data->forward = g_variant_ref (parameter);
   busy_begin (self);
-  corral_forwards_client_remove_async (self->client, protocol, host_address, host_port, self->cancellable,
-                                       remove_done_cb, data);
+  corral_forwards_client_remove_async (self->client, protocol, host_address, host_port,
+                                       self->cancellable, remove_done_cb, data);
 }
 
 /* --- testing --- */
@@ -648,10 +664,11 @@ test_done_cb (GObject      *object,
   busy_end (self);
   if (error == NULL)
     /* Translators: e.g. "Port 8765 works: the guest answered on port 1337" */
-    message = g_strdup_printf (_("Port %u works: the guest answered on port %u"), host_port, guest_port);
+    message = g_strdup_printf (_("Port %u works: the guest answered on port %u"), host_port,
+                               guest_port);
   else
-    message = g_strdup_printf (_("No answer through port %u (%s): is a program in the guest listening on "
-                                 "port %u?"), host_port, error->message, guest_port);
+    message = g_strdup_printf (_("No answer through port %u (%s): is a program in the guest "
+                                 "listening on port %u?"), host_port, error->message, guest_port);
   show_message (self, message);
 }
 
@@ -688,10 +705,12 @@ corral_forwards_dialog_constructed (GObject *object)
     self->client = g_object_ref (corral_forwards_client_get_default ());
 
   adw_window_title_set_subtitle (self->window_title, corral_guest_get_name (self->guest));
-  g_signal_connect_object (self->guest, "notify::state", G_CALLBACK (guest_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guest, "notify::state", G_CALLBACK (guest_state_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->guest, "notify::ip-address", G_CALLBACK (guest_address_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->client, "changed", G_CALLBACK (client_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->client, "changed", G_CALLBACK (client_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   if (corral_guest_get_ip_address (self->guest) == NULL && guest_running (self))
     corral_guest_load_details_async (self->guest, self->cancellable, NULL, NULL);
@@ -797,7 +816,8 @@ corral_forwards_dialog_class_init (CorralForwardsDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "forwards.test", "(sqq)", test_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-forwards-dialog.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/corralvm/Corral/corral-forwards-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CorralForwardsDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CorralForwardsDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, CorralForwardsDialog, status_group);
@@ -830,7 +850,8 @@ corral_forwards_dialog_init (CorralForwardsDialog *self)
   gtk_widget_set_margin_top (placeholder, 12);
   gtk_widget_set_margin_bottom (placeholder, 12);
   gtk_list_box_set_placeholder (self->forwards_list, placeholder);
-  gtk_list_box_bind_model (self->forwards_list, G_LIST_MODEL (self->forwards), create_row, self, NULL);
+  gtk_list_box_bind_model (self->forwards_list, G_LIST_MODEL (self->forwards), create_row, self,
+                           NULL);
 }
 
 CorralForwardsDialog *
