@@ -348,6 +348,62 @@ test_wizard_failure (void)
   drain (100);
 }
 
+/* "Create N guests": node1 … node3 from one description, each listed. */
+static void
+test_wizard_cluster (void)
+{
+  g_autoptr(CorralManager) manager = NULL;
+  CorralConnection *demo;
+  CorralWindow *window;
+  CorralNewGuestWindow *wizard;
+  GtkWidget *list, *next;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  manager = corral_manager_new ();
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  window = corral_window_new (NULL, manager);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  list = GTK_WIDGET (corral_window_get_list_view (window));
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+
+  wizard = corral_new_guest_window_new (GTK_WINDOW (window), demo);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+  next = child (wizard, "next_button");
+  set_text (wizard, "iso_entry", iso_path);
+  WAIT_FOR (next_enabled (wizard));
+  click (next);
+  WAIT_FOR (next_enabled (wizard));
+  for (guint i = 0; i < 4; i++)   /* OS, resources, disk, network */
+    click (next);
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "review");
+
+  set_text (wizard, "name_entry", "node");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "count_spin")), 3);
+  drain (50);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "count_row"))), ==,
+                   "Each with its own disk, named node1 … node3");
+  g_assert_true (next_enabled (wizard));
+  page_screenshot (wizard, "wizard-6-review-cluster.png");
+
+  click (next);
+  WAIT_FOR (wizard == NULL);
+  WAIT_FOR (find_label (list, "node1") != NULL && find_label (list, "node2") != NULL
+            && find_label (list, "node3") != NULL);
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Created 3 guests"));
+  screenshot (GTK_WIDGET (window), "wizard-7-cluster-listed.png");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -385,6 +441,7 @@ main (int   argc,
 
   g_test_add_func ("/wizard/ui/creates-guest", test_wizard_creates_guest);
   g_test_add_func ("/wizard/ui/failure-rolls-back", test_wizard_failure);
+  g_test_add_func ("/wizard/ui/cluster", test_wizard_cluster);
   ret = g_test_run ();
 
   {
