@@ -387,6 +387,21 @@ apply_active (GPtrArray   *forwards,
   return corral_firewall_apply (wanted, error);
 }
 
+static gpointer
+forward_copy_func (gconstpointer src,
+                   gpointer      data)
+{
+  return corral_forward_copy (src);
+}
+
+static void
+add_copy_cb (gpointer key,
+             gpointer value,
+             gpointer user_data)
+{
+  g_hash_table_add (user_data, g_strdup (key));
+}
+
 gboolean
 corral_forwards_transact (guint                lock_timeout_ms,
                           CorralForwardsEdit   edit,
@@ -415,10 +430,11 @@ corral_forwards_transact (guint                lock_timeout_ms,
 
   if (edit != NULL)
     {
-      old_forwards = corral_forwards_load (error);
-      old_active = corral_active_guests_load (error);
-      if (old_forwards == NULL || old_active == NULL)
-        goto out;
+      /* What to put back if the new rules cannot be applied. */
+      old_forwards = g_ptr_array_copy (forwards, (GCopyFunc) forward_copy_func, NULL);
+      g_ptr_array_set_free_func (old_forwards, (GDestroyNotify) corral_forward_free);
+      old_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_foreach (active, add_copy_cb, old_active);
 
       if (!edit (forwards, active, &changed, user_data, error))
         goto out;
