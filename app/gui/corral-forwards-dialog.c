@@ -426,6 +426,14 @@ host_port_changed_cb (CorralForwardsDialog *self,
   validate (self);
 }
 
+/* Enter in either port field adds the forward, when it can be added. */
+static void
+entry_activated_cb (CorralForwardsDialog *self,
+                    AdwEntryRow          *row)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "forwards.add", NULL);  /* a no-op while disabled */
+}
+
 static void
 protocol_changed_cb (CorralForwardsDialog *self,
                      GParamSpec           *pspec,
@@ -834,6 +842,7 @@ corral_forwards_dialog_class_init (CorralForwardsDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, guest_port_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, host_port_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, protocol_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
 }
 
 static void

@@ -148,3 +148,29 @@ screenshot (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }
+
+/* Enter in the text field of the entry row titled @field. */
+void
+press_enter (CorralForwardsDialog *dialog,
+             const char           *field)
+{
+  GtkWidget *row = GTK_WIDGET (find_row (GTK_WIDGET (dialog), field));
+  GtkWidget *text = NULL;
+
+  g_assert_nonnull (row);
+  for (GtkWidget *w = gtk_widget_get_first_child (row); w != NULL && text == NULL; )
+    {
+      if (GTK_IS_TEXT (w))
+        text = w;
+      else if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != row && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w != row ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  g_assert_nonnull (text);
+  g_signal_emit_by_name (text, "activate");  /* what GtkText does on Enter */
+}

@@ -37,6 +37,8 @@ void               click                    (CorralForwardsDialog *dialog,
                                              const char           *action);
 gboolean           can_click                (CorralForwardsDialog *dialog,
                                              const char           *action);
+void               press_enter              (CorralForwardsDialog *dialog,
+                                             const char           *field);
 void               screenshot               (GtkWidget            *widget,
                                              const char           *name);
 
