@@ -41,7 +41,10 @@ open_dialog (CorralForwardsClient *client)
 static void
 close_dialog (CorralForwardsDialog *dialog)
 {
+  /* Closed, the dialog goes away: nothing it started keeps it alive. */
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_FOR (dialog == NULL);
   drain (50);
 }
 
@@ -379,7 +382,7 @@ test_failing (void)
   g_assert_null (find_action (GTK_WIDGET (row), "forwards.test"));
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
   screenshot (GTK_WIDGET (dialog), "forwards-failing.png");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  close_dialog (dialog);
 
   g_clear_pointer (&reply, g_variant_unref);
   reply = bus_call ("org.corralvm.Helper1", "/org/corralvm/Helper1", "org.corralvm.Helper1", "RemoveForward",
