@@ -500,11 +500,12 @@ add_done_cb (GObject      *object,
       return;
     }
 
-  /* Translators: e.g. "Port 8765 now leads to port 1337 of web (10.0.0.5)" */
-  message = g_strdup_printf (_("Port %s now leads to port %s of %s (%s)"),
+  /* The address it leads to is on the Guest Address row. Translators: e.g.
+   * "Port 8765 now leads to port 1337 of web" */
+  message = g_strdup_printf (_("Port %s now leads to port %s of %s"),
                              gtk_editable_get_text (GTK_EDITABLE (self->host_port_row)),
                              gtk_editable_get_text (GTK_EDITABLE (self->guest_port_row)),
-                             corral_guest_get_name (self->guest), address);
+                             corral_guest_get_name (self->guest));
   show_message (self, message);
   self->host_port_edited = FALSE;
   gtk_editable_set_text (GTK_EDITABLE (self->guest_port_row), "");
