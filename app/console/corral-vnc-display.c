@@ -440,6 +440,10 @@ free_framebuffer (CorralVncDisplay *self)
   self->fb_width = self->fb_height = self->fb_stride = 0;
 }
 
+/* (Re)attaches gvnc to our framebuffer. The memory is kept while the size stays: servers announce
+ * their size again (QEMU sends an extended desktop resize of the same size), change the pixel format
+ * (WMVi), and after a resize gvnc lets no full update be asked for, so dropping the pixels here would
+ * leave the screen black until the guest redraws. */
 static void
 alloc_framebuffer (CorralVncDisplay *self)
 {
@@ -448,26 +452,31 @@ alloc_framebuffer (CorralVncDisplay *self)
   VncBaseFramebuffer *vfb;
   int w = vnc_connection_get_width (self->conn);
   int h = vnc_connection_get_height (self->conn);
-  gboolean changed = w != self->fb_width || h != self->fb_height;
+  gboolean changed = w != self->fb_width || h != self->fb_height || self->fb == NULL;
 
-  free_framebuffer (self);
   if (w <= 0 || h <= 0)
-    return;
+    {
+      free_framebuffer (self);
+      return;
+    }
+
+  if (changed)
+    {
+      free_framebuffer (self);
+      self->fb_width = w;
+      self->fb_height = h;
+      self->fb_stride = w * 4;
+      self->fb = g_malloc0 ((gsize) self->fb_stride * h);
+
+      self->n_tiles_x = (w + TILE_SIZE - 1) / TILE_SIZE;
+      self->n_tiles_y = (h + TILE_SIZE - 1) / TILE_SIZE;
+      self->tiles = g_new0 (GskRenderNode *, self->n_tiles_x * self->n_tiles_y);
+      self->tile_dirty = g_malloc ((gsize) self->n_tiles_x * self->n_tiles_y);
+      mark_all_dirty (self);
+    }
 
   local_pixel_format (&local);
   remote = vnc_connection_get_pixel_format (self->conn);
-
-  self->fb_width = w;
-  self->fb_height = h;
-  self->fb_stride = w * 4;
-  self->fb = g_malloc0 ((gsize) self->fb_stride * h);
-
-  self->n_tiles_x = (w + TILE_SIZE - 1) / TILE_SIZE;
-  self->n_tiles_y = (h + TILE_SIZE - 1) / TILE_SIZE;
-  self->tiles = g_new0 (GskRenderNode *, self->n_tiles_x * self->n_tiles_y);
-  self->tile_dirty = g_malloc ((gsize) self->n_tiles_x * self->n_tiles_y);
-  mark_all_dirty (self);
-
   vfb = vnc_base_framebuffer_new (self->fb, w, h, self->fb_stride, &local, remote);
   vnc_connection_set_framebuffer (self->conn, VNC_FRAMEBUFFER (vfb));
   g_object_unref (vfb);
@@ -1354,6 +1363,10 @@ corral_vnc_display_class_init (CorralVncDisplayClass *klass)
                   G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
 
   gtk_widget_class_set_css_name (widget_class, "corral-vnc-display");
+
+  /* libgvnc's own protocol trace, for debugging a server */
+  if (g_getenv ("CORRAL_VNC_DEBUG") != NULL)
+    vnc_util_set_debug (TRUE);
 }
 
 static void

@@ -108,6 +108,7 @@ static void
 show_error (CorralConsolePage *self,
             const char        *message)
 {
+  g_debug ("console of %s: %s", self->guest != NULL ? corral_guest_get_name (self->guest) : "-", message);
   adw_status_page_set_description (self->error_page, message);
   set_status (self, "error");
 }
