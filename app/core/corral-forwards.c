@@ -456,6 +456,7 @@ get_status_cb (GObject      *object,
   g_autoptr(GVariant) status = NULL;
   GError *error = NULL;
   gboolean hook = FALSE;
+  gboolean ip_forwarding = TRUE;
 
   if (!corral_dbus_helper1_call_get_status_finish (CORRAL_DBUS_HELPER1 (object), &status, result,
                                                    &error))
@@ -464,6 +465,7 @@ get_status_cb (GObject      *object,
       return;
     }
   g_variant_lookup (status, "qemu-hook-installed", "b", &hook);
+  g_variant_lookup (status, "ip-forwarding", "b", &ip_forwarding);
   if (!hook)
     {
       g_task_set_task_data (task, g_strdup (_("Corral’s libvirt hook is missing from "
@@ -479,6 +481,14 @@ get_status_cb (GObject      *object,
                                               "forwards are not applied when guests start. Restart "
                                               "it: “sudo systemctl restart libvirtd”.")), g_free);
       g_task_return_int (task, CORRAL_FORWARDS_HOOK_INACTIVE);
+    }
+  else if (!ip_forwarding)
+    {
+      g_task_set_task_data (task, g_strdup (_("IPv4 forwarding is off on this computer, so other "
+                                              "computers cannot reach guests through forwards. "
+                                              "Starting a libvirt NAT network turns it on.")),
+                            g_free);
+      g_task_return_int (task, CORRAL_FORWARDS_NO_IP_FORWARDING);
     }
   else
     g_task_return_int (task, CORRAL_FORWARDS_READY);

@@ -30,6 +30,7 @@ GQuark corral_forwards_error_quark (void);
 /* What the helper says about forwarding on this host, worst first. */
 typedef enum {
   CORRAL_FORWARDS_READY,
+  CORRAL_FORWARDS_NO_IP_FORWARDING,  /* IPv4 forwarding is off: only the host reaches forwards */
   CORRAL_FORWARDS_HOOK_INACTIVE,     /* installed after libvirtd started: libvirtd ignores it */
   CORRAL_FORWARDS_HOOK_MISSING,      /* the helper runs but its libvirt hook is not installed */
 } CorralForwardsReadiness;

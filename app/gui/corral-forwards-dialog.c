@@ -281,6 +281,9 @@ readiness_cb (GObject      *object,
     case CORRAL_FORWARDS_HOOK_INACTIVE:
       show_status (self, _("Forwards are not applied when guests start"), message);
       break;
+    case CORRAL_FORWARDS_NO_IP_FORWARDING:
+      show_status (self, _("Forwards work only from this computer"), message);
+      break;
     case CORRAL_FORWARDS_READY:
     default:
       show_status (self, NULL, NULL);

@@ -119,6 +119,16 @@ test_helper_missing (void)
 }
 
 static void
+set_ip_forward (char value)
+{
+  FILE *f = fopen ("/proc/sys/net/ipv4/ip_forward", "w");
+
+  g_assert_nonnull (f);
+  g_assert_cmpint (fputc (value, f), ==, value);
+  g_assert_cmpint (fclose (f), ==, 0);
+}
+
+static void
 test_hook_states (void)
 {
   const char *hooks = g_getenv ("CORRAL_TEST_HOOKS_DIR");
@@ -184,6 +194,18 @@ test_hook_states (void)
     kill (pid, SIGTERM);
     g_spawn_close_pid (pid);
   }
+
+  /* IPv4 forwarding off (in this test's own network namespace only). */
+  if (g_strcmp0 (g_getenv ("CORRAL_HELPER_TEST_PRIVATE"), "1") == 0)
+    {
+      set_ip_forward ('0');
+      dialog = open_dialog (NULL);
+      g_assert_true (SEES (dialog, "Forwards work only from this computer"));
+      g_assert_true (SEES_PART (dialog, "IPv4 forwarding is off on this computer"));
+      screenshot (GTK_WIDGET (dialog), "forwards-no-ip-forwarding.png");
+      close_dialog (dialog);
+      set_ip_forward ('1');
+    }
 }
 
 static void
