@@ -140,7 +140,9 @@ ipt_scan (const char   *save,
 {
   g_auto(GStrv) lines = g_strsplit (save, "\n", -1);
   const char *table = "";
-  g_autoptr(GHashTable) seen_builtin = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) seen_builtin = NULL;
+
+  seen_builtin = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (gsize i = 0; lines[i] != NULL; i++)
     {
@@ -355,7 +357,8 @@ nft_scan (NftScan  *scan,
         }
       if (g_str_has_prefix (line, "chain "))
         {
-          in_libvirt_chain = in_libvirt_table && g_str_has_prefix (line, "chain " NFT_LIBVIRT_CHAIN " ");
+          in_libvirt_chain = in_libvirt_table &&
+                             g_str_has_prefix (line, "chain " NFT_LIBVIRT_CHAIN " ");
           scan->libvirt_chain |= in_libvirt_chain;
           continue;
         }
@@ -384,7 +387,8 @@ nft_dnat_rule (const CorralForward *f)
   if (f->host_address[0] != '\0')
     dest = g_strdup_printf ("ip daddr %s ", f->host_address);
 
-  return g_strdup_printf ("    %sfib daddr type local %s dport %u dnat to %s:%u comment \"corral %s\"",
+  return g_strdup_printf ("    %sfib daddr type local %s dport %u "
+                          "dnat to %s:%u comment \"corral %s\"",
                           dest ? dest : "", f->protocol, f->host_port,
                           f->guest_address, f->guest_port, f->guest_uuid);
 }
@@ -410,9 +414,10 @@ nft_apply (GPtrArray      *forwards,
       const CorralForward *f = g_ptr_array_index (forwards, i);
 
       append_unique (dnat, nft_dnat_rule (f));
-      append_unique (accept, g_strdup_printf ("insert rule ip " NFT_LIBVIRT_TABLE " " NFT_LIBVIRT_CHAIN
-                                              " ip daddr %s %s dport %u ct status dnat accept"
-                                              " comment \"" NFT_COMMENT "\"",
+      append_unique (accept, g_strdup_printf ("insert rule ip " NFT_LIBVIRT_TABLE " "
+                                              NFT_LIBVIRT_CHAIN " ip daddr %s %s dport %u"
+                                              " ct status dnat accept comment \""
+                                              NFT_COMMENT "\"",
                                               f->guest_address, f->protocol, f->guest_port));
     }
 
@@ -426,7 +431,9 @@ nft_apply (GPtrArray      *forwards,
       g_string_append (batch, "table ip " NFT_TABLE " {\n");
       for (gsize h = 0; h < G_N_ELEMENTS (hooks); h++)
         {
-          g_string_append_printf (batch, "  chain %s {\n    type nat hook %s priority %s; policy accept;\n",
+          g_string_append_printf (batch,
+                                  "  chain %s {\n"
+                                  "    type nat hook %s priority %s; policy accept;\n",
                                   hooks[h][0], hooks[h][0], hooks[h][1]);
           for (guint i = 0; i < dnat->len; i++)
             g_string_append_printf (batch, "%s\n", (char *) g_ptr_array_index (dnat, i));
@@ -436,7 +443,9 @@ nft_apply (GPtrArray      *forwards,
     }
 
   for (guint i = 0; i < handles->len; i++)
-    g_string_append_printf (batch, "delete rule ip " NFT_LIBVIRT_TABLE " " NFT_LIBVIRT_CHAIN " handle %s\n",
+    g_string_append_printf (batch,
+                            "delete rule ip " NFT_LIBVIRT_TABLE " " NFT_LIBVIRT_CHAIN
+                            " handle %s\n",
                             (char *) g_ptr_array_index (handles, i));
   if (libvirt_chain)
     for (guint i = 0; i < accept->len; i++)

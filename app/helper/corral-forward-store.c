@@ -187,12 +187,13 @@ GPtrArray *
 corral_forwards_load (GError **error)
 {
   g_autofree char *path = g_build_filename (corral_helper_state_dir (), FORWARDS_FILE, NULL);
-  g_autoptr(GPtrArray) forwards = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_forward_free);
+  g_autoptr(GPtrArray) forwards = NULL;
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) groups = NULL;
   gint64 version;
 
+  forwards = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_forward_free);
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))

@@ -32,7 +32,11 @@ hook_edit (GPtrArray   *forwards,
   gboolean has_forwards = FALSE;
 
   for (guint i = 0; i < forwards->len && !has_forwards; i++)
-    has_forwards = g_str_equal (((CorralForward *) g_ptr_array_index (forwards, i))->guest_uuid, edit->uuid);
+    {
+      const CorralForward *f = g_ptr_array_index (forwards, i);
+
+      has_forwards = g_str_equal (f->guest_uuid, edit->uuid);
+    }
 
   /* A guest without forwards costs nothing: the firewall is not touched. */
   if (edit->start)

@@ -268,7 +268,8 @@ choose_address (virNetworkPtr  net,
       if (leases[i]->type == VIR_IP_ADDR_TYPE_IPV4 && leases[i]->ipaddr != NULL &&
           corral_parse_ipv4 (leases[i]->ipaddr, &ip))
         {
-          if (mine == NULL && leases[i]->mac != NULL && g_ascii_strcasecmp (leases[i]->mac, mac) == 0 &&
+          if (mine == NULL && leases[i]->mac != NULL &&
+              g_ascii_strcasecmp (leases[i]->mac, mac) == 0 &&
               in_subnet (info, ip) && !is_taken (info, ip))
             mine = g_strdup (leases[i]->ipaddr);
           else
@@ -334,7 +335,8 @@ pin_address (virConnectPtr   conn,
     {
       if (!corral_parse_ipv4 (info.reserved, &ip) || !in_subnet (&info, ip))
         {
-          *bad_reason = g_strdup_printf ("its reservation %s is outside the network", info.reserved);
+          *bad_reason = g_strdup_printf ("its reservation %s is outside the network",
+                                         info.reserved);
           ok = TRUE;
           goto out;
         }
@@ -412,7 +414,8 @@ corral_libvirt_pin_guest (const char  *uuid,
   ctx = xmlXPathNewContext (doc);
   name = xpath_string (ctx, xmlDocGetRootElement (doc), "/domain/name");
 
-  ifaces = xpath_nodes (ctx, xmlDocGetRootElement (doc), "/domain/devices/interface[@type='network']");
+  ifaces = xpath_nodes (ctx, xmlDocGetRootElement (doc),
+                        "/domain/devices/interface[@type='network']");
   if (ifaces != NULL && ifaces->nodesetval != NULL)
     for (int i = 0; i < ifaces->nodesetval->nodeNr && target == NULL; i++)
       {

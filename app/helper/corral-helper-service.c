@@ -48,7 +48,8 @@ call_end (Service               *self,
 {
   if (error != NULL)
     {
-      g_debug ("%s failed: %s", g_dbus_method_invocation_get_method_name (invocation), error->message);
+      g_debug ("%s failed: %s", g_dbus_method_invocation_get_method_name (invocation),
+               error->message);
       g_dbus_method_invocation_return_gerror (invocation, error);
     }
   g_atomic_int_set (&self->activity, 1);
@@ -100,9 +101,9 @@ check_authorization (GDBusMethodInvocation  *invocation,
     }
 
   subject = polkit_system_bus_name_new (g_dbus_method_invocation_get_sender (invocation));
-  result = polkit_authority_check_authorization_sync (authority, subject, action, NULL,
-                                                      POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION,
-                                                      NULL, &local_error);
+  result = polkit_authority_check_authorization_sync (
+      authority, subject, action, NULL,
+      POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION, NULL, &local_error);
   if (result == NULL)
     {
       g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_AUTHORIZED,
@@ -331,14 +332,16 @@ handle_list_forwards (CorralDBusHelper1     *skeleton,
                              g_hash_table_contains (active, f->guest_uuid));
     }
 
-  corral_dbus_helper1_complete_list_forwards (skeleton, invocation, g_variant_builder_end (&builder));
+  corral_dbus_helper1_complete_list_forwards (skeleton, invocation,
+                                              g_variant_builder_end (&builder));
   return call_end (self, invocation, NULL);
 }
 
 static gboolean
 is_executable (const char *path)
 {
-  return g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) &&
+         g_file_test (path, G_FILE_TEST_IS_EXECUTABLE);
 }
 
 static gboolean
@@ -350,6 +353,7 @@ handle_get_status (CorralDBusHelper1     *skeleton,
   g_autoptr(GPtrArray) forwards = NULL;
   g_autoptr(GHashTable) active = NULL;
   g_autofree char *ip_forward = NULL;
+  const char *backend;
   GVariantBuilder builder;
   guint n_active = 0;
 
@@ -362,15 +366,19 @@ handle_get_status (CorralDBusHelper1     *skeleton,
     return call_end (self, invocation, error);
 
   for (guint i = 0; i < forwards->len; i++)
-    if (g_hash_table_contains (active, ((CorralForward *) g_ptr_array_index (forwards, i))->guest_uuid))
-      n_active++;
+    {
+      const CorralForward *f = g_ptr_array_index (forwards, i);
+
+      if (g_hash_table_contains (active, f->guest_uuid))
+        n_active++;
+    }
 
   g_file_get_contents ("/proc/sys/net/ipv4/ip_forward", &ip_forward, NULL, NULL);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&builder, "{sv}", "version", g_variant_new_string (PACKAGE_VERSION));
-  g_variant_builder_add (&builder, "{sv}", "firewall-backend",
-                         g_variant_new_string (corral_firewall_backend_name (corral_firewall_detect ())));
+  backend = corral_firewall_backend_name (corral_firewall_detect ());
+  g_variant_builder_add (&builder, "{sv}", "firewall-backend", g_variant_new_string (backend));
   g_variant_builder_add (&builder, "{sv}", "qemu-hook-installed",
                          g_variant_new_boolean (is_executable (QEMU_HOOK)));
   g_variant_builder_add (&builder, "{sv}", "network-hook-installed",
@@ -452,7 +460,8 @@ handle_list_volume_groups (CorralDBusHelper1     *skeleton,
       g_variant_builder_add (&builder, "(stt)", vg->name, vg->size, vg->free);
     }
 
-  corral_dbus_helper1_complete_list_volume_groups (skeleton, invocation, g_variant_builder_end (&builder));
+  corral_dbus_helper1_complete_list_volume_groups (skeleton, invocation,
+                                                   g_variant_builder_end (&builder));
   return call_end (self, invocation, NULL);
 }
 
@@ -479,7 +488,8 @@ handle_list_volumes (CorralDBusHelper1     *skeleton,
       g_variant_builder_add (&builder, "(ssts)", lv->vg, lv->name, lv->size, lv->path);
     }
 
-  corral_dbus_helper1_complete_list_volumes (skeleton, invocation, g_variant_builder_end (&builder));
+  corral_dbus_helper1_complete_list_volumes (skeleton, invocation,
+                                             g_variant_builder_end (&builder));
   return call_end (self, invocation, NULL);
 }
 
@@ -567,6 +577,16 @@ corral_helper_service_run (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
   const char *idle = g_getenv ("CORRAL_HELPER_IDLE_TIMEOUT");
+  const struct { const char *signal; GCallback callback; } handlers[] = {
+    { "handle-get-status", G_CALLBACK (handle_get_status) },
+    { "handle-list-forwards", G_CALLBACK (handle_list_forwards) },
+    { "handle-add-forward", G_CALLBACK (handle_add_forward) },
+    { "handle-remove-forward", G_CALLBACK (handle_remove_forward) },
+    { "handle-list-volume-groups", G_CALLBACK (handle_list_volume_groups) },
+    { "handle-list-volumes", G_CALLBACK (handle_list_volumes) },
+    { "handle-create-volume", G_CALLBACK (handle_create_volume) },
+    { "handle-remove-volume", G_CALLBACK (handle_remove_volume) },
+  };
   Service self = { 0 };
   guint owner_id;
   guint64 idle_seconds = 60;
@@ -588,17 +608,12 @@ corral_helper_service_run (void)
   self.loop = g_main_loop_new (NULL, FALSE);
   self.idle_seconds = (guint) idle_seconds;
   self.skeleton = corral_dbus_helper1_skeleton_new ();
-  g_dbus_interface_skeleton_set_flags (G_DBUS_INTERFACE_SKELETON (self.skeleton),
-                                       G_DBUS_INTERFACE_SKELETON_FLAGS_HANDLE_METHOD_INVOCATIONS_IN_THREAD);
+  g_dbus_interface_skeleton_set_flags (
+      G_DBUS_INTERFACE_SKELETON (self.skeleton),
+      G_DBUS_INTERFACE_SKELETON_FLAGS_HANDLE_METHOD_INVOCATIONS_IN_THREAD);
 
-  g_signal_connect (self.skeleton, "handle-get-status", G_CALLBACK (handle_get_status), &self);
-  g_signal_connect (self.skeleton, "handle-list-forwards", G_CALLBACK (handle_list_forwards), &self);
-  g_signal_connect (self.skeleton, "handle-add-forward", G_CALLBACK (handle_add_forward), &self);
-  g_signal_connect (self.skeleton, "handle-remove-forward", G_CALLBACK (handle_remove_forward), &self);
-  g_signal_connect (self.skeleton, "handle-list-volume-groups", G_CALLBACK (handle_list_volume_groups), &self);
-  g_signal_connect (self.skeleton, "handle-list-volumes", G_CALLBACK (handle_list_volumes), &self);
-  g_signal_connect (self.skeleton, "handle-create-volume", G_CALLBACK (handle_create_volume), &self);
-  g_signal_connect (self.skeleton, "handle-remove-volume", G_CALLBACK (handle_remove_volume), &self);
+  for (gsize i = 0; i < G_N_ELEMENTS (handlers); i++)
+    g_signal_connect (self.skeleton, handlers[i].signal, handlers[i].callback, &self);
 
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self.skeleton), bus,
                                          CORRAL_HELPER_DBUS_PATH, &error))

@@ -50,7 +50,8 @@ find_program (const char *path,
       if (!g_path_is_absolute (dirs[i]))
         continue;
       candidate = g_build_filename (dirs[i], name, NULL);
-      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (candidate, G_FILE_TEST_IS_DIR))
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE) &&
+          !g_file_test (candidate, G_FILE_TEST_IS_DIR))
         return g_steal_pointer (&candidate);
     }
 
@@ -64,7 +65,8 @@ communicate_cb (GObject      *source,
 {
   Run *run = user_data;
 
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &run->error);
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result,
+                                        &run->out, &run->err, &run->error);
   run->done = TRUE;
 }
 

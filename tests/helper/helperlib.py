@@ -538,10 +538,16 @@ def hook_scripts(d, state_dir):
     os.chmod(wrapper, 0o755)
     hooks = {}
     for kind in ('qemu', 'network'):
-        with open(os.path.join(SOURCE_DIR, 'data', 'libvirt-hook-' + kind)) as f:
-            text = f.read().replace('@LIBEXECDIR@', d)
         hooks[kind] = os.path.join(d, 'hook-' + kind)
-        with open(hooks[kind], 'w') as f:
-            f.write(text)
-        os.chmod(hooks[kind], 0o755)
+        configure_data('libvirt-hook-' + kind, d, hooks[kind], mode=0o755)
     return hooks
+
+
+def configure_data(name, libexecdir, dest, mode=0o644):
+    """Writes data/NAME to dest as meson configures it, with @LIBEXECDIR@ =
+    libexecdir."""
+    with open(os.path.join(SOURCE_DIR, 'data', name)) as f:
+        text = f.read().replace('@LIBEXECDIR@', libexecdir)
+    with open(dest, 'w') as f:
+        f.write(text)
+    os.chmod(dest, mode)

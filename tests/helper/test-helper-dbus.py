@@ -11,8 +11,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helperlib import (BUS_NAME, ERR, GUEST_WEB, GUEST_UNKNOWN, HELPER, SOURCE_DIR, Bus, Helper,  # noqa: E402
-                       MockPolkit, Tap, check, check_equal, enter_private_namespaces, require, test_driver_uri,
+from helperlib import (BUS_NAME, ERR, GUEST_WEB, GUEST_UNKNOWN, HELPER, Bus, Helper, MockPolkit,  # noqa: E402
+                       configure_data, Tap, check, check_equal, enter_private_namespaces, require, test_driver_uri,
                        tmpdir, wait_for)
 
 tap = Tap()
@@ -249,10 +249,8 @@ def test_activation():
     # its own: the first call starts the helper, which exits when idle, and
     # the next call starts it again.
     services = tmpdir('corral-services-')
-    with open(os.path.join(SOURCE_DIR, 'data', 'org.corralvm.Helper1.service')) as f:
-        text = f.read().replace('@LIBEXECDIR@', os.path.dirname(HELPER))
-    with open(os.path.join(services, 'org.corralvm.Helper1.service'), 'w') as f:
-        f.write(text)
+    configure_data('org.corralvm.Helper1.service', os.path.dirname(HELPER),
+                   os.path.join(services, 'org.corralvm.Helper1.service'))
     env = dict(helper.env, CORRAL_HELPER_IDLE_TIMEOUT='1')
     env.pop('DBUS_SYSTEM_BUS_ADDRESS')
     abus = Bus(servicedir=services, daemon_env=env)
@@ -269,11 +267,8 @@ def test_hook_scripts_never_block():
     # hook scripts exit 0 even when the helper is gone or fails.
     d = tmpdir('corral-hook-script-')
     for kind in ('qemu', 'network'):
-        with open(os.path.join(SOURCE_DIR, 'data', 'libvirt-hook-' + kind)) as f:
-            script = os.path.join(d, kind)
-            with open(script, 'w') as out:
-                out.write(f.read().replace('@LIBEXECDIR@', d))
-        os.chmod(script, 0o755)
+        script = os.path.join(d, kind)
+        configure_data('libvirt-hook-' + kind, d, script, mode=0o755)
         for helper_text in (None, '#!/bin/sh\nexit 3\n', '#!/bin/sh\nkill -SEGV $$\n'):
             fake = os.path.join(d, 'corral-helper')
             if os.path.exists(fake):

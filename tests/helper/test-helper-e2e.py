@@ -18,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helperlib import (HELPER, PYTHON, SOURCE_DIR, Bus, Helper, MockPolkit, Tap, check, check_equal,  # noqa: E402
+from helperlib import (PYTHON, Bus, Helper, MockPolkit, Tap, check, check_equal, hook_scripts,  # noqa: E402
                        require, sh, wait_for)
 
 STATE_DIR = '/run/corral-e2e/state'   # /run is private to the harness run
@@ -31,25 +31,12 @@ def outside(harness):
         tap.skip_all('tests/system/harness/with-libvirtd is not there')
     require(tap, ['dbus-daemon', 'iptables-save', 'curl', 'virsh'])
 
-    # The real hook scripts, pointing at a wrapper that runs the build
-    # tree's helper with the test's state directory (libvirt gives hooks a
-    # clean environment, so the wrapper sets it).
+    # The real hook scripts, running the build tree's helper with the test's
+    # state directory.
     d = tempfile.mkdtemp(prefix='corral-e2e-hooks-')
     try:
         os.chmod(d, 0o755)
-        wrapper = os.path.join(d, 'corral-helper')
-        with open(wrapper, 'w') as f:
-            f.write('#!/bin/sh\nCORRAL_HELPER_STATE_DIR=%s\nexport CORRAL_HELPER_STATE_DIR\nexec %s "$@"\n'
-                    % (STATE_DIR, HELPER))
-        os.chmod(wrapper, 0o755)
-        hooks = {}
-        for kind in ('qemu', 'network'):
-            with open(os.path.join(SOURCE_DIR, 'data', 'libvirt-hook-' + kind)) as f:
-                text = f.read().replace('@LIBEXECDIR@', d)
-            hooks[kind] = os.path.join(d, 'hook-' + kind)
-            with open(hooks[kind], 'w') as f:
-                f.write(text)
-            os.chmod(hooks[kind], 0o755)
+        hooks = hook_scripts(d, STATE_DIR)
         sys.stdout.flush()
         p = subprocess.run([harness, '--guest', '--hook', hooks['qemu'] + ':corral',
                             '--network-hook', hooks['network'] + ':corral', '--',
