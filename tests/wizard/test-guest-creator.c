@@ -329,7 +329,11 @@ test_rollback_define (Fixture       *fixture,
   g_assert_null (domain_xml (fixture->connection, "clash1"));
   g_assert_null (domain_xml (fixture->connection, "clash3"));
   /* the guest that was there before is left alone */
-  g_assert_nonnull (domain_xml (fixture->connection, "clash2"));
+  {
+    g_autofree char *before = domain_xml (fixture->connection, "clash2");
+
+    g_assert_nonnull (before);
+  }
   run_result_clear (&result);
 }
 

@@ -106,7 +106,9 @@ test_blocked_then_granted (void)
       g_assert_no_error (error);
 
       /* as root, prove it: "nobody" reads the file */
-      if (geteuid () == 0 && g_find_program_in_path ("setpriv") != NULL)
+      g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+
+      if (geteuid () == 0 && setpriv != NULL)
         {
           g_autofree char *uid = g_strdup_printf ("--reuid=%u", pw->pw_uid);
           g_autofree char *gid = g_strdup_printf ("--regid=%u", pw->pw_gid);
