@@ -69,28 +69,21 @@ corral_osinfo_load_db_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* --- media detection --- */
+/* --- media detection ---
+ * With libosinfo's own async reader on the caller's main context: its synchronous one spins a main loop
+ * on the global default context, which from a worker thread would run the GUI's sources there. */
 
 static void
-detect_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
+detect_media_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  const char *path = task_data;
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(OsinfoMedia) media = NULL;
-  OsinfoDb *the_db;
+  g_autoptr(OsinfoMedia) media = osinfo_media_create_from_location_finish (result, &error);
+  const char *path = g_task_get_task_data (task);
   OsinfoOs *os = NULL;
 
-  the_db = corral_osinfo_get_db (&error);
-  if (the_db == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  media = osinfo_media_create_from_location (path, cancellable, &error);
   if (media == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -102,7 +95,7 @@ detect_thread (GTask        *task,
       return;
     }
 
-  if (osinfo_db_identify_media (the_db, media))
+  if (osinfo_db_identify_media (db, media))
     g_object_get (media, "os", &os, NULL);
 
   if (os == NULL)
@@ -110,6 +103,28 @@ detect_thread (GTask        *task,
                              _("The operating system on this image is not known: choose it from the list"));
   else
     g_task_return_pointer (task, os, g_object_unref);
+}
+
+static void
+detect_db_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsinfoDb) the_db = corral_osinfo_load_db_finish (result, &error);
+  const char *path;
+  GCancellable *cancellable;
+
+  if (the_db == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  path = g_task_get_task_data (task);
+  cancellable = g_task_get_cancellable (task);
+  osinfo_media_create_from_location_async (path, G_PRIORITY_DEFAULT, cancellable, detect_media_cb,
+                                           g_steal_pointer (&task));
 }
 
 void
@@ -124,7 +139,7 @@ corral_osinfo_detect_media_async (const char          *path,
 
   g_task_set_source_tag (task, corral_osinfo_detect_media_async);
   g_task_set_task_data (task, g_strdup (path), g_free);
-  g_task_run_in_thread (task, detect_thread);
+  corral_osinfo_load_db_async (cancellable, detect_db_cb, g_steal_pointer (&task));
 }
 
 OsinfoOs *

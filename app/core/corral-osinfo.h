@@ -7,7 +7,8 @@
 G_BEGIN_DECLS
 
 /* What Corral asks libosinfo: the OS database (loaded once, in a thread), the OS on an install
- * ISO, which devices an OS has drivers for, and its recommended resources. */
+ * ISO (read asynchronously on the caller's main context), which devices an OS has drivers for,
+ * and its recommended resources. */
 
 typedef struct
 {

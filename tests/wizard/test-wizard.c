@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <osinfo/osinfo.h>
 
 #include "corral-new-guest-window.h"
 #include "corral-window.h"
@@ -149,6 +150,34 @@ page_screenshot (CorralNewGuestWindow *wizard,
   screenshot (GTK_WIDGET (wizard), name);
 }
 
+/* What a file manager's drop does: the window's drop target receives the file. */
+static void
+drop_file (CorralNewGuestWindow *wizard,
+           const char           *path)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (wizard));
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE, found = FALSE;
+
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, file);
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !found; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &accepted);
+          found = TRUE;
+        }
+    }
+  g_value_unset (&value);
+  g_assert_true (found);
+  g_assert_true (accepted);
+  drain (50);
+}
+
 static void
 set_text (CorralNewGuestWindow *wizard,
           const char           *name,
@@ -195,7 +224,14 @@ test_wizard_creates_guest (void)
   g_assert_cmpstr (error_text (wizard), ==, "Choose an install image (ISO file), or drop one here");
   set_text (wizard, "iso_entry", "/nonexistent/x.iso");
   g_assert_cmpstr (error_text (wizard), ==, "There is no file “/nonexistent/x.iso”: choose another one");
-  set_text (wizard, "iso_entry", iso_path);
+  /* dropping a disk image switches to importing it; dropping an ISO back to installing from it */
+  drop_file (wizard, "/srv/images/old-server.qcow2");
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (wizard, "import_check"))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "import_entry"))), ==,
+                   "/srv/images/old-server.qcow2");
+  drop_file (wizard, iso_path);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (wizard, "iso_check"))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==, iso_path);
   WAIT_FOR (next_enabled (wizard));
   g_assert_null (error_text (wizard));
   page_screenshot (wizard, "wizard-1-source.png");
@@ -404,6 +440,81 @@ test_wizard_cluster (void)
   drain (100);
 }
 
+/* An ISO libosinfo does not know: the user is told and picks the OS from the searchable list. */
+static void
+test_wizard_manual_os (void)
+{
+  g_autoptr(CorralManager) manager = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *script = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "make-test-iso",
+                                              NULL);
+  g_autofree char *unknown_iso = NULL;
+  CorralConnection *demo;
+  CorralWindow *window;
+  CorralNewGuestWindow *wizard;
+  GtkSingleSelection *selection;
+  OsinfoProduct *chosen;
+  GtkWidget *next;
+  int status = 0;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  unknown_iso = g_build_filename (iso_dir, "homebrew.iso", NULL);
+  {
+    const char *argv[] = { script, unknown_iso, "HOMEBREW OS 1", NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+
+  manager = corral_manager_new ();
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  window = corral_window_new (NULL, manager);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+
+  wizard = corral_new_guest_window_new (GTK_WINDOW (window), demo);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+  next = child (wizard, "next_button");
+  set_text (wizard, "iso_entry", unknown_iso);
+  WAIT_FOR (next_enabled (wizard));
+  click (next);
+
+  WAIT_FOR (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, "detected_row"))),
+                       "Not detected") == 0);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "detected_row"))), ==,
+                   "The operating system on this image is not known: choose it from the list");
+  g_assert_false (next_enabled (wizard));
+  g_assert_cmpstr (error_text (wizard), ==, "Choose the operating system from the list");
+
+  set_text (wizard, "os_search", "freedos");
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (child (wizard, "os_list"))));
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (selection)) == 1);   /* after the entry's search delay */
+  gtk_single_selection_set_selected (selection, 0);
+  chosen = gtk_single_selection_get_selected_item (selection);
+  g_assert_true (g_str_has_prefix (osinfo_product_get_name (chosen), "FreeDOS"));
+  g_assert_true (next_enabled (wizard));
+  page_screenshot (wizard, "wizard-2-os-manual.png");
+
+  /* FreeDOS asks for little: its osinfo minimum, not Debian's, bounds the memory */
+  click (next);
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "resources");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "memory_spin"))), <, 1024);
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  WAIT_FOR (wizard == NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (unknown_iso);
+  drain (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +553,7 @@ main (int   argc,
   g_test_add_func ("/wizard/ui/creates-guest", test_wizard_creates_guest);
   g_test_add_func ("/wizard/ui/failure-rolls-back", test_wizard_failure);
   g_test_add_func ("/wizard/ui/cluster", test_wizard_cluster);
+  g_test_add_func ("/wizard/ui/manual-os", test_wizard_manual_os);
   ret = g_test_run ();
 
   {
