@@ -351,10 +351,16 @@ update_summary (CorralNewGuestWindow *self)
   switch (spec->disk_kind)
     {
     case CORRAL_DISK_POOL:
-      disk = g_strdup_printf (_("New %s volume in the storage pool “%s”"), size, spec->disk_location);
+      disk = spec->count > 1
+             ? g_strdup_printf (_("%u new %s volumes, one per guest, in the storage pool “%s”"), spec->count, size,
+                                spec->disk_location)
+             : g_strdup_printf (_("New %s volume in the storage pool “%s”"), size, spec->disk_location);
       break;
     case CORRAL_DISK_LVM:
-      disk = g_strdup_printf (_("New %s logical volume in the volume group “%s”"), size, spec->disk_location);
+      disk = spec->count > 1
+             ? g_strdup_printf (_("%u new %s logical volumes, one per guest, in the volume group “%s”"), spec->count,
+                                size, spec->disk_location)
+             : g_strdup_printf (_("New %s logical volume in the volume group “%s”"), size, spec->disk_location);
       break;
     case CORRAL_DISK_EXISTING:
       disk = g_strdup (spec->disk_location);

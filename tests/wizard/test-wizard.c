@@ -426,6 +426,8 @@ test_wizard_cluster (void)
   drain (50);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "count_row"))), ==,
                    "Each with its own disk, named node1 … node3");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "summary_disk"))), ==,
+                   "3 new 20.0\u00a0GiB volumes, one per guest, in the storage pool “default-pool”");
   g_assert_true (next_enabled (wizard));
   page_screenshot (wizard, "wizard-6-review-cluster.png");
 
