@@ -100,6 +100,7 @@ struct _CorralNewGuestWindow
   AdwStatusPage      *progress_page;
   GtkProgressBar     *progress_bar;
   GtkLabel           *progress_label;
+  GtkWidget          *cancel_button;
   AdwStatusPage      *failed_page;
   GtkRevealer        *error_revealer;
   GtkLabel           *error_label;
@@ -1289,6 +1290,7 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (progress_page);
   BIND (progress_bar);
   BIND (progress_label);
+  BIND (cancel_button);
   BIND (failed_page);
   BIND (error_revealer);
   BIND (error_label);

@@ -384,6 +384,67 @@ test_wizard_failure (void)
   drain (100);
 }
 
+/* Stop while creating: back on the review page, told that nothing is left behind, and nothing is. */
+static void
+test_wizard_stop (void)
+{
+  g_autoptr(CorralManager) manager = NULL;
+  CorralConnection *demo;
+  CorralWindow *window;
+  CorralNewGuestWindow *wizard;
+  GtkWidget *next;
+  GListModel *guests;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  manager = corral_manager_new ();
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  window = corral_window_new (NULL, manager);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+
+  wizard = corral_new_guest_window_new (GTK_WINDOW (window), demo);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  gtk_window_present (GTK_WINDOW (wizard));
+  next = child (wizard, "next_button");
+  set_text (wizard, "iso_entry", iso_path);
+  WAIT_FOR (next_enabled (wizard));
+  click (next);
+  WAIT_FOR (next_enabled (wizard));
+  for (guint i = 0; i < 4; i++)
+    click (next);
+  set_text (wizard, "name_entry", "stopped");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "count_spin")), 4);
+
+  /* Create, then Stop at once, as a user changing their mind */
+  click (next);
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "progress");
+  g_assert_false (gtk_widget_get_visible (child (wizard, "close_button")));
+  click (child (wizard, "cancel_button"));
+  WAIT_FOR (g_strcmp0 (corral_new_guest_window_get_page (wizard), "review") == 0);
+  g_assert_cmpstr (error_text (wizard), ==, "Stopped. Nothing that was made is left behind.");
+  page_screenshot (wizard, "wizard-6-review-stopped.png");
+
+  drain (200);
+  guests = corral_connection_get_guests (demo);
+  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
+    {
+      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
+
+      g_assert_false (g_str_has_prefix (corral_guest_get_name (guest), "stopped"));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  WAIT_FOR (wizard == NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
 /* "Create N guests": node1 … node3 from one description, each listed. */
 static void
 test_wizard_cluster (void)
@@ -556,6 +617,7 @@ main (int   argc,
   g_test_add_func ("/wizard/ui/failure-rolls-back", test_wizard_failure);
   g_test_add_func ("/wizard/ui/cluster", test_wizard_cluster);
   g_test_add_func ("/wizard/ui/manual-os", test_wizard_manual_os);
+  g_test_add_func ("/wizard/ui/stop", test_wizard_stop);
   ret = g_test_run ();
 
   {
