@@ -22,6 +22,7 @@
 /* Longest a screen waits to be drawn while the server keeps sending (see damage()). */
 #define MAX_FRAME_DELAY_US (100 * 1000)
 #define RESIZE_GUEST_DELAY_MS 250
+#define RELATIVE_CENTER 0x7fff
 
 struct _CorralVncDisplay
 {
@@ -66,6 +67,9 @@ struct _CorralVncDisplay
   guint             button_mask;
   double            last_x;
   double            last_y;
+  double            rel_wx;        /* relative mode: the last pointer position in the widget */
+  double            rel_wy;
+  gboolean          rel_valid;
   gboolean          absolute;
   GHashTable       *held_keys;     /* hardware keycode -> keysym sent down */
   gboolean          ctrl_down;
@@ -565,7 +569,9 @@ vnc_framebuffer_update_cb (CorralVncDisplay *self,
   vnc_connection_framebuffer_update_request (conn, TRUE, 0, 0,
                                              vnc_connection_get_width (conn),
                                              vnc_connection_get_height (conn));
-  g_signal_emit (self, signals[SIGNAL_FRAMEBUFFER_UPDATED], 0, (guint) x, (guint) y, (guint) w, (guint) h);
+  /* per rectangle: only when someone listens (tests, the benchmark) */
+  if (g_signal_has_handler_pending (self, signals[SIGNAL_FRAMEBUFFER_UPDATED], 0, TRUE))
+    g_signal_emit (self, signals[SIGNAL_FRAMEBUFFER_UPDATED], 0, (guint) x, (guint) y, (guint) w, (guint) h);
 }
 
 static void
@@ -635,6 +641,7 @@ vnc_pointer_mode_changed_cb (CorralVncDisplay *self,
                              VncConnection    *conn)
 {
   self->absolute = absolute;
+  self->rel_valid = FALSE;
 }
 
 static void
@@ -866,6 +873,12 @@ send_pointer (CorralVncDisplay *self,
   vnc_connection_pointer_event (self->conn, self->button_mask,
                                 (guint16) CLAMP (gx, 0, G_MAXUINT16),
                                 (guint16) CLAMP (gy, 0, G_MAXUINT16));
+  if (!self->absolute)
+    {
+      /* a button or wheel event that follows moves nothing */
+      self->last_x = RELATIVE_CENTER;
+      self->last_y = RELATIVE_CENTER;
+    }
 }
 
 static void
@@ -881,12 +894,22 @@ pointer_at (CorralVncDisplay *self,
     }
   else
     {
-      /* Relative mode: the server takes the difference between two positions. GTK 4 cannot warp
-       * the host pointer, so the guest pointer moves as the host pointer does inside the widget. */
-      double s, ox, oy;
+      /* Relative mode (a guest with a PS/2 mouse): with the pointer-type-change extension the server
+       * takes each position as a movement from RELATIVE_CENTER. GTK 4 cannot warp the host pointer,
+       * so the guest's pointer moves as the host's does while it is over the widget. */
+      double s, ox, oy, dx = 0, dy = 0;
+
       get_geometry (self, &s, &ox, &oy);
-      gx = MAX (0, (wx - ox) / s);
-      gy = MAX (0, (wy - oy) / s);
+      if (self->rel_valid)
+        {
+          dx = round ((wx - self->rel_wx) / s);
+          dy = round ((wy - self->rel_wy) / s);
+        }
+      self->rel_wx = wx;
+      self->rel_wy = wy;
+      self->rel_valid = TRUE;
+      gx = RELATIVE_CENTER + CLAMP (dx, -RELATIVE_CENTER, RELATIVE_CENTER);
+      gy = RELATIVE_CENTER + CLAMP (dy, -RELATIVE_CENTER, RELATIVE_CENTER);
     }
   send_pointer (self, gx, gy);
 }
@@ -898,6 +921,14 @@ motion_cb (CorralVncDisplay         *self,
            GtkEventControllerMotion *motion)
 {
   pointer_at (self, x, y);
+}
+
+static void
+motion_leave_cb (CorralVncDisplay         *self,
+                 GtkEventControllerMotion *motion)
+{
+  /* coming back in elsewhere is no movement */
+  self->rel_valid = FALSE;
 }
 
 static guint
@@ -1149,7 +1180,6 @@ corral_vnc_display_snapshot (GtkWidget   *widget,
   GskRenderer *renderer;
 
   self->draw_queued = FALSE;
-  self->last_frame_time = g_get_monotonic_time ();
 
   gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
                              &GRAPHENE_RECT_INIT (0, 0, ww, wh));
@@ -1177,11 +1207,30 @@ corral_vnc_display_snapshot (GtkWidget   *widget,
   gtk_snapshot_restore (snapshot);
 }
 
+/* When a frame is on screen (rendering included: it can take long on software GL). */
+static void
+after_paint_cb (CorralVncDisplay *self,
+                GdkFrameClock    *clock)
+{
+  self->last_frame_time = g_get_monotonic_time ();
+}
+
+static void
+corral_vnc_display_realize (GtkWidget *widget)
+{
+  CorralVncDisplay *self = CORRAL_VNC_DISPLAY (widget);
+
+  GTK_WIDGET_CLASS (corral_vnc_display_parent_class)->realize (widget);
+  g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                           G_CALLBACK (after_paint_cb), self, G_CONNECT_SWAPPED);
+}
+
 static void
 corral_vnc_display_unrealize (GtkWidget *widget)
 {
   CorralVncDisplay *self = CORRAL_VNC_DISPLAY (widget);
 
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (widget), after_paint_cb, self);
   corral_vnc_display_release_keyboard (self);
   GTK_WIDGET_CLASS (corral_vnc_display_parent_class)->unrealize (widget);
 }
@@ -1303,6 +1352,7 @@ corral_vnc_display_class_init (CorralVncDisplayClass *klass)
   widget_class->measure = corral_vnc_display_measure;
   widget_class->size_allocate = corral_vnc_display_size_allocate;
   widget_class->snapshot = corral_vnc_display_snapshot;
+  widget_class->realize = corral_vnc_display_realize;
   widget_class->unrealize = corral_vnc_display_unrealize;
 
   properties[PROP_SCALING] =
@@ -1386,6 +1436,7 @@ corral_vnc_display_init (CorralVncDisplay *self)
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect_swapped (controller, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect_swapped (controller, "leave", G_CALLBACK (motion_leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   click = gtk_gesture_click_new ();

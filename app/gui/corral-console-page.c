@@ -809,6 +809,8 @@ corral_console_page_set_guest (CorralConsolePage *self,
   if (guest != NULL)
     {
       g_signal_connect_object (guest, "notify::state", G_CALLBACK (guest_state_cb), self, G_CONNECT_SWAPPED);
+      /* a new GVirDomain after libvirtd came back: what can be done may have changed */
+      g_signal_connect_object (guest, "notify::domain", G_CALLBACK (guest_state_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (guest, "notify::name", G_CALLBACK (guest_name_cb), self, G_CONNECT_SWAPPED);
       update_for_state (self);
     }
