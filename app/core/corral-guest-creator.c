@@ -63,7 +63,8 @@ compare_strings (gconstpointer a,
   return g_strcmp0 (*(const char **) a, *(const char **) b);
 }
 
-/* kvm when the host offers it for its own architecture, else qemu, else what it has (the test driver). */
+/* kvm when the host offers it for its own architecture, else qemu, else what it has (the test
+ * driver). */
 static gboolean
 read_capabilities (virConnectPtr    conn,
                    CorralHostInfo  *info,
@@ -94,16 +95,20 @@ read_capabilities (virConnectPtr    conn,
   guests = gvir_config_capabilities_get_guests (caps);
   for (GList *l = guests; l != NULL; l = l->next)
     {
-      g_autoptr(GVirConfigCapabilitiesGuestArch) arch = gvir_config_capabilities_guest_get_arch (l->data);
+      g_autoptr(GVirConfigCapabilitiesGuestArch) arch = NULL;
       GList *domains;
 
+      arch = gvir_config_capabilities_guest_get_arch (l->data);
       if (gvir_config_capabilities_guest_get_os_type (l->data) != GVIR_CONFIG_DOMAIN_OS_TYPE_HVM
-          || arch == NULL || g_strcmp0 (gvir_config_capabilities_guest_arch_get_name (arch), info->arch) != 0)
+          || arch == NULL || g_strcmp0 (gvir_config_capabilities_guest_arch_get_name (arch),
+                                        info->arch) != 0)
         continue;
       domains = gvir_config_capabilities_guest_arch_get_domains (arch);
       for (GList *d = domains; d != NULL; d = d->next)
         {
-          GVirConfigDomainVirtType type = gvir_config_capabilities_guest_domain_get_virt_type (d->data);
+          GVirConfigDomainVirtType type;
+
+          type = gvir_config_capabilities_guest_domain_get_virt_type (d->data);
 
           if (type == GVIR_CONFIG_DOMAIN_VIRT_KVM)
             kvm = TRUE;
@@ -196,14 +201,16 @@ host_info_thread (GTask        *task,
   g_free (networks);
   g_ptr_array_sort (info->networks, compare_strings);
 
-  /* Bridges as libvirt's interface driver sees them; without that driver there are none to offer. */
+  /* Bridges as libvirt's interface driver sees them; without that driver there are none to offer.
+   */
   info->bridges = g_ptr_array_new_with_free_func (g_free);
   n = virConnectListAllInterfaces (conn, &ifaces, VIR_CONNECT_LIST_INTERFACES_ACTIVE);
   for (int i = 0; i < n; i++)
     {
       g_autofree char *xml = virInterfaceGetXMLDesc (ifaces[i], 0);
 
-      if (xml != NULL && (strstr (xml, "type='bridge'") != NULL || strstr (xml, "type=\"bridge\"") != NULL))
+      if (xml != NULL
+          && (strstr (xml, "type='bridge'") != NULL || strstr (xml, "type=\"bridge\"") != NULL))
         g_ptr_array_add (info->bridges, g_strdup (virInterfaceGetName (ifaces[i])));
       virInterfaceFree (ifaces[i]);
     }
@@ -411,7 +418,8 @@ make_pool_volume (virConnectPtr           conn,
     {
       virStoragePoolFree (pool);
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
-                   _("The storage pool “%s” already has a volume “%s”: choose another guest name, or delete "
+                   _("The storage pool “%s” already has a volume “%s”: choose another guest name, "
+                     "or delete "
                      "that volume"), spec->disk_location, vol_name);
       return FALSE;
     }
@@ -425,7 +433,8 @@ make_pool_volume (virConnectPtr           conn,
   virStoragePoolFree (pool);
   if (made->volume == NULL)
     {
-      g_autofree char *what = g_strdup_printf (_("Could not create the disk “%s” in “%s”"), vol_name,
+      g_autofree char *what = g_strdup_printf (_("Could not create the disk “%s” in “%s”"),
+                                               vol_name,
                                                spec->disk_location);
 
       *error = libvirt_error (what);
@@ -491,7 +500,8 @@ roll_back (CorralGuestCreator *self,
       if (virDomainUndefine (made->domain) == 0)
         g_string_append_printf (undone, _("Removed the guest “%s”. "), made->guest_name);
       else
-        g_string_append_printf (undone, _("Could not remove the guest “%s” (%s): delete it by hand. "),
+        g_string_append_printf (undone,
+                                _("Could not remove the guest “%s” (%s): delete it by hand. "),
                                 made->guest_name, virGetLastErrorMessage ());
       g_clear_pointer (&made->domain, virDomainFree);
     }
@@ -500,7 +510,8 @@ roll_back (CorralGuestCreator *self,
       if (virStorageVolDelete (made->volume, 0) == 0)
         g_string_append_printf (undone, _("Removed the disk “%s” made for it. "), made->disk_path);
       else
-        g_string_append_printf (undone, _("Could not remove the disk “%s” (%s): delete it by hand. "),
+        g_string_append_printf (undone,
+                                _("Could not remove the disk “%s” (%s): delete it by hand. "),
                                 made->disk_path, virGetLastErrorMessage ());
       g_clear_pointer (&made->volume, virStorageVolFree);
     }
@@ -508,10 +519,13 @@ roll_back (CorralGuestCreator *self,
     {
       g_autoptr(GError) error = NULL;
 
-      if (corral_helper_client_remove_volume_sync (self->helper, made->lv_group, made->lv_name, NULL, &error))
-        g_string_append_printf (undone, _("Removed the volume “%s” made for it. "), made->disk_path);
+      if (corral_helper_client_remove_volume_sync (self->helper, made->lv_group, made->lv_name,
+                                                   NULL, &error))
+        g_string_append_printf (undone, _("Removed the volume “%s” made for it. "),
+                                made->disk_path);
       else
-        g_string_append_printf (undone, _("Could not remove the volume “%s” (%s): delete it by hand. "),
+        g_string_append_printf (undone,
+                                _("Could not remove the volume “%s” (%s): delete it by hand. "),
                                 made->disk_path, error->message);
       g_clear_pointer (&made->lv_name, g_free);
     }
@@ -614,7 +628,8 @@ run_thread (GTask        *task,
       m->domain = virDomainDefineXML (conn, xml);
       if (m->domain == NULL)
         {
-          g_autofree char *what = g_strdup_printf (_("Could not define the guest “%s”"), m->guest_name);
+          g_autofree char *what = g_strdup_printf (_("Could not define the guest “%s”"),
+                                                   m->guest_name);
 
           error = libvirt_error (what);
           goto failed;
@@ -633,14 +648,17 @@ run_thread (GTask        *task,
       report (self, (double) step / steps, _("Starting “%s”…"), m->guest_name);
       if (virDomainCreate (m->domain) < 0)
         {
-          g_autofree char *what = g_strdup_printf (_("Could not start the guest “%s”"), m->guest_name);
+          g_autofree char *what = g_strdup_printf (_("Could not start the guest “%s”"),
+                                                   m->guest_name);
 
           error = libvirt_error (what);
           if (strstr (error->message, "Permission denied") != NULL)
             {
               GError *hinted = g_error_new (error->domain, error->code, "%s\n%s", error->message,
-                                            _("The virtual machine may not read a file it needs: allow access on "
-                                              "the Install Source page, or copy the file into a storage pool."));
+                                            _("The virtual machine may not read a file it needs: "
+                                              "allow access on "
+                                              "the Install Source page, or copy the file into a "
+                                              "storage pool."));
 
               g_error_free (error);
               error = hinted;
@@ -653,7 +671,8 @@ run_thread (GTask        *task,
 
   report (self, 1.0, "%s", g_dngettext (GETTEXT_PACKAGE, "Guest created", "Guests created", count));
   g_ptr_array_add (uuids, NULL);
-  g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&uuids), FALSE), (GDestroyNotify) g_strfreev);
+  g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&uuids), FALSE),
+                         (GDestroyNotify) g_strfreev);
   return;
 
 failed:
@@ -733,7 +752,8 @@ corral_guest_creator_new (CorralConnection      *connection,
   return self;
 }
 
-/* The helper client used for LVM volumes; by default one on the system bus. Set it before running. */
+/* The helper client used for LVM volumes; by default one on the system bus. Set it before running.
+ */
 void
 corral_guest_creator_set_helper (CorralGuestCreator *self,
                                  CorralHelperClient *helper)
@@ -743,7 +763,8 @@ corral_guest_creator_set_helper (CorralGuestCreator *self,
   g_set_object (&self->helper, helper);
 }
 
-/* Overrides the domain type ("qemu" for plain emulation where KVM is unusable). Set it before running. */
+/* Overrides the domain type ("qemu" for plain emulation where KVM is unusable). Set it before
+ * running. */
 void
 corral_guest_creator_set_virt_type (CorralGuestCreator *self,
                                     const char         *virt_type)

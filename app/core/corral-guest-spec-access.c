@@ -149,7 +149,8 @@ lookup_user (const char  *user,
   if (pw == NULL)
     {
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
-                   _("There is no user “%s” on this computer: is libvirt-daemon-system installed?"), user);
+                   _("There is no user “%s” on this computer: is libvirt-daemon-system "
+                     "installed?"), user);
       return FALSE;
     }
   who->uid = pw->pw_uid;
@@ -196,7 +197,8 @@ corral_guest_spec_access_blockers (const char  *path,
         {
           int saved = errno;
 
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot examine “%s”: %s"),
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       _("Cannot examine “%s”: %s"),
                        current->str, g_strerror (saved));
           g_free (who.gids);
           return NULL;
@@ -208,7 +210,8 @@ corral_guest_spec_access_blockers (const char  *path,
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot examine “%s”: %s"), path,
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot examine “%s”: %s"),
+                   path,
                    g_strerror (saved));
       g_free (who.gids);
       return NULL;
@@ -232,13 +235,18 @@ corral_guest_spec_access_describe (const char *path,
 
   first = g_ptr_array_index (blockers, 0);
   if (g_str_equal (first, path))
-    return g_strdup_printf (_("Guests run as the user “%s”, who may not read this file. Allow Access gives "
-                              "that user read access to it alone (an ACL, as “setfacl -m u:%s:r”), or copy "
+    return g_strdup_printf (_("Guests run as the user “%s”, who may not read this file. Allow "
+                              "Access gives "
+                              "that user read access to it alone (an ACL, as “setfacl -m "
+                              "u:%s:r”), or copy "
                               "the ISO into a storage pool such as /var/lib/libvirt/images."),
                             user, user);
-  return g_strdup_printf (_("Guests run as the user “%s”, who may not open the folder “%s”. Allow Access lets "
-                            "that user through the folders on the way to this file and read it, and nothing "
-                            "else (ACLs, as “setfacl -m u:%s:x”), or copy the ISO into a storage pool such "
+  return g_strdup_printf (_("Guests run as the user “%s”, who may not open the folder “%s”. Allow "
+                            "Access lets "
+                            "that user through the folders on the way to this file and read it, "
+                            "and nothing "
+                            "else (ACLs, as “setfacl -m u:%s:x”), or copy the ISO into a storage "
+                            "pool such "
                             "as /var/lib/libvirt/images."),
                           user, first, user);
 }
@@ -261,7 +269,8 @@ add_acl_entry (const char  *path,
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
       return FALSE;
     }
   acl = read_acl (path, &st);
@@ -326,21 +335,25 @@ add_acl_entry (const char  *path,
 
       if (saved == EPERM || saved == EACCES)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                     _("You may not change who can open “%s”: ask an administrator to run “setfacl -m u:%s:%s "
+                     _("You may not change who can open “%s”: ask an administrator to run "
+                       "“setfacl -m u:%s:%s "
                        "%s”, or copy the ISO into a storage pool"),
                      path, CORRAL_QEMU_USER, perm == 4 ? "r" : "x", path);
       else if (saved == EOPNOTSUPP)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                     _("The file system of “%s” has no ACLs: copy the ISO into a storage pool such as "
+                     _("The file system of “%s” has no ACLs: copy the ISO into a storage pool "
+                       "such as "
                        "/var/lib/libvirt/images"), path);
       else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path, g_strerror (saved));
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                     g_strerror (saved));
       return FALSE;
     }
   return TRUE;
 }
 
-/* Gives @user exactly what it lacks to read @path: search on each blocking directory, read on the file. */
+/* Gives @user exactly what it lacks to read @path: search on each blocking directory, read on the
+ * file. */
 gboolean
 corral_guest_spec_access_grant (const char  *path,
                                 const char  *user,

@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* Can QEMU under the system libvirt (running as CORRAL_QEMU_USER) read an install image? Home directories
+/* Can QEMU under the system libvirt (running as CORRAL_QEMU_USER) read an install image? Home
+ * directories
  * usually say no. The fix offered: a POSIX ACL entry for that user alone (search on each blocking
  * directory, read on the file), as `setfacl -m u:libvirt-qemu:x DIR` would add it. */
 

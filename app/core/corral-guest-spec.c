@@ -11,7 +11,8 @@
 #define LIBOSINFO_XMLNS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 #define NAME_MAX_LEN 48
 
-G_DEFINE_BOXED_TYPE (CorralGuestSpec, corral_guest_spec, corral_guest_spec_copy, corral_guest_spec_free)
+G_DEFINE_BOXED_TYPE (CorralGuestSpec, corral_guest_spec, corral_guest_spec_copy,
+                     corral_guest_spec_free)
 G_DEFINE_QUARK (corral-guest-spec-error-quark, corral_guest_spec_error)
 
 CorralGuestSpec *
@@ -122,7 +123,8 @@ corral_guest_spec_check_name (const char          *name,
 
   for (guint i = 0; taken_names != NULL && i < count; i++)
     {
-      g_autofree char *guest_name = count == 1 ? g_strdup (name) : g_strdup_printf ("%s%u", name, i + 1);
+      g_autofree char *guest_name = count == 1 ? g_strdup (name)
+                                                : g_strdup_printf ("%s%u", name, i + 1);
 
       if (g_strv_contains (taken_names, guest_name))
         {
@@ -217,7 +219,8 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
       if (spec->count > 1)
         {
           g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
-                               _("Several guests cannot share one existing disk: create new disks instead"));
+                               _("Several guests cannot share one existing disk: create new disks "
+                                 "instead"));
           return FALSE;
         }
       return TRUE;
@@ -245,7 +248,8 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
           g_autofree char *have = corral_format_size (limits->disk_free);
 
           g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
-                       _("Not enough free space in “%s”: %s needed, %s free. Choose a smaller disk or another place"),
+                       _("Not enough free space in “%s”: %s needed, %s free. Choose a smaller "
+                         "disk or another place"),
                        spec->disk_location, need, have);
           return FALSE;
         }
@@ -309,7 +313,8 @@ corral_guest_spec_validate (const CorralGuestSpec   *spec,
          && corral_guest_spec_check_vcpus (spec->vcpus, limits, error)
          && corral_guest_spec_check_disk (spec, limits, error)
          && check_network (spec, error)
-         && corral_guest_spec_check_name (spec->name, spec->count, limits != NULL ? limits->taken_names : NULL,
+         && corral_guest_spec_check_name (spec->name, spec->count, limits != NULL
+                                          ? limits->taken_names : NULL,
                                           error);
 }
 
@@ -355,12 +360,14 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
   g_autoptr(GVirConfigDomainClock) clock = NULL;
   g_autolist(GObject) boot = NULL;
   OsinfoOs *osinfo = params->os;
-  /* an unknown OS gets the modern machine; an OS osinfo-db knows without q35 support gets i440fx + IDE */
+  /* an unknown OS gets the modern machine; an OS osinfo-db knows without q35 support gets i440fx +
+   * IDE */
   gboolean q35 = osinfo == NULL || corral_osinfo_os_supports (osinfo, "qemu-x86-q35");
   gboolean virtio_disk = corral_osinfo_os_supports (osinfo, "virtio-block");
   gboolean virtio_net = corral_osinfo_os_supports (osinfo, "virtio-net");
   gboolean windows = osinfo != NULL && g_strcmp0 (osinfo_os_get_family (osinfo), "winnt") == 0;
-  GVirConfigDomainDiskBus plain_bus = q35 ? GVIR_CONFIG_DOMAIN_DISK_BUS_SATA : GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
+  GVirConfigDomainDiskBus plain_bus = q35 ? GVIR_CONFIG_DOMAIN_DISK_BUS_SATA
+                                          : GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
   const char *plain_prefix = q35 ? "sd" : "hd";
   char plain_letter = 'a';
   GVirConfigDomainVirtType virt_type;
@@ -387,13 +394,16 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
   gvir_config_domain_set_name (domain, params->name);
   if (osinfo != NULL)
     {
-      g_autofree char *metadata = g_markup_printf_escaped ("<libosinfo:libosinfo xmlns:libosinfo=\"%s\">"
+      g_autofree char *metadata = g_markup_printf_escaped ("<libosinfo:libosinfo "
+                                                           "xmlns:libosinfo=\"%s\">"
                                                            "<libosinfo:os id=\"%s\"/>"
                                                            "</libosinfo:libosinfo>",
                                                            LIBOSINFO_XMLNS,
-                                                           osinfo_entity_get_id (OSINFO_ENTITY (osinfo)));
+                                                           osinfo_entity_get_id (
+                                                             OSINFO_ENTITY (osinfo)));
 
-      if (!gvir_config_domain_set_custom_xml (domain, metadata, "libosinfo", LIBOSINFO_XMLNS, error))
+      if (!gvir_config_domain_set_custom_xml (domain, metadata, "libosinfo", LIBOSINFO_XMLNS,
+                                              error))
         return NULL;
     }
   gvir_config_domain_set_memory (domain, spec->memory / 1024);
@@ -438,11 +448,14 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
                                           ? GVIR_CONFIG_DOMAIN_DISK_FORMAT_QCOW2
                                           : GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW;
 
-      target = virtio_disk ? g_strdup ("vda") : g_strdup_printf ("%s%c", plain_prefix, plain_letter++);
+      target = virtio_disk ? g_strdup ("vda") : g_strdup_printf ("%s%c", plain_prefix,
+                                                                 plain_letter++);
       add_device (domain, new_disk (params->disk_is_block ? GVIR_CONFIG_DOMAIN_DISK_BLOCK
                                                           : GVIR_CONFIG_DOMAIN_DISK_FILE,
-                                    GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK, params->disk_path, format,
-                                    virtio_disk ? GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO : plain_bus, target));
+                                    GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK, params->disk_path,
+                                    format,
+                                    virtio_disk ? GVIR_CONFIG_DOMAIN_DISK_BUS_VIRTIO : plain_bus,
+                                    target));
     }
   if (spec->source == CORRAL_INSTALL_SOURCE_ISO && spec->iso_path != NULL)
     {
@@ -453,7 +466,8 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
       if (!q35 && plain_letter < 'c')
         plain_letter = 'c';
       target = g_strdup_printf ("%s%c", plain_prefix, plain_letter++);
-      cdrom = new_disk (GVIR_CONFIG_DOMAIN_DISK_FILE, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM, spec->iso_path,
+      cdrom = new_disk (GVIR_CONFIG_DOMAIN_DISK_FILE, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM,
+                        spec->iso_path,
                         GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW, plain_bus, target);
       gvir_config_domain_disk_set_readonly (cdrom, TRUE);
       add_device (domain, cdrom);
@@ -490,7 +504,8 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
     {
       GVirConfigDomainControllerUsb *usb = gvir_config_domain_controller_usb_new ();
 
-      gvir_config_domain_controller_usb_set_model (usb, GVIR_CONFIG_DOMAIN_CONTROLLER_USB_MODEL_QEMU_XHCI);
+      gvir_config_domain_controller_usb_set_model (
+        usb, GVIR_CONFIG_DOMAIN_CONTROLLER_USB_MODEL_QEMU_XHCI);
       add_device (domain, usb);
     }
 
@@ -505,7 +520,8 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
   /* VNC that listens nowhere: the console reaches it through virDomainOpenGraphicsFD only */
   {
     GVirConfigDomainGraphicsVnc *vnc =
-      gvir_config_domain_graphics_vnc_new_from_xml ("<graphics type=\"vnc\"><listen type=\"none\"/></graphics>",
+      gvir_config_domain_graphics_vnc_new_from_xml ("<graphics type=\"vnc\"><listen "
+                                                    "type=\"none\"/></graphics>",
                                                     error);
 
     if (vnc == NULL)
@@ -525,8 +541,11 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
   {
     GVirConfigDomainSerial *serial = gvir_config_domain_serial_new ();
     GVirConfigDomainConsole *console = gvir_config_domain_console_new ();
-    g_autoptr(GVirConfigDomainChardevSourcePty) serial_pty = gvir_config_domain_chardev_source_pty_new ();
-    g_autoptr(GVirConfigDomainChardevSourcePty) console_pty = gvir_config_domain_chardev_source_pty_new ();
+    g_autoptr(GVirConfigDomainChardevSourcePty) serial_pty = NULL;
+    g_autoptr(GVirConfigDomainChardevSourcePty) console_pty = NULL;
+
+    serial_pty = gvir_config_domain_chardev_source_pty_new ();
+    console_pty = gvir_config_domain_chardev_source_pty_new ();
 
     gvir_config_domain_chardev_set_source (GVIR_CONFIG_DOMAIN_CHARDEV (serial),
                                            GVIR_CONFIG_DOMAIN_CHARDEV_SOURCE (serial_pty));

@@ -17,7 +17,7 @@ typedef enum {
 
 typedef enum {
   CORRAL_DISK_NONE,
-  CORRAL_DISK_LVM,                /* a new logical volume in volume group disk_location (corral-helper) */
+  CORRAL_DISK_LVM,                /* a new logical volume in volume group disk_location (helper) */
   CORRAL_DISK_POOL,               /* a new qcow2 volume in libvirt storage pool disk_location */
   CORRAL_DISK_EXISTING,           /* the file or block device disk_location */
 } CorralDiskKind;
@@ -71,7 +71,8 @@ typedef enum {
   CORRAL_GUEST_SPEC_ERROR_COUNT,
 } CorralGuestSpecError;
 
-/* How one guest of the spec becomes a domain: decided by the creator from the host and the disk it made. */
+/* How one guest of the spec becomes a domain: decided by the creator from the host and the disk it
+ * made. */
 typedef struct
 {
   const char *name;        /* this guest's name */

@@ -9,6 +9,10 @@
 #include "corral-helper-dbus.h"
 #include "corral-helper-error.h"
 
+#define PROXY_FLAGS (G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES          \
+                     | G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS       \
+                     | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START_AT_CONSTRUCTION)
+
 /* Long enough for a polkit password prompt. */
 #define CALL_TIMEOUT_MS (5 * 60 * 1000)
 
@@ -38,12 +42,14 @@ translate_error (GError *error)
   GError *result;
 
   g_dbus_error_strip_remote_error (error);
-  if (error->domain == CORRAL_HELPER_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (error->domain == CORRAL_HELPER_ERROR || g_error_matches (error, G_IO_ERROR,
+                                                               G_IO_ERROR_CANCELLED))
     {
       if (g_error_matches (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_AUTHORIZED))
         {
           result = g_error_new (CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_AUTHORIZED,
-                                _("Not allowed to manage volumes (%s): ask an administrator, or authenticate "
+                                _("Not allowed to manage volumes (%s): ask an administrator, or "
+                                  "authenticate "
                                   "when asked"), error->message);
           g_error_free (error);
           return result;
@@ -55,7 +61,8 @@ translate_error (GError *error)
       || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD)
       || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
     result = g_error_new (CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_UNSUPPORTED,
-                          _("The Corral helper is not installed or not running: install corral-helper to use "
+                          _("The Corral helper is not installed or not running: install "
+                            "corral-helper to use "
                             "LVM volumes"));
   else
     result = g_error_new (CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
@@ -87,12 +94,8 @@ get_proxy (CorralHelperClient  *self,
       return NULL;
     }
 
-  proxy = corral_dbus_helper1_proxy_new_sync (bus,
-                                              G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES
-                                              | G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS
-                                              | G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START_AT_CONSTRUCTION,
-                                              CORRAL_HELPER_DBUS_NAME, CORRAL_HELPER_DBUS_PATH,
-                                              cancellable, &local_error);
+  proxy = corral_dbus_helper1_proxy_new_sync (bus, PROXY_FLAGS, CORRAL_HELPER_DBUS_NAME,
+                                              CORRAL_HELPER_DBUS_PATH, cancellable, &local_error);
   if (proxy == NULL)
     {
       g_propagate_error (error, translate_error (local_error));
@@ -160,7 +163,8 @@ corral_helper_client_create_volume_sync (CorralHelperClient  *self,
   proxy = get_proxy (self, cancellable, error);
   if (proxy == NULL)
     return NULL;
-  if (!corral_dbus_helper1_call_create_volume_sync (proxy, volume_group, name, size, &path, cancellable,
+  if (!corral_dbus_helper1_call_create_volume_sync (proxy, volume_group, name, size, &path,
+                                                    cancellable,
                                                     &local_error))
     {
       g_propagate_error (error, translate_error (local_error));
@@ -185,7 +189,8 @@ corral_helper_client_remove_volume_sync (CorralHelperClient  *self,
   proxy = get_proxy (self, cancellable, error);
   if (proxy == NULL)
     return FALSE;
-  if (!corral_dbus_helper1_call_remove_volume_sync (proxy, volume_group, name, cancellable, &local_error))
+  if (!corral_dbus_helper1_call_remove_volume_sync (proxy, volume_group, name, cancellable,
+                                                    &local_error))
     {
       g_propagate_error (error, translate_error (local_error));
       return FALSE;
@@ -233,7 +238,8 @@ create_thread (GTask        *task,
 {
   CallData *data = task_data;
   GError *error = NULL;
-  char *path = corral_helper_client_create_volume_sync (source, data->volume_group, data->name, data->size,
+  char *path = corral_helper_client_create_volume_sync (source, data->volume_group, data->name,
+                                                        data->size,
                                                         cancellable, &error);
 
   if (path == NULL)
@@ -251,7 +257,8 @@ remove_thread (GTask        *task,
   CallData *data = task_data;
   GError *error = NULL;
 
-  if (corral_helper_client_remove_volume_sync (source, data->volume_group, data->name, cancellable, &error))
+  if (corral_helper_client_remove_volume_sync (source, data->volume_group, data->name, cancellable,
+                                               &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -282,7 +289,8 @@ corral_helper_client_list_volume_groups_async (CorralHelperClient  *self,
 {
   g_return_if_fail (CORRAL_IS_HELPER_CLIENT (self));
 
-  run (self, corral_helper_client_list_volume_groups_async, NULL, list_groups_thread, cancellable, callback,
+  run (self, corral_helper_client_list_volume_groups_async, NULL, list_groups_thread, cancellable,
+       callback,
        user_data);
 }
 
@@ -313,7 +321,8 @@ corral_helper_client_create_volume_async (CorralHelperClient  *self,
   data->volume_group = g_strdup (volume_group);
   data->name = g_strdup (name);
   data->size = size;
-  run (self, corral_helper_client_create_volume_async, data, create_thread, cancellable, callback, user_data);
+  run (self, corral_helper_client_create_volume_async, data, create_thread, cancellable, callback,
+       user_data);
 }
 
 char *
@@ -341,7 +350,8 @@ corral_helper_client_remove_volume_async (CorralHelperClient  *self,
   data = g_new0 (CallData, 1);
   data->volume_group = g_strdup (volume_group);
   data->name = g_strdup (name);
-  run (self, corral_helper_client_remove_volume_async, data, remove_thread, cancellable, callback, user_data);
+  run (self, corral_helper_client_remove_volume_async, data, remove_thread, cancellable, callback,
+       user_data);
 }
 
 gboolean

@@ -28,7 +28,8 @@ corral_osinfo_get_db (GError **error)
   if (local_error != NULL)
     {
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
-                   _("The operating system database could not be read (%s): reinstall the osinfo-db package"),
+                   _("The operating system database could not be read (%s): reinstall the "
+                     "osinfo-db package"),
                    local_error->message);
       return NULL;
     }
@@ -70,7 +71,8 @@ corral_osinfo_load_db_finish (GAsyncResult  *result,
 }
 
 /* --- media detection ---
- * With libosinfo's own async reader on the caller's main context: its synchronous one spins a main loop
+ * With libosinfo's own async reader on the caller's main context: its synchronous one spins a main
+ * loop
  * on the global default context, which from a worker thread would run the GUI's sources there. */
 
 static void
@@ -100,7 +102,8 @@ detect_media_cb (GObject      *object,
 
   if (os == NULL)
     g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_FAILED,
-                             _("The operating system on this image is not known: choose it from the list"));
+                             _("The operating system on this image is not known: choose it from "
+                               "the list"));
   else
     g_task_return_pointer (task, os, g_object_unref);
 }
@@ -248,7 +251,8 @@ corral_osinfo_os_get_resources (OsinfoOs          *os,
       fill_resources (min, arch, TRUE, resources);
       fill_resources (rec, arch, FALSE, resources);
 
-      parents = osinfo_product_get_related (OSINFO_PRODUCT (current), OSINFO_PRODUCT_RELATIONSHIP_DERIVES_FROM);
+      parents = osinfo_product_get_related (OSINFO_PRODUCT (current),
+                                            OSINFO_PRODUCT_RELATIONSHIP_DERIVES_FROM);
       g_clear_object (&current);
       if (osinfo_list_get_length (OSINFO_LIST (parents)) > 0)
         current = g_object_ref (OSINFO_OS (osinfo_list_get_nth (OSINFO_LIST (parents), 0)));

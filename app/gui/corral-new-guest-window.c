@@ -16,7 +16,8 @@
 #define GiB (MiB * 1024)
 #define MAX_RECENT 5
 
-static const char * const page_names[] = { "source", "os", "resources", "disk", "network", "review" };
+static const char * const page_names[] = { "source", "os", "resources", "disk", "network",
+                                          "review" };
 #define N_PAGES G_N_ELEMENTS (page_names)
 #define PAGE_REVIEW (N_PAGES - 1)
 
@@ -144,7 +145,8 @@ selected_vg (CorralNewGuestWindow *self)
 {
   guint pos = adw_combo_row_get_selected (self->vg_combo);
 
-  if (self->volume_groups == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->volume_groups->len)
+  if (self->volume_groups == NULL || pos == GTK_INVALID_LIST_POSITION
+      || pos >= self->volume_groups->len)
     return NULL;
   return g_ptr_array_index (self->volume_groups, pos);
 }
@@ -175,7 +177,8 @@ build_spec (CorralNewGuestWindow *self)
   CorralGuestSpec *spec = corral_guest_spec_new ();
 
   spec->name = entry_path (self->name_entry);
-  spec->os_id = self->os != NULL ? g_strdup (osinfo_entity_get_id (OSINFO_ENTITY (self->os))) : NULL;
+  if (self->os != NULL)
+    spec->os_id = g_strdup (osinfo_entity_get_id (OSINFO_ENTITY (self->os)));
   spec->memory = (guint64) gtk_spin_button_get_value_as_int (self->memory_spin) * MiB;
   spec->vcpus = gtk_spin_button_get_value_as_int (self->cpus_spin);
   spec->count = gtk_spin_button_get_value_as_int (self->count_spin);
@@ -284,7 +287,8 @@ page_problem (CorralNewGuestWindow *self,
           if (spec->disk_location == NULL || !g_path_is_absolute (spec->disk_location))
             return g_strdup (_("Choose the disk image to import"));
           if (local && !g_file_test (spec->disk_location, G_FILE_TEST_EXISTS))
-            return g_strdup_printf (_("There is no file “%s”: choose another one"), spec->disk_location);
+            return g_strdup_printf (_("There is no file “%s”: choose another one"),
+                                    spec->disk_location);
         }
       return NULL;
 
@@ -303,8 +307,10 @@ page_problem (CorralNewGuestWindow *self,
 
     case 3:
       if (spec->disk_kind == CORRAL_DISK_POOL && self->host != NULL && self->host->pools->len == 0)
-        return g_strdup (_("This connection has no active storage pool: choose another kind of disk"));
-      if (spec->disk_kind == CORRAL_DISK_LVM && (self->volume_groups == NULL || self->volume_groups->len == 0))
+        return g_strdup (_("This connection has no active storage pool: choose another kind of "
+                           "disk"));
+      if (spec->disk_kind == CORRAL_DISK_LVM
+          && (self->volume_groups == NULL || self->volume_groups->len == 0))
         return g_strdup (adw_action_row_get_subtitle (self->lvm_row));
       if (!corral_guest_spec_check_disk (spec, &limits, &error))
         return g_strdup (error->message);
@@ -312,7 +318,8 @@ page_problem (CorralNewGuestWindow *self,
 
     case 4:
       if (spec->network_kind == CORRAL_NETWORK_LIBVIRT && spec->network == NULL)
-        return g_strdup (_("This connection has no virtual network: choose a bridge or no network"));
+        return g_strdup (_("This connection has no virtual network: choose a bridge or no "
+                           "network"));
       if (spec->network_kind == CORRAL_NETWORK_BRIDGE && spec->network == NULL)
         return g_strdup (_("This host has no bridge: choose a virtual network or no network"));
       return NULL;
@@ -343,9 +350,11 @@ update_summary (CorralNewGuestWindow *self)
 
   adw_action_row_set_subtitle (self->summary_source, spec->source == CORRAL_INSTALL_SOURCE_ISO
                                                      ? spec->iso_path : spec->disk_location);
-  adw_action_row_set_subtitle (self->summary_os, self->os != NULL
-                                                 ? osinfo_product_get_name (OSINFO_PRODUCT (self->os)) : "");
-  resources = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u processor", "%s, %u processors",
+  adw_action_row_set_subtitle (self->summary_os,
+                               self->os != NULL
+                               ? osinfo_product_get_name (OSINFO_PRODUCT (self->os)) : "");
+  resources = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u processor",
+                                            "%s, %u processors",
                                             spec->vcpus), memory, spec->vcpus);
   adw_action_row_set_subtitle (self->summary_resources, resources);
 
@@ -353,15 +362,19 @@ update_summary (CorralNewGuestWindow *self)
     {
     case CORRAL_DISK_POOL:
       disk = spec->count > 1
-             ? g_strdup_printf (_("%u new %s volumes, one per guest, in the storage pool “%s”"), spec->count, size,
+             ? g_strdup_printf (_("%u new %s volumes, one per guest, in the storage pool “%s”"),
+                                spec->count, size,
                                 spec->disk_location)
-             : g_strdup_printf (_("New %s volume in the storage pool “%s”"), size, spec->disk_location);
+             : g_strdup_printf (_("New %s volume in the storage pool “%s”"), size,
+                                spec->disk_location);
       break;
     case CORRAL_DISK_LVM:
       disk = spec->count > 1
-             ? g_strdup_printf (_("%u new %s logical volumes, one per guest, in the volume group “%s”"), spec->count,
+             ? g_strdup_printf (_("%u new %s logical volumes, one per guest, in the volume group "
+                                  "“%s”"), spec->count,
                                 size, spec->disk_location)
-             : g_strdup_printf (_("New %s logical volume in the volume group “%s”"), size, spec->disk_location);
+             : g_strdup_printf (_("New %s logical volume in the volume group “%s”"), size,
+                                spec->disk_location);
       break;
     case CORRAL_DISK_EXISTING:
       disk = g_strdup (spec->disk_location);
@@ -385,7 +398,8 @@ update_summary (CorralNewGuestWindow *self)
   adw_action_row_set_subtitle (self->summary_network, network);
 
   if (spec->count > 1 && spec->name != NULL)
-    count_text = g_strdup_printf (_("Each with its own disk, named %s1 … %s%u"), spec->name, spec->name,
+    count_text = g_strdup_printf (_("Each with its own disk, named %s1 … %s%u"), spec->name,
+                                  spec->name,
                                   spec->count);
   else
     count_text = g_strdup (_("Several guests from one description, e.g. for a small cluster"));
@@ -402,9 +416,11 @@ update (CorralNewGuestWindow *self)
 
   if (wizard_page)
     {
+      GtkWidget *visible_child = gtk_stack_get_visible_child (self->stack);
+      GtkStackPage *page = gtk_stack_get_page (self->stack, visible_child);
+
       subtitle = g_strdup_printf (_("Step %u of %u: %s"), self->page + 1, (guint) N_PAGES,
-                                  gtk_stack_page_get_title (gtk_stack_get_page (self->stack,
-                                                                                gtk_stack_get_visible_child (self->stack))));
+                                  gtk_stack_page_get_title (page));
       adw_window_title_set_subtitle (self->window_title, subtitle);
     }
   else
@@ -420,10 +436,12 @@ update (CorralNewGuestWindow *self)
   gtk_label_set_label (self->error_label, problem != NULL ? problem : "");
   gtk_revealer_set_reveal_child (self->error_revealer, problem != NULL);
 
-  gtk_widget_set_visible (self->back_button, g_strcmp0 (visible, "failed") == 0 || (wizard_page && self->page > 0));
+  gtk_widget_set_visible (self->back_button,
+                          g_strcmp0 (visible, "failed") == 0 || (wizard_page && self->page > 0));
   gtk_widget_set_visible (self->next_button, wizard_page);
   gtk_widget_set_visible (self->close_button, g_strcmp0 (visible, "progress") != 0);
-  gtk_button_set_label (GTK_BUTTON (self->next_button), self->page == PAGE_REVIEW ? _("_Create") : _("_Next"));
+  gtk_button_set_label (GTK_BUTTON (self->next_button),
+                        self->page == PAGE_REVIEW ? _("_Create") : _("_Next"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next", wizard_page && problem == NULL);
 }
 
@@ -442,7 +460,10 @@ static char *
 unique_name (CorralNewGuestWindow *self,
              const char           *base)
 {
-  const char * const *taken = self->host != NULL ? (const char * const *) self->host->guest_names : NULL;
+  const char * const *taken = NULL;
+
+  if (self->host != NULL)
+    taken = (const char * const *) self->host->guest_names;
 
   if (taken == NULL || !g_strv_contains (taken, base))
     return g_strdup (base);
@@ -504,7 +525,8 @@ set_os (CorralNewGuestWindow *self,
       host_memory = self->host != NULL ? corral_format_size (self->host->memory) : NULL;
       memory_hint = host_memory != NULL
                     ? g_strdup_printf (_("Recommended for %s: %s. This host has %s."),
-                                       osinfo_product_get_name (OSINFO_PRODUCT (os)), rec, host_memory)
+                                       osinfo_product_get_name (OSINFO_PRODUCT (os)), rec,
+                                       host_memory)
                     : g_strdup_printf (_("Recommended for %s: %s."),
                                        osinfo_product_get_name (OSINFO_PRODUCT (os)), rec);
     }
@@ -585,7 +607,8 @@ detected_cb (GObject      *object,
 
 static gboolean is_system_connection (CorralConnection *connection);
 
-/* System libvirt runs QEMU as its own user: warn when that user cannot read the ISO, and offer the fix. */
+/* System libvirt runs QEMU as its own user: warn when that user cannot read the ISO, and offer the
+ * fix. */
 static void
 check_access (CorralNewGuestWindow *self)
 {
@@ -623,13 +646,15 @@ grant_access_action (GtkWidget  *widget,
     return;
   if (!corral_guest_spec_access_grant (path, CORRAL_QEMU_USER, &error))
     {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row), _("Access could not be allowed"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row),
+                                     _("Access could not be allowed"));
       adw_action_row_set_subtitle (self->access_row, error->message);
       return;
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row), _("Access allowed"));
   adw_action_row_set_subtitle (self->access_row,
-                               _("The virtual machine may now read this file, and nothing else of yours."));
+                               _("The virtual machine may now read this file, and nothing else of "
+                                 "yours."));
   gtk_widget_set_sensitive (self->access_button, FALSE);
 }
 
@@ -661,7 +686,8 @@ detect (CorralNewGuestWindow *self)
   adw_action_row_set_subtitle (self->detected_row, "");
   gtk_stack_set_visible_child_name (self->detect_icon_stack, "spinner");
   gtk_spinner_start (self->detect_spinner);
-  corral_osinfo_detect_media_async (path, self->detect_cancellable, detected_cb, g_object_ref (self));
+  corral_osinfo_detect_media_async (path, self->detect_cancellable, detected_cb,
+                                    g_object_ref (self));
 }
 
 static void
@@ -740,7 +766,8 @@ host_info_cb (GObject      *object,
   fill_model (self->pool_model, pool_labels);
   for (guint i = 0; i < info->pools->len; i++)
     {
-      if (g_str_equal (((CorralStoragePlace *) g_ptr_array_index (info->pools, i))->name, "default"))
+      if (g_str_equal (((CorralStoragePlace *) g_ptr_array_index (info->pools, i))->name,
+                       "default"))
         adw_combo_row_set_selected (self->pool_combo, i);
     }
   fill_model (self->network_model, info->networks);
@@ -752,7 +779,8 @@ host_info_cb (GObject      *object,
     adw_action_row_set_subtitle (self->bridge_row, _("This host has no bridge"));
 
   if (info->memory > 0)
-    gtk_spin_button_set_range (self->memory_spin, CORRAL_GUEST_SPEC_MIN_MEMORY / MiB, info->memory / MiB);
+    gtk_spin_button_set_range (self->memory_spin, CORRAL_GUEST_SPEC_MIN_MEMORY / MiB,
+                               info->memory / MiB);
   if (info->cpus > 0)
     gtk_spin_button_set_range (self->cpus_spin, 1, info->cpus);
 
@@ -767,10 +795,11 @@ volume_groups_cb (GObject      *object,
 {
   CorralNewGuestWindow *self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) groups = corral_helper_client_list_volume_groups_finish (CORRAL_HELPER_CLIENT (object),
-                                                                                 result, &error);
+  g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
 
+  groups = corral_helper_client_list_volume_groups_finish (CORRAL_HELPER_CLIENT (object), result,
+                                                           &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = CORRAL_NEW_GUEST_WINDOW (user_data);
@@ -866,7 +895,8 @@ choose_file (CorralNewGuestWindow *self,
 
   if (self->chooser != NULL)
     return;
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"),
                                          _("_Cancel"));
   if (iso)
     {
@@ -876,7 +906,8 @@ choose_file (CorralNewGuestWindow *self,
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
     }
   g_object_set_data (G_OBJECT (chooser), "corral-target", target);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self,
+                           G_CONNECT_SWAPPED);
   self->chooser = GTK_NATIVE_DIALOG (chooser);
   gtk_native_dialog_show (self->chooser);
 }
@@ -898,8 +929,10 @@ static void
 recent_row_activated_cb (AdwActionRow         *row,
                          CorralNewGuestWindow *self)
 {
+  const char *path = g_object_get_data (G_OBJECT (row), "corral-path");
+
   gtk_check_button_set_active (self->iso_check, TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->iso_entry), g_object_get_data (G_OBJECT (row), "corral-path"));
+  gtk_editable_set_text (GTK_EDITABLE (self->iso_entry), path);
 }
 
 static void
@@ -917,7 +950,8 @@ fill_recent (CorralNewGuestWindow *self)
       g_autofree char *base = NULL, *dir = NULL;
       GtkWidget *row;
 
-      if (lower == NULL || !g_str_has_suffix (lower, ".iso") || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+      if (lower == NULL || !g_str_has_suffix (lower, ".iso")
+          || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
         continue;
       base = g_path_get_basename (path);
       dir = g_path_get_dirname (path);
@@ -942,7 +976,8 @@ creator_progress_cb (CorralNewGuestWindow *self)
 {
   if (self->creator == NULL)
     return;
-  gtk_progress_bar_set_fraction (self->progress_bar, corral_guest_creator_get_fraction (self->creator));
+  gtk_progress_bar_set_fraction (self->progress_bar,
+                                 corral_guest_creator_get_fraction (self->creator));
   gtk_label_set_label (self->progress_label, corral_guest_creator_get_status (self->creator) ?: "");
 }
 
@@ -953,7 +988,8 @@ created_cb (GObject      *object,
 {
   g_autoptr(CorralNewGuestWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) uuids = corral_guest_creator_run_finish (CORRAL_GUEST_CREATOR (object), result, &error);
+  g_auto(GStrv) uuids = corral_guest_creator_run_finish (CORRAL_GUEST_CREATOR (object), result,
+                                                         &error);
   g_autoptr(CorralGuestSpec) spec = build_spec (self);
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
 
@@ -965,7 +1001,8 @@ created_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           show_page (self, PAGE_REVIEW);
-          gtk_label_set_label (self->error_label, _("Stopped. Nothing that was made is left behind."));
+          gtk_label_set_label (self->error_label,
+                               _("Stopped. Nothing that was made is left behind."));
           gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
           return;
         }
@@ -1015,7 +1052,8 @@ create (CorralNewGuestWindow *self)
   gtk_label_set_label (self->progress_label, "");
   gtk_stack_set_visible_child_name (self->stack, "progress");
   update (self);
-  corral_guest_creator_run_async (self->creator, self->create_cancellable, created_cb, g_object_ref (self));
+  corral_guest_creator_run_async (self->creator, self->create_cancellable, created_cb,
+                                  g_object_ref (self));
 }
 
 /* --- actions --- */
@@ -1097,7 +1135,8 @@ source_changed_cb (CorralNewGuestWindow *self)
 static void
 search_changed_cb (CorralNewGuestWindow *self)
 {
-  gtk_string_filter_set_search (self->os_filter, gtk_editable_get_text (GTK_EDITABLE (self->os_search)));
+  gtk_string_filter_set_search (self->os_filter,
+                                gtk_editable_get_text (GTK_EDITABLE (self->os_search)));
 }
 
 /* --- object --- */
@@ -1126,12 +1165,14 @@ corral_new_guest_window_constructed (GObject *object)
   if (is_system_connection (self->connection))
     {
       self->helper = corral_helper_client_new (NULL);
-      corral_helper_client_list_volume_groups_async (self->helper, self->cancellable, volume_groups_cb, self);
+      corral_helper_client_list_volume_groups_async (self->helper, self->cancellable,
+                                                     volume_groups_cb, self);
     }
   else
     {
       adw_action_row_set_subtitle (self->lvm_row,
-                                   _("Only for guests of this computer’s system connection (qemu:///system)"));
+                                   _("Only for guests of this computer’s system connection "
+                                     "(qemu:///system)"));
       gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
     }
   update (self);
@@ -1225,7 +1266,8 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   object_class->get_property = corral_new_guest_window_get_property;
   object_class->set_property = corral_new_guest_window_set_property;
 
-  properties[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL, CORRAL_TYPE_CONNECTION,
+  properties[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL,
+                                                     CORRAL_TYPE_CONNECTION,
                                                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                                      G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -1233,7 +1275,8 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   g_type_ensure (OSINFO_TYPE_PRODUCT);
   g_type_ensure (OSINFO_TYPE_OS);
 
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-new-guest-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/corralvm/Corral/corral-new-guest-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CorralNewGuestWindow, name)
   BIND (window_title);
   BIND (back_button);
@@ -1324,12 +1367,14 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
                                              g_object_ref (GTK_FILTER (self->os_filter)))));
   gtk_single_selection_set_autoselect (self->os_selection, FALSE);
   gtk_single_selection_set_can_unselect (self->os_selection, TRUE);
-  g_signal_connect_object (self->os_selection, "notify::selected-item", G_CALLBACK (os_selected_cb), self,
+  g_signal_connect_object (self->os_selection, "notify::selected-item", G_CALLBACK (os_selected_cb),
+                           self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->os_search, "search-changed", G_CALLBACK (search_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
-  g_signal_connect_object (self->iso_entry, "changed", G_CALLBACK (source_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->iso_entry, "changed", G_CALLBACK (source_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->import_check, "toggled", G_CALLBACK (source_changed_cb), self,
                            G_CONNECT_SWAPPED);
 #define WATCH(widget, signal) \
@@ -1374,7 +1419,8 @@ corral_new_guest_window_new (GtkWindow        *parent,
 
   g_return_val_if_fail (CORRAL_IS_CONNECTION (connection), NULL);
 
-  self = g_object_new (CORRAL_TYPE_NEW_GUEST_WINDOW, "transient-for", parent, "connection", connection, NULL);
+  self = g_object_new (CORRAL_TYPE_NEW_GUEST_WINDOW, "transient-for", parent, "connection",
+                       connection, NULL);
   return self;
 }
 

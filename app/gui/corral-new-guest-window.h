@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 #define CORRAL_TYPE_NEW_GUEST_WINDOW (corral_new_guest_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (CorralNewGuestWindow, corral_new_guest_window, CORRAL, NEW_GUEST_WINDOW, AdwWindow)
+G_DECLARE_FINAL_TYPE (CorralNewGuestWindow, corral_new_guest_window, CORRAL, NEW_GUEST_WINDOW,
+                      AdwWindow)
 
 CorralNewGuestWindow *corral_new_guest_window_new             (GtkWindow            *parent,
                                                                CorralConnection     *connection);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The wizard's core on libvirt's test driver (test:///default, in process): what the host offers, a
- * guest created with a new qcow2 volume and started, "create N guests", and rollback when defining fails
- * or the user cancels: nothing the run made is left behind, and the message says what was removed. */
+ * guest created with a new qcow2 volume and started, "create N guests", and rollback when defining
+ * fails
+ * or the user cancels: nothing the run made is left behind, and the message says what was removed.
+ */
 #include "config.h"
 
 #include <libvirt/libvirt.h>
@@ -164,7 +166,8 @@ run_cb (GObject      *object,
 {
   RunResult *result = user_data;
 
-  result->uuids = corral_guest_creator_run_finish (CORRAL_GUEST_CREATOR (object), res, &result->error);
+  result->uuids = corral_guest_creator_run_finish (CORRAL_GUEST_CREATOR (object), res,
+                                                   &result->error);
   result->done = TRUE;
 }
 
@@ -247,8 +250,10 @@ test_create_one (Fixture       *fixture,
   run (fixture->connection, spec, NULL, &result);
   g_assert_no_error (result.error);
   g_assert_cmpuint (g_strv_length (result.uuids), ==, 1);
-  g_assert_cmpstr (g_ptr_array_index (result.statuses, result.statuses->len - 1), ==, "Guest created");
-  g_assert_true (g_ptr_array_find_with_equal_func (result.statuses, "Creating the disk of “web”…", g_str_equal,
+  g_assert_cmpstr (g_ptr_array_index (result.statuses, result.statuses->len - 1), ==,
+                   "Guest created");
+  g_assert_true (g_ptr_array_find_with_equal_func (result.statuses, "Creating the disk of “web”…",
+                                                   g_str_equal,
                                                    NULL));
 
   /* listed by Corral, running, and found by the UUID the creator returned */
@@ -279,7 +284,8 @@ test_create_cluster (Fixture       *fixture,
   run (fixture->connection, spec, NULL, &result);
   g_assert_no_error (result.error);
   g_assert_cmpuint (g_strv_length (result.uuids), ==, 3);
-  g_assert_cmpstr (g_ptr_array_index (result.statuses, result.statuses->len - 1), ==, "Guests created");
+  g_assert_cmpstr (g_ptr_array_index (result.statuses, result.statuses->len - 1), ==,
+                   "Guests created");
 
   for (guint i = 1; i <= 3; i++)
     {
@@ -299,14 +305,16 @@ test_create_cluster (Fixture       *fixture,
 }
 
 /* A guest of that name appears between the wizard's check and the define: the define fails, and the
- * volume made for it is removed again. With three guests, the first (defined) is removed as well. */
+ * volume made for it is removed again. With three guests, the first (defined) is removed as well.
+ */
 static void
 test_rollback_define (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(CorralGuestSpec) spec = spec_new ("clash");
   virConnectPtr conn = _corral_connection_ref_handle (fixture->connection);
-  virDomainPtr dom = virDomainDefineXML (conn, "<domain type='test'><name>clash2</name><memory>65536</memory>"
+  virDomainPtr dom = virDomainDefineXML (conn, "<domain type='test'><name>clash2</name>"
+                                               "<memory>65536</memory>"
                                                "<os><type>hvm</type></os></domain>");
   RunResult result;
 
@@ -318,9 +326,11 @@ test_rollback_define (Fixture       *fixture,
   run (fixture->connection, spec, NULL, &result);
   g_assert_error (result.error, CORRAL_ERROR, CORRAL_ERROR_FAILED);
   g_assert_true (g_str_has_prefix (result.error->message, "Could not define the guest “clash2”: "));
-  g_assert_nonnull (strstr (result.error->message, "Removed the disk “/default-pool/clash2.qcow2” made for it."));
+  g_assert_nonnull (strstr (result.error->message,
+                            "Removed the disk “/default-pool/clash2.qcow2” made for it."));
   g_assert_nonnull (strstr (result.error->message, "Removed the guest “clash1”."));
-  g_assert_nonnull (strstr (result.error->message, "Removed the disk “/default-pool/clash1.qcow2” made for it."));
+  g_assert_nonnull (strstr (result.error->message,
+                            "Removed the disk “/default-pool/clash1.qcow2” made for it."));
   g_assert_null (result.uuids);
 
   g_assert_false (volume_exists (fixture->connection, "clash1.qcow2"));
@@ -383,13 +393,18 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/wizard/creator/host-info", Fixture, NULL, fixture_setup, test_host_info, fixture_teardown);
-  g_test_add ("/wizard/creator/one", Fixture, NULL, fixture_setup, test_create_one, fixture_teardown);
-  g_test_add ("/wizard/creator/cluster", Fixture, NULL, fixture_setup, test_create_cluster, fixture_teardown);
+  g_test_add ("/wizard/creator/host-info", Fixture, NULL, fixture_setup, test_host_info,
+              fixture_teardown);
+  g_test_add ("/wizard/creator/one", Fixture, NULL, fixture_setup, test_create_one,
+              fixture_teardown);
+  g_test_add ("/wizard/creator/cluster", Fixture, NULL, fixture_setup, test_create_cluster,
+              fixture_teardown);
   g_test_add ("/wizard/creator/rollback-define", Fixture, NULL, fixture_setup, test_rollback_define,
               fixture_teardown);
-  g_test_add ("/wizard/creator/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
-  g_test_add ("/wizard/creator/existing-disk", Fixture, NULL, fixture_setup, test_existing_disk_no_network,
+  g_test_add ("/wizard/creator/cancel", Fixture, NULL, fixture_setup, test_cancel,
+              fixture_teardown);
+  g_test_add ("/wizard/creator/existing-disk", Fixture, NULL, fixture_setup,
+              test_existing_disk_no_network,
               fixture_teardown);
 
   return g_test_run ();

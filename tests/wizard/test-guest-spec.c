@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* CorralGuestSpec: the domain XML it becomes for several OSes of the installed osinfo-db, compared with
- * golden files (CORRAL_UPDATE_GOLDEN=1 rewrites them), and the messages its validation shows the user. */
+/* CorralGuestSpec: the domain XML it becomes for several OSes of the installed osinfo-db, compared
+ * with
+ * golden files (CORRAL_UPDATE_GOLDEN=1 rewrites them), and the messages its validation shows the
+ * user. */
 #include "config.h"
 
 #include "corral-guest-spec.h"
@@ -26,18 +28,26 @@ typedef struct
 } GoldenCase;
 
 static const GoldenCase golden_cases[] = {
-  { "debian11-kvm-pool.xml", "http://debian.org/debian/11", "kvm", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL,
-    "/var/lib/libvirt/images/debian11.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 2 * GiB, 2 },
-  { "fedora36-qemu-lvm.xml", "http://fedoraproject.org/fedora/36", "qemu", CORRAL_INSTALL_SOURCE_ISO,
+  { "debian11-kvm-pool.xml", "http://debian.org/debian/11", "kvm", CORRAL_INSTALL_SOURCE_ISO,
+   CORRAL_DISK_POOL,
+    "/var/lib/libvirt/images/debian11.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default",
+    2 * GiB, 2 },
+  { "fedora36-qemu-lvm.xml", "http://fedoraproject.org/fedora/36", "qemu",
+   CORRAL_INSTALL_SOURCE_ISO,
     CORRAL_DISK_LVM, "/dev/vg0/fedora36", TRUE, "raw", CORRAL_NETWORK_BRIDGE, "br0", 4 * GiB, 4 },
-  { "win10-kvm-pool.xml", "http://microsoft.com/win/10", "kvm", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL,
-    "/var/lib/libvirt/images/win10.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 4 * GiB, 2 },
+  { "win10-kvm-pool.xml", "http://microsoft.com/win/10", "kvm", CORRAL_INSTALL_SOURCE_ISO,
+   CORRAL_DISK_POOL,
+    "/var/lib/libvirt/images/win10.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default",
+    4 * GiB, 2 },
   { "freedos-qemu-nodisk.xml", "http://freedos.org/freedos/1.2", "qemu", CORRAL_INSTALL_SOURCE_ISO,
     CORRAL_DISK_NONE, NULL, FALSE, NULL, CORRAL_NETWORK_NONE, NULL, 64 * MiB, 1 },
-  { "alpine-import.xml", "http://alpinelinux.org/alpinelinux/3.16", "kvm", CORRAL_INSTALL_SOURCE_IMPORT,
-    CORRAL_DISK_EXISTING, "/srv/images/alpine.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT, "default",
+  { "alpine-import.xml", "http://alpinelinux.org/alpinelinux/3.16", "kvm",
+   CORRAL_INSTALL_SOURCE_IMPORT,
+    CORRAL_DISK_EXISTING, "/srv/images/alpine.qcow2", FALSE, "qcow2", CORRAL_NETWORK_LIBVIRT,
+    "default",
     512 * MiB, 1 },
-  { "unknown-os.xml", NULL, "qemu", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_EXISTING, "/dev/sdb", TRUE, "raw",
+  { "unknown-os.xml", NULL, "qemu", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_EXISTING, "/dev/sdb",
+   TRUE, "raw",
     CORRAL_NETWORK_LIBVIRT, "default", 1 * GiB, 1 },
 };
 
@@ -68,7 +78,8 @@ test_golden (gconstpointer data)
   spec->name = g_strdup ("guest");
   spec->os_id = g_strdup (c->os_id);
   spec->source = c->source;
-  spec->iso_path = c->source == CORRAL_INSTALL_SOURCE_ISO ? g_strdup ("/srv/iso/install.iso") : NULL;
+  if (c->source == CORRAL_INSTALL_SOURCE_ISO)
+    spec->iso_path = g_strdup ("/srv/iso/install.iso");
   spec->disk_kind = c->disk_kind;
   spec->network_kind = c->network_kind;
   g_free (spec->network);
@@ -97,7 +108,8 @@ test_golden (gconstpointer data)
     g_assert_cmpstr (gvir_config_domain_get_name (parsed), ==, "guest");
   }
 
-  path = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "golden", c->golden, NULL);
+  path = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "golden", c->golden,
+                           NULL);
   if (g_getenv ("CORRAL_UPDATE_GOLDEN") != NULL)
     {
       g_autofree char *with_newline = g_strconcat (xml, "\n", NULL);
@@ -132,7 +144,8 @@ static gboolean
 xml_has (const char *golden,
          const char *needle)
 {
-  g_autofree char *path = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "golden", golden,
+  g_autofree char *path = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard",
+                                            "golden", golden,
                                             NULL);
   g_autofree char *xml = NULL;
 
@@ -143,12 +156,15 @@ xml_has (const char *golden,
 static void
 test_golden_content (void)
 {
-  /* Debian: virtio disk and NIC, KVM, CD then disk, libosinfo id, tablet, local-only VNC, serial console */
+  /* Debian: virtio disk and NIC, KVM, CD then disk, libosinfo id, tablet, local-only VNC, serial
+   * console */
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<domain type=\"kvm\""));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<target bus=\"virtio\" dev=\"vda\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<model type=\"virtio\"/>"));
-  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>"));
-  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml",
+                          "<boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml",
+                          "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<input type=\"tablet\" bus=\"usb\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<listen type=\"none\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<serial type=\"pty\"/>"));
@@ -194,7 +210,8 @@ test_validate_name (void)
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("-x", 1, taken, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "The name must start with a letter or a digit");
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME,
+                  "The name must start with a letter or a digit");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("my guest", 1, taken, &error));
@@ -206,9 +223,10 @@ test_validate_name (void)
   g_assert_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME);
   g_clear_error (&error);
 
-  g_assert_false (corral_guest_spec_check_name ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, taken,
-                                                &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "The name is too long: use at most 48 characters");
+  g_assert_false (corral_guest_spec_check_name (
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, taken, &error));
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME,
+                  "The name is too long: use at most 48 characters");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("web", 1, taken, &error));
@@ -234,15 +252,18 @@ test_validate_resources (void)
 
   g_assert_true (corral_guest_spec_check_memory (2 * GiB, 1, &limits, &error));
   g_assert_false (corral_guest_spec_check_memory (512 * MiB, 1, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY, "Too little memory: this system needs at least 1.0\u00a0GiB");
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+                  "Too little memory: this system needs at least 1.0\u00a0GiB");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_memory (16 * MiB, 1, NULL, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY, "Too little memory: this system needs at least 64.0\u00a0MiB");
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+                  "Too little memory: this system needs at least 64.0\u00a0MiB");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_memory (9 * GiB, 1, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY, "More memory than the host has (8.0\u00a0GiB): choose less");
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+                  "More memory than the host has (8.0\u00a0GiB): choose less");
   g_clear_error (&error);
 
   g_assert_true (corral_guest_spec_check_vcpus (4, &limits, &error));
@@ -250,7 +271,8 @@ test_validate_resources (void)
   assert_message (error, CORRAL_GUEST_SPEC_ERROR_VCPUS, "A guest needs at least one processor");
   g_clear_error (&error);
   g_assert_false (corral_guest_spec_check_vcpus (5, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_VCPUS, "More processors than the host has (4): choose fewer");
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_VCPUS,
+                  "More processors than the host has (4): choose fewer");
 }
 
 static void
@@ -306,7 +328,8 @@ test_validate_disk (void)
   spec->source = CORRAL_INSTALL_SOURCE_IMPORT;
   spec->disk_kind = CORRAL_DISK_POOL;
   g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK, "Importing needs an existing disk image: choose its file");
+  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+                  "Importing needs an existing disk image: choose its file");
 }
 
 static void

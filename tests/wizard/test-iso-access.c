@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Can system libvirt's QEMU user read an ISO? Checked here for the user "nobody" (always present, never
+/* Can system libvirt's QEMU user read an ISO? Checked here for the user "nobody" (always present,
+ * never
  * the owner): an ISO under private folders is blocked by exactly those folders and the file; "Allow
  * Access" adds ACL entries for that user alone, after which the check passes, other users still get
  * nothing and (as root) "nobody" really reads the file; an unknown user is named in the error. */
@@ -31,12 +32,14 @@ static void
 test_unknown_user (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) blockers = corral_guest_spec_access_blockers ("/etc/hostname", "no-such-user-corral",
+  g_autoptr(GPtrArray) blockers = corral_guest_spec_access_blockers ("/etc/hostname",
+                                                                     "no-such-user-corral",
                                                                      &error);
 
   g_assert_null (blockers);
   g_assert_cmpstr (error->message, ==,
-                   "There is no user “no-such-user-corral” on this computer: is libvirt-daemon-system installed?");
+                   "There is no user “no-such-user-corral” on this computer: is "
+                   "libvirt-daemon-system installed?");
 }
 
 static void
@@ -73,9 +76,12 @@ test_blocked_then_granted (void)
   g_assert_cmpstr (g_ptr_array_index (blockers, 2), ==, iso);
 
   message = corral_guest_spec_access_describe (iso, USER, blockers);
-  expected = g_strdup_printf ("Guests run as the user “nobody”, who may not open the folder “%s”. Allow Access "
-                              "lets that user through the folders on the way to this file and read it, and "
-                              "nothing else (ACLs, as “setfacl -m u:nobody:x”), or copy the ISO into a storage "
+  expected = g_strdup_printf ("Guests run as the user “nobody”, who may not open the folder “%s”. "
+                              "Allow Access "
+                              "lets that user through the folders on the way to this file and "
+                              "read it, and "
+                              "nothing else (ACLs, as “setfacl -m u:nobody:x”), or copy the ISO "
+                              "into a storage "
                               "pool such as /var/lib/libvirt/images.", base);
   g_assert_cmpstr (message, ==, expected);
 
@@ -116,7 +122,8 @@ test_blocked_then_granted (void)
           g_autofree char *out = NULL;
           int status = 0;
 
-          g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, &error);
+          g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+                        &status, &error);
           g_assert_no_error (error);
           g_assert_true (g_spawn_check_wait_status (status, NULL));
           g_assert_cmpstr (out, ==, "CD001");

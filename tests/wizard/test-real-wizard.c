@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The wizard's core against a real libvirtd + QEMU (TCG), run by tests/system/harness/with-libvirtd in
- * private namespaces: a tiny isolinux ISO labelled like Debian 11's netinst is detected by libosinfo,
- * the creator makes a qcow2 volume in a directory pool, defines and starts the guest, and the guest's
+/* The wizard's core against a real libvirtd + QEMU (TCG), run by tests/system/harness/with-libvirtd
+ * in
+ * private namespaces: a tiny isolinux ISO labelled like Debian 11's netinst is detected by
+ * libosinfo,
+ * the creator makes a qcow2 volume in a directory pool, defines and starts the guest, and the
+ * guest's
  * screen (virsh screenshot) shows the ISO's boot menu: isolinux's menu box in VGA blue. */
 #include "config.h"
 
@@ -39,7 +42,8 @@ spawn (const char * const *argv)
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                &error);
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
@@ -68,7 +72,8 @@ find_by_name (CorralConnection *connection,
   return NULL;
 }
 
-/* How many pixels of `virsh screenshot` (PNG or PPM, as QEMU gives it) are isolinux's menu blue (VGA 0x0000aa). */
+/* How many pixels of `virsh screenshot` (PNG or PPM, as QEMU gives it) are isolinux's menu blue
+ * (VGA 0x0000aa). */
 static guint
 count_menu_blue (const char *uri,
                  const char *name,
@@ -125,12 +130,14 @@ test_real_create (void)
 
   if (uri == NULL)
     {
-      g_test_skip (skip != NULL ? skip : "no private libvirtd (run through tests/system/harness/with-libvirtd)");
+      g_test_skip (skip != NULL ? skip
+                   : "no private libvirtd (run through tests/system/harness/with-libvirtd)");
       return;
     }
 
   /* the ISO, where libvirt's QEMU user can read it */
-  script = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "make-test-iso", NULL);
+  script = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "make-test-iso",
+                             NULL);
   {
     const char *argv[] = { script, ISO_PATH, NULL };
 
@@ -180,7 +187,8 @@ test_real_create (void)
   WAIT_FOR (result != NULL);
   uuids = corral_guest_creator_run_finish (creator, result, &error);
   g_assert_no_error (error);
-  g_test_message ("created, defined and started in %.2f s", (g_get_monotonic_time () - start) / 1e6);
+  g_test_message ("created, defined and started in %.2f s",
+                  (g_get_monotonic_time () - start) / 1e6);
 
   WAIT_FOR (find_by_name (connection, "wizard-guest") != NULL);
   guest = find_by_name (connection, "wizard-guest");
@@ -199,7 +207,8 @@ test_real_create (void)
   ppm = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
   g_mkdir_with_parents (ppm, 0755);
   g_free (ppm);
-  ppm = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", "wizard-real-guest.png",
+  ppm = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots",
+                          "wizard-real-guest.png",
                           NULL);
   start = g_get_monotonic_time ();
   while (g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* LVM disks for new guests through corral-helper (started on a private bus by test-wizard-lvm.py, on a
- * loop-device volume group): the helper client lists the group with its free space; the creator makes
- * a tagged logical volume and defines the guest with /dev/VG/LV as its disk (libvirt's test driver);
- * when defining fails, the volume is removed again and the user is told; a disk larger than the free
+/* LVM disks for new guests through corral-helper (started on a private bus by test-wizard-lvm.py,
+ * on a
+ * loop-device volume group): the helper client lists the group with its free space; the creator
+ * makes
+ * a tagged logical volume and defines the guest with /dev/VG/LV as its disk (libvirt's test
+ * driver);
+ * when defining fails, the volume is removed again and the user is told; a disk larger than the
+ * free
  * space is refused with the helper's message and nothing is made. */
 #include "config.h"
 
@@ -46,13 +50,15 @@ async_cb (GObject      *object,
 static char *
 lvs (void)
 {
-  const char *argv[] = { "lvm", "lvs", "--config", g_getenv ("CORRAL_LVM_CONFIG") ?: "", "--noheadings",
+  const char *argv[] = { "lvm", "lvs", "--config", g_getenv ("CORRAL_LVM_CONFIG") ?: "",
+                        "--noheadings",
                          "--separator", ":", "-o", "lv_name,lv_tags", vg, NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                NULL, &out,
                 NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
@@ -175,10 +181,12 @@ test_define_failure_removes_volume (void)
   g_autoptr(CorralGuestSpec) spec = spec_new ("lvclash", 16 * MiB);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) uuids = NULL;
-  g_autofree char *removed = g_strdup_printf ("Removed the volume “/dev/%s/lvclash” made for it.", vg);
+  g_autofree char *removed = g_strdup_printf ("Removed the volume “/dev/%s/lvclash” made for it.",
+                                              vg);
   g_autofree char *volumes = NULL;
   virConnectPtr conn = _corral_connection_ref_handle (connection);
-  virDomainPtr dom = virDomainDefineXML (conn, "<domain type='test'><name>lvclash</name><memory>65536</memory>"
+  virDomainPtr dom = virDomainDefineXML (conn, "<domain type='test'><name>lvclash</name>"
+                                               "<memory>65536</memory>"
                                                "<os><type>hvm</type></os></domain>");
   guint64 free_before = vg_free ();
 

@@ -12,7 +12,8 @@ import sys
 SOURCE_DIR = os.environ.get('CORRAL_SOURCE_DIR',
                             os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..')))
 sys.path.insert(0, os.path.join(SOURCE_DIR, 'tests', 'helper'))
-from helperlib import Bus, Helper, MockPolkit, Tap, enter_private_namespaces, require, test_driver_uri  # noqa: E402
+from helperlib import (Bus, Helper, MockPolkit, Tap,  # noqa: E402
+                       enter_private_namespaces, require, test_driver_uri)
 
 tap = Tap()
 if len(sys.argv) != 2:

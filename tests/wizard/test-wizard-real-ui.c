@@ -55,7 +55,9 @@ find_label (GtkWidget  *widget,
   if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
       && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_label (child, text);
 
@@ -71,12 +73,14 @@ screenshot (GtkWidget  *widget,
 {
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
+  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests",
+                                           "screenshots", NULL);
   g_autofree char *path = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   int w = 0, h = 0;
 
-  /* A paintable made before a new window's first frame stays empty, and so does a snapshot at the size
+  /* A paintable made before a new window's first frame stays empty, and so does a snapshot at the
+   * size
    * the window had before its first allocation: both are taken afresh on each try. */
   for (guint tries = 0; node == NULL && tries < 100; tries++)
     {
@@ -101,10 +105,25 @@ static GtkWidget *
 child (CorralNewGuestWindow *wizard,
        const char           *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW, name);
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard),
+                                                   CORRAL_TYPE_NEW_GUEST_WINDOW, name);
 
   g_assert_nonnull (object);
   return GTK_WIDGET (object);
+}
+
+static const char *
+row_title (CorralNewGuestWindow *wizard,
+           const char           *name)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, name)));
+}
+
+static const char *
+row_subtitle (CorralNewGuestWindow *wizard,
+              const char           *name)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, name)));
 }
 
 static gboolean
@@ -234,22 +253,27 @@ test_wizard_real (void)
   set_text (wizard, "iso_entry", iso_path);
   WAIT_FOR (next_enabled (wizard));
   g_assert_true (gtk_widget_get_visible (child (wizard, "access_group")));
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "access_row"))),
-                                   "Guests run as the user “libvirt-qemu”, who may not open the folder “"));
+  g_assert_true (g_str_has_prefix (row_subtitle (wizard, "access_row"),
+                                   "Guests run as the user “libvirt-qemu”, who may not open the "
+                                   "folder “"));
   page_screenshot (wizard, "wizard-real-1-access.png");
 
-  /* 2. going on regardless: QEMU cannot open the ISO, the start fails, the user is told, all is undone */
+  /* 2. going on regardless: QEMU cannot open the ISO, the start fails, the user is told, all is
+   * undone */
   to_review (wizard, "denied");
   click (child (wizard, "next_button"));
   WAIT_FOR (g_strcmp0 (corral_new_guest_window_get_page (wizard), "failed") == 0);
   description = adw_status_page_get_description (ADW_STATUS_PAGE (child (wizard, "failed_page")));
   g_test_message ("the user reads: %s", description);
   g_assert_true (g_str_has_prefix (description, "Could not start the guest “denied”: "));
-  g_assert_nonnull (strstr (description, "Permission denied\nThe virtual machine may not read a file it needs: "
-                                         "allow access on the Install Source page, or copy the file into a "
+  g_assert_nonnull (strstr (description,
+                            "Permission denied\nThe virtual machine may not read a file it needs: "
+                                         "allow access on the Install Source page, or copy the "
+                                         "file into a "
                                          "storage pool.\n"));
   g_assert_nonnull (strstr (description, "Removed the guest “denied”."));
-  g_assert_nonnull (strstr (description, "Removed the disk “" POOL_DIR "/denied.qcow2” made for it."));
+  g_assert_nonnull (strstr (description,
+                            "Removed the disk “" POOL_DIR "/denied.qcow2” made for it."));
   g_assert_false (g_file_test (POOL_DIR "/denied.qcow2", G_FILE_TEST_EXISTS));
   page_screenshot (wizard, "wizard-real-2-start-failed.png");
   gtk_window_destroy (GTK_WINDOW (wizard));
@@ -263,7 +287,7 @@ test_wizard_real (void)
   set_text (wizard, "iso_entry", iso_path);
   WAIT_FOR (next_enabled (wizard));
   click (child (wizard, "access_button"));
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, "access_row"))), ==,
+  g_assert_cmpstr (row_title (wizard, "access_row"), ==,
                    "Access allowed");
   page_screenshot (wizard, "wizard-real-3-access-allowed.png");
   to_review (wizard, "allowed");
@@ -296,13 +320,15 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* recent files (the wizard records ISOs there) go to a data dir of the test's own, not the user's */
+  /* recent files (the wizard records ISOs there) go to a data dir of the test's own, not the user's
+   */
   data_dir = g_dir_make_tmp ("corral-wizard-data-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
 
   if (g_getenv ("CORRAL_TEST_LIBVIRT_URI") == NULL)
-    skip_reason = g_getenv ("CORRAL_TEST_SKIP_REASON") ?: "no private libvirtd (run through with-libvirtd)";
+    skip_reason = g_getenv ("CORRAL_TEST_SKIP_REASON") ?: "no private libvirtd (run through "
+                                                          "with-libvirtd)";
   else if (!gtk_init_check ())
     skip_reason = "no display: run under xvfb-run";
   else
@@ -321,7 +347,8 @@ main (int   argc,
       g_assert_cmpint (g_mkdir (private_dir, 0700), ==, 0);
       iso_path = g_build_filename (private_dir, "debian-11.5.0-amd64-netinst.iso", NULL);
       iso_argv[1] = iso_path;
-      g_spawn_sync (NULL, (char **) iso_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+      g_spawn_sync (NULL, (char **) iso_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                    &status, &error);
       g_assert_no_error (error);
       if (WIFEXITED (status) && WEXITSTATUS (status) == 77)
         skip_reason = "cannot build the test ISO: install isolinux, syslinux-common and xorriso";

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The new-guest wizard under Xvfb on libvirt's test driver, driven like a user: the window's "New guest"
+/* The new-guest wizard under Xvfb on libvirt's test driver, driven like a user: the window's "New
+ * guest"
  * action opens it; an ISO labelled like Debian 11's netinst is detected as Debian 11; each page is
- * visited in order (and screenshotted into the build tree); a taken name is refused with the message
- * the user reads; Create makes the guest, the wizard closes and the guest is listed in the window. */
+ * visited in order (and screenshotted into the build tree); a taken name is refused with the
+ * message
+ * the user reads; Create makes the guest, the wizard closes and the guest is listed in the window.
+ */
 #include "config.h"
 
 #include <adwaita.h>
@@ -52,7 +55,9 @@ find_label (GtkWidget  *widget,
   if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
       && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
     return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_label (child, text);
 
@@ -68,12 +73,14 @@ screenshot (GtkWidget  *widget,
 {
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
+  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests",
+                                           "screenshots", NULL);
   g_autofree char *path = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   int w = 0, h = 0;
 
-  /* A paintable made before a new window's first frame stays empty, and so does a snapshot at the size
+  /* A paintable made before a new window's first frame stays empty, and so does a snapshot at the
+   * size
    * the window had before its first allocation: both are taken afresh on each try. */
   for (guint tries = 0; node == NULL && tries < 100; tries++)
     {
@@ -98,10 +105,41 @@ static GtkWidget *
 child (CorralNewGuestWindow *wizard,
        const char           *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW, name);
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard),
+                                                   CORRAL_TYPE_NEW_GUEST_WINDOW, name);
 
   g_assert_nonnull (object);
   return GTK_WIDGET (object);
+}
+
+static const char *
+row_title (CorralNewGuestWindow *wizard,
+           const char           *name)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, name)));
+}
+
+static const char *
+row_subtitle (CorralNewGuestWindow *wizard,
+              const char           *name)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, name)));
+}
+
+static int
+spin_value (CorralNewGuestWindow *wizard,
+            const char           *name)
+{
+  return gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, name)));
+}
+
+static const char *
+combo_text (CorralNewGuestWindow *wizard,
+            const char           *name)
+{
+  GtkStringObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (child (wizard, name)));
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
 }
 
 static const char *
@@ -223,7 +261,8 @@ test_wizard_creates_guest (void)
   g_assert_false (next_enabled (wizard));
   g_assert_cmpstr (error_text (wizard), ==, "Choose an install image (ISO file), or drop one here");
   set_text (wizard, "iso_entry", "/nonexistent/x.iso");
-  g_assert_cmpstr (error_text (wizard), ==, "There is no file “/nonexistent/x.iso”: choose another one");
+  g_assert_cmpstr (error_text (wizard), ==,
+                   "There is no file “/nonexistent/x.iso”: choose another one");
   /* dropping a disk image switches to importing it; dropping an ISO back to installing from it */
   drop_file (wizard, "/srv/images/old-server.qcow2");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (wizard, "import_check"))));
@@ -231,7 +270,8 @@ test_wizard_creates_guest (void)
                    "/srv/images/old-server.qcow2");
   drop_file (wizard, iso_path);
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (wizard, "iso_check"))));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==, iso_path);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==,
+                   iso_path);
   WAIT_FOR (next_enabled (wizard));
   g_assert_null (error_text (wizard));
   page_screenshot (wizard, "wizard-1-source.png");
@@ -239,20 +279,22 @@ test_wizard_creates_guest (void)
 
   /* 2. OS: detected from the ISO by libosinfo, shown by name, selected in the list */
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "os");
-  WAIT_FOR (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, "detected_row"))),
+  WAIT_FOR (g_strcmp0 (row_title (wizard, "detected_row"),
                        "Debian 11") == 0);
   WAIT_FOR (find_label (GTK_WIDGET (wizard), "Detected from the install image") != NULL);
   WAIT_FOR (next_enabled (wizard));
   page_screenshot (wizard, "wizard-2-os.png");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "os_search"))), ==, "debian");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "os_search"))), ==,
+                   "debian");
   g_assert_nonnull (find_label (GTK_WIDGET (wizard), "Debian 10"));
   click (next);
 
   /* 3. resources: Debian 11's recommended 1 GiB and one processor */
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "resources");
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "memory_spin"))), ==, 1024);
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "cpus_spin"))), ==, 1);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "memory_row"))),
+  g_assert_cmpint (spin_value (wizard, "memory_spin"), ==, 1024);
+  g_assert_cmpint (spin_value (wizard, "cpus_spin"),
+                   ==, 1);
+  g_assert_nonnull (strstr (row_subtitle (wizard, "memory_row"),
                             "Recommended for Debian 11: 1.0"));
   page_screenshot (wizard, "wizard-3-resources.png");
   click (next);
@@ -260,10 +302,10 @@ test_wizard_creates_guest (void)
   /* 4. disk: a new volume in the test driver's pool, with osinfo's recommended 20 GiB */
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "disk");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (wizard, "pool_check"))));
-  g_assert_nonnull (strstr (gtk_string_object_get_string (
-                              adw_combo_row_get_selected_item (ADW_COMBO_ROW (child (wizard, "pool_combo")))),
+  g_assert_nonnull (strstr (combo_text (wizard, "pool_combo"),
                             "default-pool"));
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "size_spin"))), ==, 20);
+  g_assert_cmpint (spin_value (wizard, "size_spin"),
+                   ==, 20);
   /* LVM is for the local system connection only, and the row says so */
   g_assert_false (gtk_widget_get_sensitive (child (wizard, "lvm_check")));
   page_screenshot (wizard, "wizard-4-disk.png");
@@ -271,22 +313,24 @@ test_wizard_creates_guest (void)
 
   /* 5. network: the NAT network "default" preselected */
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "network");
-  g_assert_cmpstr (gtk_string_object_get_string (
-                     adw_combo_row_get_selected_item (ADW_COMBO_ROW (child (wizard, "network_combo")))),
+  g_assert_cmpstr (combo_text (wizard, "network_combo"),
                    ==, "default");
   page_screenshot (wizard, "wizard-5-network.png");
   click (next);
 
   /* 6. name and review: a name suggested from the OS, validated as the user types */
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "review");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "name_entry"))), ==, "debian11");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "name_entry"))), ==,
+                   "debian11");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (next)), ==, "_Create");
   set_text (wizard, "name_entry", "test");
-  g_assert_cmpstr (error_text (wizard), ==, "A guest called “test” exists already: choose another name");
+  g_assert_cmpstr (error_text (wizard), ==,
+                   "A guest called “test” exists already: choose another name");
   g_assert_false (next_enabled (wizard));
   page_screenshot (wizard, "wizard-6-review-taken-name.png");
   set_text (wizard, "name_entry", "my guest");
-  g_assert_cmpstr (error_text (wizard), ==, "The name may only contain letters, digits, “-”, “_” and “.”");
+  g_assert_cmpstr (error_text (wizard), ==,
+                   "The name may only contain letters, digits, “-”, “_” and “.”");
   set_text (wizard, "name_entry", "debian11");
   g_assert_true (next_enabled (wizard));
   g_assert_nonnull (find_label (GTK_WIDGET (wizard), iso_path));
@@ -309,7 +353,8 @@ test_wizard_creates_guest (void)
   g_assert_true (gtk_widget_get_visible (child (wizard, "recent_group")));
   g_assert_nonnull (find_label (GTK_WIDGET (wizard), "debian-11.5.0-amd64-netinst.iso"));
   g_signal_emit_by_name (gtk_widget_get_first_child (child (wizard, "recent_list")), "activated");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==, iso_path);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==,
+                   iso_path);
   WAIT_FOR (next_enabled (wizard));
   gtk_window_destroy (GTK_WINDOW (wizard));
   WAIT_FOR (wizard == NULL);
@@ -318,7 +363,8 @@ test_wizard_creates_guest (void)
   drain (100);
 }
 
-/* A guest called "late" appears after the wizard checked the name: defining fails, the volume made for
+/* A guest called "late" appears after the wizard checked the name: defining fails, the volume made
+ * for
  * it is removed, and the failure page says both. Back returns to the review page. */
 static void
 test_wizard_failure (void)
@@ -361,7 +407,8 @@ test_wizard_failure (void)
   g_assert_true (next_enabled (wizard));
 
   /* someone else defines "late" now */
-  config = gvir_config_domain_new_from_xml ("<domain type='test'><name>late</name><memory>65536</memory>"
+  config = gvir_config_domain_new_from_xml ("<domain type='test'><name>late</name>"
+                                            "<memory>65536</memory>"
                                             "<os><type>hvm</type></os></domain>", &error);
   g_assert_no_error (error);
   domain = gvir_connection_create_domain (corral_connection_get_gvir (demo), config, &error);
@@ -371,7 +418,8 @@ test_wizard_failure (void)
   WAIT_FOR (g_strcmp0 (corral_new_guest_window_get_page (wizard), "failed") == 0);
   description = adw_status_page_get_description (ADW_STATUS_PAGE (child (wizard, "failed_page")));
   g_assert_true (g_str_has_prefix (description, "Could not define the guest “late”: "));
-  g_assert_nonnull (strstr (description, "Removed the disk “/default-pool/late.qcow2” made for it."));
+  g_assert_nonnull (strstr (description,
+                            "Removed the disk “/default-pool/late.qcow2” made for it."));
   page_screenshot (wizard, "wizard-8-failed.png");
 
   click (child (wizard, "back_button"));
@@ -384,7 +432,8 @@ test_wizard_failure (void)
   drain (100);
 }
 
-/* Stop while creating: back on the review page, told that nothing is left behind, and nothing is. */
+/* Stop while creating: back on the review page, told that nothing is left behind, and nothing is.
+ */
 static void
 test_wizard_stop (void)
 {
@@ -485,10 +534,12 @@ test_wizard_cluster (void)
   set_text (wizard, "name_entry", "node");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "count_spin")), 3);
   drain (50);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "count_row"))), ==,
+  g_assert_cmpstr (row_subtitle (wizard, "count_row"), ==,
                    "Each with its own disk, named node1 … node3");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "summary_disk"))), ==,
-                   "3 new 20.0\u00a0GiB volumes, one per guest, in the storage pool “default-pool”");
+  g_assert_cmpstr (row_subtitle (wizard, "summary_disk"),
+                   ==,
+                   "3 new 20.0\u00a0GiB volumes, one per guest, in the storage pool "
+                   "“default-pool”");
   g_assert_true (next_enabled (wizard));
   page_screenshot (wizard, "wizard-6-review-cluster.png");
 
@@ -509,7 +560,8 @@ test_wizard_manual_os (void)
 {
   g_autoptr(CorralManager) manager = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *script = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard", "make-test-iso",
+  g_autofree char *script = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "wizard",
+                                              "make-test-iso",
                                               NULL);
   g_autofree char *unknown_iso = NULL;
   CorralConnection *demo;
@@ -530,7 +582,8 @@ test_wizard_manual_os (void)
   {
     const char *argv[] = { script, unknown_iso, "HOMEBREW OS 1", NULL };
 
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                  &error);
     g_assert_no_error (error);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
@@ -550,16 +603,19 @@ test_wizard_manual_os (void)
   WAIT_FOR (next_enabled (wizard));
   click (next);
 
-  WAIT_FOR (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, "detected_row"))),
+  WAIT_FOR (g_strcmp0 (row_title (wizard, "detected_row"),
                        "Not detected") == 0);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, "detected_row"))), ==,
+  g_assert_cmpstr (row_subtitle (wizard, "detected_row"),
+                   ==,
                    "The operating system on this image is not known: choose it from the list");
   g_assert_false (next_enabled (wizard));
   g_assert_cmpstr (error_text (wizard), ==, "Choose the operating system from the list");
 
   set_text (wizard, "os_search", "freedos");
-  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (child (wizard, "os_list"))));
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (selection)) == 1);   /* after the entry's search delay */
+  selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (child (wizard,
+                                                                                   "os_list"))));
+  /* after the search entry's delay */
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (selection)) == 1);
   gtk_single_selection_set_selected (selection, 0);
   chosen = gtk_single_selection_get_selected_item (selection);
   g_assert_true (g_str_has_prefix (osinfo_product_get_name (chosen), "FreeDOS"));
@@ -569,7 +625,7 @@ test_wizard_manual_os (void)
   /* FreeDOS asks for little: its osinfo minimum, not Debian's, bounds the memory */
   click (next);
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "resources");
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (child (wizard, "memory_spin"))), <, 1024);
+  g_assert_cmpint (spin_value (wizard, "memory_spin"), <, 1024);
 
   gtk_window_destroy (GTK_WINDOW (wizard));
   WAIT_FOR (wizard == NULL);
@@ -587,7 +643,8 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  /* recent files (the wizard records ISOs there) go to a data dir of the test's own, not the user's */
+  /* recent files (the wizard records ISOs there) go to a data dir of the test's own, not the user's
+   */
   data_dir = g_dir_make_tmp ("corral-wizard-data-XXXXXX", &error);
   g_assert_no_error (error);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
@@ -605,7 +662,8 @@ main (int   argc,
       g_assert_no_error (error);
       iso_path = g_build_filename (iso_dir, "debian-11.5.0-amd64-netinst.iso", NULL);
       iso_argv[1] = iso_path;
-      g_spawn_sync (NULL, (char **) iso_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+      g_spawn_sync (NULL, (char **) iso_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                    &status, &error);
       g_assert_no_error (error);
       if (WIFEXITED (status) && WEXITSTATUS (status) == 77)
         skip_reason = "cannot build the test ISO: install isolinux, syslinux-common and xorriso";
