@@ -166,11 +166,38 @@ add_connection_uri_action (GSimpleAction *action,
   open_uri (self, uri);
 }
 
+static void
+open_console_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  CorralApplication *self = user_data;
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  GListModel *connections = corral_manager_get_connections (self->manager);
+  CorralWindow *window = get_window (self);
+
+  if (window == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
+      CorralGuest *guest = corral_connection_find_guest (connection, uuid);
+
+      if (guest != NULL)
+        {
+          corral_window_select_guest (window, guest);
+          corral_window_open_console (window, guest);
+          return;
+        }
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
   { "connect-default", connect_default_action },
   { "add-connection-uri", add_connection_uri_action, "s" },
+  { "open-console", open_console_action, "s" },
 };
 
 /* --- GApplication --- */

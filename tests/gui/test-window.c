@@ -153,6 +153,52 @@ test_demo_window (void)
 }
 
 static void
+test_console_tabs (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  CorralConnection *demo;
+  CorralWindow *window;
+  CorralGuest *guest;
+  AdwTabView *tabs;
+
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  window = corral_window_new (NULL, manager);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+  guest = corral_connection_find_guest (demo, "6695eb01-f6a4-8304-79aa-97f2502e193f");
+  g_assert_nonnull (guest);
+  tabs = ADW_TAB_VIEW (gtk_widget_get_ancestor (find_label (GTK_WIDGET (window), "No Guest Selected"),
+                                                ADW_TYPE_TAB_VIEW));
+  g_assert_nonnull (tabs);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 1);
+
+  if (!corral_window_open_console (window, guest))
+    {
+      g_test_skip ("This build has no console page");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  /* A tab named after the guest, selected; opening it again shows the same tab. */
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 2);
+  g_assert_cmpstr (adw_tab_page_get_title (adw_tab_view_get_selected_page (tabs)), ==, "test");
+  g_assert_true (corral_window_open_console (window, guest));
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 2);
+  drain (300);
+  screenshot (GTK_WIDGET (window), "window-console-tab.png");
+
+  /* The details tab cannot be closed; the console tab can. */
+  adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 0));
+  adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 1));
+  drain (100);
+  g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain (100);
+}
+
+static void
 test_search_filter (void)
 {
   g_autoptr(CorralManager) manager = corral_manager_new ();
@@ -316,6 +362,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/window/demo", test_demo_window);
   g_test_add_func ("/gui/window/search", test_search_filter);
+  g_test_add_func ("/gui/window/console-tabs", test_console_tabs);
   g_test_add_func ("/gui/window/no-libvirt", test_no_libvirt_page);
   g_test_add_func ("/gui/add-connection/dialog", test_add_connection_dialog);
 
