@@ -764,6 +764,42 @@ test_keys_released_on_focus_loss (Fixture       *f,
   }
 }
 
+static void
+test_keyboard_grab (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char * const expected[] = {
+    "key-press Control_L 37", "key-press Alt_L 64", "key-release Alt_L 64", "key-release Control_L 37",
+    NULL
+  };
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
+  connect_host (f);
+  corral_vnc_display_set_grab_keyboard (f->vnc, TRUE);
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (f->vnc)));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* focused with grabbing on: the keyboard is taken (what the page's "press left Ctrl+Alt" shows) */
+  g_assert_true (corral_vnc_display_get_keyboard_grabbed (f->vnc));
+
+  /* left Ctrl+Alt gives it back; the guest still sees both keys */
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Control_L, 37);
+  g_assert_true (corral_vnc_display_get_keyboard_grabbed (f->vnc));
+  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Alt_L, 64);
+  g_assert_false (corral_vnc_display_get_keyboard_grabbed (f->vnc));
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Alt_L, 64);
+  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Control_L, 37);
+  g_assert_true (wait_for_line (f, "key-release Control_L", 5000));
+  assert_lines (f, expected);
+
+  /* switching grabbing off never leaves it taken */
+  corral_vnc_display_set_grab_keyboard (f->vnc, FALSE);
+  g_assert_false (corral_vnc_display_get_keyboard_grabbed (f->vnc));
+}
+
 static gboolean
 saw_release_3 (Fixture *f)
 {
@@ -985,6 +1021,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/console/display/keys/focus-loss-and-send-keys", Fixture, &no_auth, fixture_setup,
               test_keys_released_on_focus_loss, fixture_teardown);
+  g_test_add ("/console/display/keys/grab-and-release", Fixture, &no_auth, fixture_setup, test_keyboard_grab,
+              fixture_teardown);
   g_test_add ("/console/display/pointer", Fixture, &no_auth, fixture_setup, test_pointer, fixture_teardown);
   g_test_add ("/console/display/resize-guest", Fixture, &no_auth, fixture_setup, test_resize_guest,
               fixture_teardown);
