@@ -56,6 +56,21 @@ find_label (GtkWidget  *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The text a user reads under a guest's name in its list row. */
 static const char *
 row_subtitle (GtkWidget  *list,
@@ -169,8 +184,7 @@ test_console_tabs (void)
   WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
   guest = corral_connection_find_guest (demo, "6695eb01-f6a4-8304-79aa-97f2502e193f");
   g_assert_nonnull (guest);
-  tabs = ADW_TAB_VIEW (gtk_widget_get_ancestor (find_label (GTK_WIDGET (window), "No Guest Selected"),
-                                                ADW_TYPE_TAB_VIEW));
+  tabs = ADW_TAB_VIEW (find_type (GTK_WIDGET (window), ADW_TYPE_TAB_VIEW));
   g_assert_nonnull (tabs);
   g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 1);
 
