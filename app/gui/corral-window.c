@@ -46,6 +46,9 @@ struct _CorralWindow
   AdwStatusPage        *no_libvirt_page;
   AdwWindowTitle       *content_title;
   AdwTabView           *tab_view;
+  GtkWidget            *tab_bar;
+  GtkWidget            *content_header;
+  GtkWidget            *sidebar_separator;
   AdwTabPage           *details_page;
   GtkStack             *content_stack;
   CorralGuestDetail    *guest_detail;
@@ -544,6 +547,9 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, tab_view);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, tab_bar);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_header);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, details_page);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, guest_detail);
 
@@ -658,6 +664,22 @@ corral_window_get_detail (CorralWindow *self)
   return GTK_WIDGET (self->guest_detail);
 }
 
+#ifdef HAVE_CONSOLE_PAGE
+/* A console in fullscreen shows the guest's screen alone: the window's own chrome goes away meanwhile. */
+static void
+console_fullscreen_cb (CorralWindow      *self,
+                       GParamSpec        *pspec,
+                       CorralConsolePage *page)
+{
+  gboolean fullscreen = corral_console_page_get_fullscreen (page);
+
+  gtk_widget_set_visible (self->sidebar, !fullscreen);
+  gtk_widget_set_visible (self->sidebar_separator, !fullscreen);
+  gtk_widget_set_visible (self->content_header, !fullscreen);
+  gtk_widget_set_visible (self->tab_bar, !fullscreen);
+}
+#endif
+
 /* Shows the guest's console in a tab of its own, opening it the first time. Returns whether consoles are
  * available in this build. */
 gboolean
@@ -686,6 +708,8 @@ corral_window_open_console (CorralWindow *self,
 
   console = corral_console_page_new (guest);
   g_object_set_data_full (G_OBJECT (console), "corral-guest", g_object_ref (guest), g_object_unref);
+  g_signal_connect_object (console, "notify::fullscreen", G_CALLBACK (console_fullscreen_cb), self,
+                           G_CONNECT_SWAPPED);
   page = adw_tab_view_append (self->tab_view, console);
   g_object_bind_property (guest, "name", page, "title", G_BINDING_SYNC_CREATE);
   adw_tab_view_set_selected_page (self->tab_view, page);

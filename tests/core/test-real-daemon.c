@@ -257,6 +257,9 @@ test_real_daemon (void)
   define_domain (conn, "late", "0c0a11ed-0000-4000-8000-000000000003");
   virConnectClose (conn);
   WAIT_FOR (find_by_name (connection, "late") != NULL);
+  /* A guest defined a moment ago shows its real state, and can be started. */
+  WAIT_FOR (corral_guest_get_state (find_by_name (connection, "late")) == CORRAL_GUEST_STATE_SHUTOFF);
+  g_assert_true (corral_guest_is_action_allowed (find_by_name (connection, "late"), CORRAL_GUEST_ACTION_START));
   after = virsh_names ();
   g_free (ours);
   ours = corral_names (connection);

@@ -202,6 +202,18 @@ test_console_tabs (void)
   drain (300);
   screenshot (GTK_WIDGET (window), "window-console-tab.png");
 
+  /* Fullscreen: the guest's screen alone, without the list, header bar or tabs; and back. */
+  {
+    GtkWidget *page = adw_tab_page_get_child (adw_tab_view_get_selected_page (tabs));
+    GtkWidget *list = GTK_WIDGET (corral_window_get_list_view (window));
+
+    g_assert_true (gtk_widget_activate_action (page, "console.fullscreen", NULL));
+    WAIT_FOR (!gtk_widget_is_visible (list));
+    g_assert_false (gtk_widget_is_visible (find_type (GTK_WIDGET (window), ADW_TYPE_TAB_BAR)));
+    g_assert_true (gtk_widget_activate_action (page, "console.fullscreen", NULL));
+    WAIT_FOR (gtk_widget_is_visible (list));
+  }
+
   /* The details tab cannot be closed; the console tab can. */
   adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 0));
   adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 1));
