@@ -12,19 +12,9 @@
 
 #define TIMEOUT_S 20
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
+#include "corral-test-util.h"
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
+
 
 static void
 opened_cb (GObject      *source,
@@ -39,20 +29,6 @@ opened_cb (GObject      *source,
   *done = TRUE;
 }
 
-static CorralGuest *
-find_guest (CorralConnection *connection,
-            const char       *name)
-{
-  GListModel *guests = corral_connection_get_guests (connection);
-
-  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
-    {
-      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
-      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
-        return guest;
-    }
-  return NULL;
-}
 
 static void
 action_done_cb (GObject      *source,
@@ -89,15 +65,6 @@ shown_title (GtkWidget *widget)
   return NULL;
 }
 
-static void
-drain (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
 
 static void
 save_screenshot (GtkWidget  *widget,
@@ -116,7 +83,7 @@ save_screenshot (GtkWidget  *widget,
       g_object_unref (snapshot);
       return;
     }
-  drain (500);   /* let the stack's transition finish */
+  corral_test_drain (500);   /* let the stack's transition finish */
   gdk_paintable_snapshot (paintable, snapshot, w, h);
   node = gtk_snapshot_free_to_node (snapshot);
   if (node == NULL)
@@ -144,7 +111,7 @@ test_page_states (void)
   connection = corral_connection_new ("test:///default");
   corral_connection_open_async (connection, NULL, opened_cb, &done);
   WAIT_FOR (done);
-  guest = find_guest (connection, "test");
+  guest = corral_test_find_guest (connection, "test");
   g_assert_nonnull (guest);
   g_assert_cmpint (corral_guest_get_state (guest), ==, CORRAL_GUEST_STATE_RUNNING);
 

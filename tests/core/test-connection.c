@@ -12,6 +12,8 @@
 
 #define TIMEOUT_S 20
 
+#include "corral-test-util.h"
+
 typedef struct
 {
   char             *dir;
@@ -54,19 +56,7 @@ open_cb (GObject      *object,
   *done = TRUE;
 }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -97,15 +87,7 @@ fixture_teardown (Fixture       *fixture,
 {
   g_autofree char *path = g_build_filename (fixture->dir, "node.xml", NULL);
 
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  /* A finished GTask drops its reference on the connection in the worker thread, a moment after its
-   * callback ran here: let that happen (bounded) before checking nothing leaks. */
-  while (G_OBJECT (fixture->connection)->ref_count > 1 && g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
+  corral_test_wait_last_ref (fixture->connection);
   g_assert_finalize_object (fixture->connection);
   g_unlink (path);
   g_rmdir (fixture->dir);
@@ -113,20 +95,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->uri);
 }
 
-static CorralGuest *
-find_by_name (CorralConnection *connection,
-              const char       *name)
-{
-  GListModel *guests = corral_connection_get_guests (connection);
-
-  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
-    {
-      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
-      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
-        return guest;
-    }
-  return NULL;
-}
 
 static void
 test_initial_list (Fixture       *fixture,
@@ -136,13 +104,13 @@ test_initial_list (Fixture       *fixture,
   CorralGuest *guest;
 
   g_assert_cmpuint (g_list_model_get_n_items (guests), ==, 4);
-  guest = find_by_name (fixture->connection, "node1");
+  guest = corral_test_find_guest (fixture->connection, "node1");
   g_assert_nonnull (guest);
   g_assert_cmpint (corral_guest_get_state (guest), ==, CORRAL_GUEST_STATE_RUNNING);
   g_assert_cmpuint (corral_guest_get_memory (guest), ==, 256 * 1024);
   g_assert_cmpuint (corral_guest_get_vcpus (guest), ==, 1);
   g_assert_cmpstr (corral_guest_get_uuid (guest), ==, "6c1f4d3a-0000-4000-8000-000000000001");
-  guest = find_by_name (fixture->connection, "node4");
+  guest = corral_test_find_guest (fixture->connection, "node4");
   g_assert_cmpint (corral_guest_get_state (guest), ==, CORRAL_GUEST_STATE_SHUTOFF);
   g_assert_cmpuint (corral_guest_get_vcpus (guest), ==, 4);
 }
@@ -164,8 +132,8 @@ test_lifecycle_events (Fixture       *fixture,
   /* define: a new guest appears, shut off */
   dom = virDomainDefineXML (conn, xml);
   g_assert_nonnull (dom);
-  WAIT_FOR (find_by_name (fixture->connection, "fresh") != NULL);
-  guest = find_by_name (fixture->connection, "fresh");
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "fresh") != NULL);
+  guest = corral_test_find_guest (fixture->connection, "fresh");
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_SHUTOFF);
   g_assert_cmpuint (g_list_model_get_n_items (guests), ==, 5);
   g_assert_cmpuint (corral_guest_get_memory (guest), ==, 512 * 1024);
@@ -184,7 +152,7 @@ test_lifecycle_events (Fixture       *fixture,
 
   /* undefine: it leaves the list */
   g_assert_cmpint (virDomainUndefine (dom), ==, 0);
-  WAIT_FOR (find_by_name (fixture->connection, "fresh") == NULL);
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "fresh") == NULL);
   g_assert_cmpuint (g_list_model_get_n_items (guests), ==, 4);
 
   virDomainFree (dom);
@@ -220,7 +188,7 @@ static void
 test_actions (Fixture       *fixture,
               gconstpointer  data)
 {
-  CorralGuest *guest = find_by_name (fixture->connection, "node4");
+  CorralGuest *guest = corral_test_find_guest (fixture->connection, "node4");
   GError *error = NULL;
 
   g_assert_cmpint (corral_guest_get_state (guest), ==, CORRAL_GUEST_STATE_SHUTOFF);
@@ -264,13 +232,13 @@ static void
 test_delete_running (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autoptr(CorralGuest) guest = g_object_ref (find_by_name (fixture->connection, "node1"));
+  g_autoptr(CorralGuest) guest = g_object_ref (corral_test_find_guest (fixture->connection, "node1"));
   gboolean done = FALSE;
 
   g_assert_cmpint (corral_guest_get_state (guest), ==, CORRAL_GUEST_STATE_RUNNING);
   corral_guest_delete_async (guest, TRUE, NULL, delete_cb, &done);
   WAIT_FOR (done);
-  WAIT_FOR (find_by_name (fixture->connection, "node1") == NULL);
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "node1") == NULL);
   g_assert_cmpuint (g_list_model_get_n_items (corral_connection_get_guests (fixture->connection)), ==, 3);
 }
 

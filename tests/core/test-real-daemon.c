@@ -11,21 +11,11 @@
 
 #define TIMEOUT_S 90
 
+#include "corral-test-util.h"
+
 static const char *skip_reason;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
 
 static int
 compare_strings (gconstpointer a,
@@ -104,20 +94,6 @@ virsh_offers_kvm (void)
   return strstr (out, "<domain type='kvm'") != NULL;
 }
 
-static CorralGuest *
-find_by_name (CorralConnection *connection,
-              const char       *name)
-{
-  GListModel *guests = corral_connection_get_guests (connection);
-
-  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
-    {
-      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
-      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
-        return guest;
-    }
-  return NULL;
-}
 
 static void
 action_cb (GObject      *object,
@@ -215,10 +191,10 @@ test_real_daemon (void)
   conn = _corral_connection_ref_handle (connection);
   define_domain (conn, "leaving", "0c0a11ed-0000-4000-8000-000000000001");
   virConnectClose (conn);
-  WAIT_FOR (find_by_name (connection, "leaving") != NULL);
+  WAIT_FOR (corral_test_find_guest (connection, "leaving") != NULL);
 
   /* Start and stop a real QEMU guest through the core. */
-  guest = find_by_name (connection, guest_name);
+  guest = corral_test_find_guest (connection, guest_name);
   g_assert_nonnull (guest);
   g_assert_cmpint (corral_guest_get_state (guest), ==, CORRAL_GUEST_STATE_SHUTOFF);
   run_action (guest, CORRAL_GUEST_ACTION_START);
@@ -241,13 +217,13 @@ test_real_daemon (void)
   harness ("libvirtd-ctl", "start");
   WAIT_FOR (corral_connection_get_status (connection) == CORRAL_CONNECTION_STATUS_CONNECTED);
   before = virsh_names ();
-  WAIT_FOR (find_by_name (connection, "newcomer") != NULL);
+  WAIT_FOR (corral_test_find_guest (connection, "newcomer") != NULL);
   ours = corral_names (connection);
   g_assert_cmpstr (ours, ==, before);
-  g_assert_null (find_by_name (connection, "leaving"));
+  g_assert_null (corral_test_find_guest (connection, "leaving"));
 
   /* Same guest object, now running again (QEMU kept running while libvirtd was away). */
-  g_assert_true (find_by_name (connection, guest_name) == guest);
+  g_assert_true (corral_test_find_guest (connection, guest_name) == guest);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
   run_action (guest, CORRAL_GUEST_ACTION_FORCE_OFF);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_SHUTOFF);
@@ -256,10 +232,10 @@ test_real_daemon (void)
   conn = _corral_connection_ref_handle (connection);
   define_domain (conn, "late", "0c0a11ed-0000-4000-8000-000000000003");
   virConnectClose (conn);
-  WAIT_FOR (find_by_name (connection, "late") != NULL);
+  WAIT_FOR (corral_test_find_guest (connection, "late") != NULL);
   /* A guest defined a moment ago shows its real state, and can be started. */
-  WAIT_FOR (corral_guest_get_state (find_by_name (connection, "late")) == CORRAL_GUEST_STATE_SHUTOFF);
-  g_assert_true (corral_guest_is_action_allowed (find_by_name (connection, "late"), CORRAL_GUEST_ACTION_START));
+  WAIT_FOR (corral_guest_get_state (corral_test_find_guest (connection, "late")) == CORRAL_GUEST_STATE_SHUTOFF);
+  g_assert_true (corral_guest_is_action_allowed (corral_test_find_guest (connection, "late"), CORRAL_GUEST_ACTION_START));
   after = virsh_names ();
   g_free (ours);
   ours = corral_names (connection);

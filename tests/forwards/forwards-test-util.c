@@ -4,24 +4,7 @@
 
 #include "forwards-test-util.h"
 
-gboolean
-forwards_test_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
 
-void
-drain (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
 /* A mapped label below @widget whose text is @text (or contains it, when @partial). */
 GtkWidget *
@@ -88,7 +71,7 @@ type_into (CorralForwardsDialog *dialog,
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
-  drain (50);
+  corral_test_drain (50);
 }
 
 const char *
@@ -122,42 +105,6 @@ can_click (CorralForwardsDialog *dialog,
   return button != NULL && gtk_widget_is_sensitive (button);
 }
 
-void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int w, h;
-
-  drain (300);
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  g_assert_cmpint (w, >, 0);
-  /* Under load the widget may not have been drawn yet: its paintable is empty until then. */
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GtkSnapshot) snap = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, snap, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snap));
-      if (node == NULL)
-        {
-          gtk_widget_queue_draw (widget);
-          drain (50);
-        }
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* Enter in the text field of the entry row titled @field. */
 void

@@ -9,18 +9,11 @@ G_BEGIN_DECLS
 
 #define TIMEOUT_S 30
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, forwards_test_timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
+#include "corral-test-gtk.h"
 
 #define SEES(dialog, text) (find_label (GTK_WIDGET (dialog), (text), FALSE) != NULL)
 #define SEES_PART(dialog, text) (find_label (GTK_WIDGET (dialog), (text), TRUE) != NULL)
 
-gboolean           forwards_test_timeout_cb (gpointer              user_data);
-void               drain                    (guint                 ms);
 GtkWidget         *find_label               (GtkWidget            *widget,
                                              const char           *text,
                                              gboolean              partial);
@@ -39,7 +32,5 @@ gboolean           can_click                (CorralForwardsDialog *dialog,
                                              const char           *action);
 void               press_enter              (CorralForwardsDialog *dialog,
                                              const char           *field);
-void               screenshot               (GtkWidget            *widget,
-                                             const char           *name);
 
 G_END_DECLS

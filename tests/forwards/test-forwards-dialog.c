@@ -34,7 +34,7 @@ open_dialog (CorralForwardsClient *client)
   gtk_window_present (GTK_WINDOW (dialog));
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
-  drain (100);
+  corral_test_drain (100);
   return dialog;
 }
 
@@ -45,7 +45,7 @@ close_dialog (CorralForwardsDialog *dialog)
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   gtk_window_destroy (GTK_WINDOW (dialog));
   WAIT_FOR (dialog == NULL);
-  drain (50);
+  corral_test_drain (50);
 }
 
 /* Direct calls to the helper and to mock polkit, as another program would make them. */
@@ -114,7 +114,7 @@ test_helper_missing (void)
   g_assert_true (SEES_PART (dialog, "install the corral-helper package"));
   g_assert_false (SEES (dialog, "No forwards yet"));
   g_assert_false (can_click (dialog, "forwards.add"));
-  screenshot (GTK_WIDGET (dialog), "forwards-helper-missing.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-helper-missing.png");
   close_dialog (dialog);
 }
 
@@ -150,7 +150,7 @@ test_hook_states (void)
   dialog = open_dialog (NULL);
   g_assert_true (SEES (dialog, "Forwards are not applied when guests start"));
   g_assert_true (SEES_PART (dialog, "hook is missing"));
-  screenshot (GTK_WIDGET (dialog), "forwards-hook-missing.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-hook-missing.png");
   close_dialog (dialog);
 
   /* Installed after libvirtd (here: this test's parent, which started earlier) started. */
@@ -175,7 +175,7 @@ test_hook_states (void)
   g_assert_true (SEES (dialog, "Forwards are not applied when guests start"));
   g_assert_true (SEES_PART (dialog, "libvirtd was not restarted since corral-helper was installed"));
   g_assert_true (SEES_PART (dialog, "systemctl restart libvirtd"));
-  screenshot (GTK_WIDGET (dialog), "forwards-hook-inactive.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-hook-inactive.png");
   close_dialog (dialog);
 
   /* libvirtd restarted since: no warning. */
@@ -202,7 +202,7 @@ test_hook_states (void)
       dialog = open_dialog (NULL);
       g_assert_true (SEES (dialog, "Forwards work only from this computer"));
       g_assert_true (SEES_PART (dialog, "IPv4 forwarding is off on this computer"));
-      screenshot (GTK_WIDGET (dialog), "forwards-no-ip-forwarding.png");
+      corral_test_screenshot (GTK_WIDGET (dialog), "forwards-no-ip-forwarding.png");
       close_dialog (dialog);
       set_ip_forward ('1');
     }
@@ -235,7 +235,7 @@ test_add_list_test (void)
   type_into (dialog, "Host Port", "80a");
   g_assert_true (SEES (dialog, "Host port must be a number from 1 to 65535"));
   g_assert_false (can_click (dialog, "forwards.add"));
-  screenshot (GTK_WIDGET (dialog), "forwards-invalid.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-invalid.png");
 
   /* A port a program on the host listens on. */
   busy_port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
@@ -267,7 +267,7 @@ test_add_list_test (void)
   click (dialog, "forwards.test");
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
   g_assert_true (SEES (dialog, "Port 8765 works: the guest answered on port 1337"));
-  screenshot (GTK_WIDGET (dialog), "forwards-added.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-added.png");
 
   /* Conflicts with a forward it knows, and a suggestion around it. */
   type_into (dialog, "Guest Port", "22");
@@ -302,7 +302,7 @@ test_helper_conflict (void)
   g_assert_false (can_click (dialog, "forwards.add"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (find_row (GTK_WIDGET (dialog), "Host Port")), "error"));
   g_assert_false (SEES (dialog, "TCP 9000 → guest 80"));
-  screenshot (GTK_WIDGET (dialog), "forwards-conflict.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-conflict.png");
   close_dialog (dialog);
 
   g_clear_pointer (&reply, g_variant_unref);
@@ -323,7 +323,7 @@ test_remove_undo (void)
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
   g_assert_true (SEES (dialog, "Forward 8765→1337 removed"));
   g_assert_cmpuint (helper_count_forwards (), ==, 0);
-  screenshot (GTK_WIDGET (dialog), "forwards-removed.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-removed.png");
 
   click (dialog, "forwards.undo");
   WAIT_FOR (SEES (dialog, "TCP 8765 → guest 1337"));
@@ -347,14 +347,14 @@ test_refused (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (find_row (GTK_WIDGET (dialog), "TCP 8765 → guest 1337"))));
   g_assert_false (SEES (dialog, "TCP 2222 → guest 2222"));
   g_assert_cmpuint (helper_count_forwards (), ==, 1);
-  screenshot (GTK_WIDGET (dialog), "forwards-refused.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-refused.png");
 
   click (dialog, "forwards.remove");
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
   g_assert_true (SEES (dialog, "TCP 8765 → guest 1337"));
   g_assert_true (SEES (dialog, "Authorization was refused: the forward was kept"));
   g_assert_cmpuint (helper_count_forwards (), ==, 1);
-  screenshot (GTK_WIDGET (dialog), "forwards-refused-remove.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-refused-remove.png");
   close_dialog (dialog);
   polkit_allow (TRUE);
 }
@@ -403,7 +403,7 @@ test_failing (void)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
   g_assert_null (find_action (GTK_WIDGET (row), "forwards.test"));
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
-  screenshot (GTK_WIDGET (dialog), "forwards-failing.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-failing.png");
   close_dialog (dialog);
 
   g_clear_pointer (&reply, g_variant_unref);
@@ -413,7 +413,7 @@ test_failing (void)
   started = FALSE;
   corral_guest_run_action_async (off, CORRAL_GUEST_ACTION_FORCE_OFF, NULL, action_done_cb, &started);
   WAIT_FOR (started);
-  drain (50);
+  corral_test_drain (50);
 }
 
 /* Where forwards cannot apply, the guest's page says why instead of offering the dialog. */
@@ -433,7 +433,7 @@ test_page_why_not (void)
   g_assert_nonnull (row);
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (row)));
   gtk_widget_activate_action (detail, "guest.forwards", NULL);
-  drain (100);
+  corral_test_drain (100);
   {
     GList *toplevels = gtk_window_list_toplevels ();
 
@@ -441,9 +441,9 @@ test_page_why_not (void)
       g_assert_false (CORRAL_IS_FORWARDS_DIALOG (l->data));
     g_list_free (toplevels);
   }
-  screenshot (window, "forwards-page-why-not.png");
+  corral_test_screenshot (window, "forwards-page-why-not.png");
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (50);
+  corral_test_drain (50);
 }
 
 static void

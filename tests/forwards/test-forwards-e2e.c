@@ -108,7 +108,7 @@ test_list_and_page (void)
   WAIT_FOR (SEES_PART (row, " · 8765→1337"));
   WAIT_FOR (SEES (detail, "8765→1337"));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (find_row (detail, "Port Forwards"))));
-  screenshot (window, "forwards-e2e-list-and-page.png");
+  corral_test_screenshot (window, "forwards-e2e-list-and-page.png");
 
   g_assert_true (gtk_widget_activate_action (detail, "guest.forwards", NULL));
   toplevels = gtk_window_list_toplevels ();
@@ -122,7 +122,7 @@ test_list_and_page (void)
   WAIT_FOR (!corral_forwards_dialog_is_busy (opened));
   gtk_window_destroy (GTK_WINDOW (opened));
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (50);
+  corral_test_drain (50);
 }
 
 static void
@@ -147,7 +147,7 @@ test_e2e (void)
   dialog = corral_forwards_dialog_new (guest, NULL);
   gtk_window_present (GTK_WINDOW (dialog));
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)) && !corral_forwards_dialog_is_busy (dialog));
-  drain (100);
+  corral_test_drain (100);
   g_assert_false (SEES (dialog, "Forwards are not applied when guests start"));
   g_assert_false (SEES (dialog, "Port forwards are not available"));
   type_into (dialog, "Guest Port", g_getenv ("CORRAL_TEST_GUEST_PORT"));
@@ -157,7 +157,7 @@ test_e2e (void)
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
   g_assert_true (SEES (dialog, "Waiting for the guest to start"));
   g_assert_true (SEES (dialog, reserved));
-  screenshot (GTK_WIDGET (dialog), "forwards-e2e-waiting.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-e2e-waiting.png");
   test_list_and_page ();
 
   /* The guest starts: libvirt runs the hook, the dialog sees the forward active, a client gets the page. */
@@ -170,7 +170,7 @@ test_e2e (void)
   click (dialog, "forwards.test");
   WAIT_FOR (!corral_forwards_dialog_is_busy (dialog));
   g_assert_true (SEES (dialog, "Port 8765 works: the guest answered on port 1337"));
-  screenshot (GTK_WIDGET (dialog), "forwards-e2e-active.png");
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-e2e-active.png");
 
   /* Stopped: the forward waits again and nothing answers. */
   guest_action (CORRAL_GUEST_ACTION_FORCE_OFF, CORRAL_GUEST_STATE_SHUTOFF);
@@ -185,7 +185,7 @@ test_e2e (void)
 
   guest_action (CORRAL_GUEST_ACTION_FORCE_OFF, CORRAL_GUEST_STATE_SHUTOFF);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain (50);
+  corral_test_drain (50);
 }
 
 static CorralGuest *

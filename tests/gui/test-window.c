@@ -12,71 +12,20 @@
 
 #define TIMEOUT_S 20
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
+#include "corral-test-gtk.h"
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
 
-static void
-drain (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
 
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
 /* Is there a mapped label showing exactly this text below widget? */
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
-      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The text a user reads under a guest's name in its list row. */
 static const char *
 row_subtitle (GtkWidget  *list,
               const char *name)
 {
-  GtkWidget *label = find_label (list, name);
+  GtkWidget *label = corral_test_find_label (list, name);
   GtkWidget *next;
 
   if (label == NULL)
@@ -85,38 +34,6 @@ row_subtitle (GtkWidget  *list,
   return GTK_IS_LABEL (next) ? gtk_label_get_label (GTK_LABEL (next)) : NULL;
 }
 
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests", "screenshots", NULL);
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  /* Under load the widget may not have been drawn yet: its paintable is empty until then. */
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GtkSnapshot) snap = gtk_snapshot_new ();
-
-      gdk_paintable_snapshot (paintable, snap, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snap));
-      if (node == NULL)
-        {
-          gtk_widget_queue_draw (widget);
-          drain (50);
-        }
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static void
 test_demo_window (void)
@@ -138,12 +55,12 @@ test_demo_window (void)
 
   /* The demo connection's header, labelled as a demo, and its guest, as rows a user sees. */
   WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
-  WAIT_FOR (find_label (list, "test") != NULL);
-  g_assert_nonnull (find_label (list, "libvirt test driver"));
-  g_assert_nonnull (find_label (list, "Demo"));
+  WAIT_FOR (corral_test_find_label (list, "test") != NULL);
+  g_assert_nonnull (corral_test_find_label (list, "libvirt test driver"));
+  g_assert_nonnull (corral_test_find_label (list, "Demo"));
   g_assert_cmpstr (row_subtitle (list, "test"), ==, "Running");
-  drain (300);
-  screenshot (GTK_WIDGET (window), "window-demo.png");
+  corral_test_drain (300);
+  corral_test_screenshot (GTK_WIDGET (window), "window-demo.png");
 
   guest = corral_connection_find_guest (demo, "6695eb01-f6a4-8304-79aa-97f2502e193f");
   g_assert_nonnull (guest);
@@ -154,17 +71,17 @@ test_demo_window (void)
   /* Shut it down and start it again through the actions the buttons use; the row follows. */
   g_assert_true (gtk_widget_activate_action (detail, "guest.shutdown", NULL));
   WAIT_FOR (g_strcmp0 (row_subtitle (list, "test"), "Shut off") == 0);
-  drain (300);
-  screenshot (GTK_WIDGET (window), "window-demo-shut-off.png");
+  corral_test_drain (300);
+  corral_test_screenshot (GTK_WIDGET (window), "window-demo-shut-off.png");
 
   g_assert_true (gtk_widget_activate_action (detail, "guest.start", NULL));
   WAIT_FOR (g_strcmp0 (row_subtitle (list, "test"), "Running") == 0);
-  g_assert_nonnull (find_label (detail, "Running"));
-  drain (300);
-  screenshot (GTK_WIDGET (window), "window-demo-running.png");
+  g_assert_nonnull (corral_test_find_label (detail, "Running"));
+  corral_test_drain (300);
+  corral_test_screenshot (GTK_WIDGET (window), "window-demo-running.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 static void
@@ -184,7 +101,7 @@ test_console_tabs (void)
   WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
   guest = corral_connection_find_guest (demo, "6695eb01-f6a4-8304-79aa-97f2502e193f");
   g_assert_nonnull (guest);
-  tabs = ADW_TAB_VIEW (find_type (GTK_WIDGET (window), ADW_TYPE_TAB_VIEW));
+  tabs = ADW_TAB_VIEW (corral_test_find_type (GTK_WIDGET (window), ADW_TYPE_TAB_VIEW));
   g_assert_nonnull (tabs);
   g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 1);
 
@@ -199,8 +116,8 @@ test_console_tabs (void)
   g_assert_cmpstr (adw_tab_page_get_title (adw_tab_view_get_selected_page (tabs)), ==, "test");
   g_assert_true (corral_window_open_console (window, guest));
   g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 2);
-  drain (300);
-  screenshot (GTK_WIDGET (window), "window-console-tab.png");
+  corral_test_drain (300);
+  corral_test_screenshot (GTK_WIDGET (window), "window-console-tab.png");
 
   /* Fullscreen: the guest's screen alone, without the list, header bar or tabs; and back. */
   {
@@ -209,7 +126,7 @@ test_console_tabs (void)
 
     g_assert_true (gtk_widget_activate_action (page, "console.fullscreen", NULL));
     WAIT_FOR (!gtk_widget_is_visible (list));
-    g_assert_false (gtk_widget_is_visible (find_type (GTK_WIDGET (window), ADW_TYPE_TAB_BAR)));
+    g_assert_false (gtk_widget_is_visible (corral_test_find_type (GTK_WIDGET (window), ADW_TYPE_TAB_BAR)));
     g_assert_true (gtk_widget_activate_action (page, "console.fullscreen", NULL));
     WAIT_FOR (gtk_widget_is_visible (list));
   }
@@ -217,11 +134,11 @@ test_console_tabs (void)
   /* The details tab cannot be closed; the console tab can. */
   adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 0));
   adw_tab_view_close_page (tabs, adw_tab_view_get_nth_page (tabs, 1));
-  drain (100);
+  corral_test_drain (100);
   g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, 1);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 static void
@@ -240,7 +157,7 @@ test_search_filter (void)
   gtk_window_present (GTK_WINDOW (window));
   view = corral_window_get_list_view (window);
   list = GTK_WIDGET (view);
-  WAIT_FOR (find_label (list, "test") != NULL);
+  WAIT_FOR (corral_test_find_label (list, "test") != NULL);
 
   model = G_LIST_MODEL (gtk_list_view_get_model (view));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);   /* header + guest */
@@ -251,7 +168,7 @@ test_search_filter (void)
   WAIT_FOR (g_list_model_get_n_items (model) == 2);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 static void
@@ -264,16 +181,16 @@ test_no_libvirt_page (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
   gtk_window_present (GTK_WINDOW (window));
   corral_window_set_no_libvirt (window, "qemu:///system: Failed to connect socket");
-  drain (300);
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "libvirt Is Not Running"));
-  screenshot (GTK_WIDGET (window), "window-no-libvirt.png");
+  corral_test_drain (300);
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (window), "libvirt Is Not Running"));
+  corral_test_screenshot (GTK_WIDGET (window), "window-no-libvirt.png");
 
   /* The demo button gives a newcomer guests to try. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.connect-demo", NULL));
-  WAIT_FOR (find_label (GTK_WIDGET (corral_window_get_list_view (window)), "test") != NULL);
+  WAIT_FOR (corral_test_find_label (GTK_WIDGET (corral_window_get_list_view (window)), "test") != NULL);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 static GtkWindow *
@@ -313,28 +230,28 @@ test_add_connection_dialog (void)
   g_clear_pointer (&uri, g_free);
 
   /* Over SSH: a bad host is refused as typed, and says why; a good one gives the URI. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_label (GTK_WIDGET (dialog), "Where") != NULL
-                                             ? gtk_widget_get_ancestor (find_label (GTK_WIDGET (dialog), "Where"),
+  adw_combo_row_set_selected (ADW_COMBO_ROW (corral_test_find_label (GTK_WIDGET (dialog), "Where") != NULL
+                                             ? gtk_widget_get_ancestor (corral_test_find_label (GTK_WIDGET (dialog), "Where"),
                                                                         ADW_TYPE_COMBO_ROW)
                                              : NULL), 2);
-  drain (100);
+  corral_test_drain (100);
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
-  entry = gtk_widget_get_ancestor (find_label (GTK_WIDGET (dialog), "User and host (user@host)"),
+  entry = gtk_widget_get_ancestor (corral_test_find_label (GTK_WIDGET (dialog), "User and host (user@host)"),
                                    ADW_TYPE_ENTRY_ROW);
   gtk_editable_set_text (GTK_EDITABLE (entry), "-oProxyCommand=evil");
-  drain (100);
+  corral_test_drain (100);
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
   g_assert_null (corral_add_connection_dialog_get_uri (CORRAL_ADD_CONNECTION_DIALOG (dialog), &error));
   g_clear_error (&error);
   gtk_editable_set_text (GTK_EDITABLE (entry), "ann@vmhost.example");
-  drain (300);
+  corral_test_drain (300);
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "add"));
-  g_assert_nonnull (find_label (GTK_WIDGET (dialog), "qemu+ssh://ann@vmhost.example/system"));
-  screenshot (GTK_WIDGET (dialog), "add-connection.png");
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (dialog), "qemu+ssh://ann@vmhost.example/system"));
+  corral_test_screenshot (GTK_WIDGET (dialog), "add-connection.png");
 
   gtk_window_destroy (dialog);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 static void

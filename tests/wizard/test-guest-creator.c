@@ -14,6 +14,8 @@
 #include "corral-guest-creator.h"
 
 #define TIMEOUT_S 30
+
+#include "corral-test-util.h"
 #define POOL "default-pool"
 #define MiB (G_GUINT64_CONSTANT (1024) * 1024)
 
@@ -22,19 +24,7 @@ typedef struct
   CorralConnection *connection;
 } Fixture;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
 
 static void
 open_cb (GObject      *object,
@@ -64,31 +54,10 @@ static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (G_OBJECT (fixture->connection)->ref_count > 1 && g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
+  corral_test_wait_last_ref (fixture->connection);
   g_assert_finalize_object (fixture->connection);
 }
 
-static CorralGuest *
-find_by_name (CorralConnection *connection,
-              const char       *name)
-{
-  GListModel *guests = corral_connection_get_guests (connection);
-
-  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
-    {
-      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
-
-      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
-        return guest;
-    }
-  return NULL;
-}
 
 /* libvirt's own view, independent of Corral's model */
 static gboolean
@@ -257,8 +226,8 @@ test_create_one (Fixture       *fixture,
                                                    NULL));
 
   /* listed by Corral, running, and found by the UUID the creator returned */
-  WAIT_FOR (find_by_name (fixture->connection, "web") != NULL);
-  guest = find_by_name (fixture->connection, "web");
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "web") != NULL);
+  guest = corral_test_find_guest (fixture->connection, "web");
   g_assert_cmpstr (corral_guest_get_uuid (guest), ==, result.uuids[0]);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
 
@@ -294,8 +263,8 @@ test_create_cluster (Fixture       *fixture,
       g_autofree char *xml = NULL;
       CorralGuest *guest;
 
-      WAIT_FOR (find_by_name (fixture->connection, name) != NULL);
-      guest = find_by_name (fixture->connection, name);
+      WAIT_FOR (corral_test_find_guest (fixture->connection, name) != NULL);
+      guest = corral_test_find_guest (fixture->connection, name);
       WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_SHUTOFF);
       g_assert_true (volume_exists (fixture->connection, vol));
       xml = domain_xml (fixture->connection, name);

@@ -18,23 +18,13 @@
 #include "corral-osinfo.h"
 
 #define TIMEOUT_S 60
+
+#include "corral-test-util.h"
 #define POOL_DIR "/var/lib/libvirt/images/corral-wizard-pool"
 #define ISO_PATH "/var/lib/libvirt/images/debian-11.5.0-amd64-netinst.iso"
 #define MiB (G_GUINT64_CONSTANT (1024) * 1024)
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
 
 static void
 spawn (const char * const *argv)
@@ -56,21 +46,6 @@ async_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static CorralGuest *
-find_by_name (CorralConnection *connection,
-              const char       *name)
-{
-  GListModel *guests = corral_connection_get_guests (connection);
-
-  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
-    {
-      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
-
-      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
-        return guest;
-    }
-  return NULL;
-}
 
 /* How many pixels of `virsh screenshot` (PNG or PPM, as QEMU gives it) are isolinux's menu blue
  * (VGA 0x0000aa). */
@@ -190,8 +165,8 @@ test_real_create (void)
   g_test_message ("created, defined and started in %.2f s",
                   (g_get_monotonic_time () - start) / 1e6);
 
-  WAIT_FOR (find_by_name (connection, "wizard-guest") != NULL);
-  guest = find_by_name (connection, "wizard-guest");
+  WAIT_FOR (corral_test_find_guest (connection, "wizard-guest") != NULL);
+  guest = corral_test_find_guest (connection, "wizard-guest");
   g_assert_cmpstr (corral_guest_get_uuid (guest), ==, uuids[0]);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
 

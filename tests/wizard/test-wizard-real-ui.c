@@ -15,6 +15,8 @@
 #include "corral-window.h"
 
 #define TIMEOUT_S 60
+
+#include "corral-test-gtk.h"
 #define POOL_DIR "/var/lib/libvirt/images/corral-wizard-ui-pool"
 
 static char *iso_dir;
@@ -22,84 +24,10 @@ static char *iso_path;
 static const char *skip_reason;
 static char *data_dir;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
 
-static void
-drain (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
 
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests",
-                                           "screenshots", NULL);
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int w = 0, h = 0;
-
-  /* A paintable made before a new window's first frame stays empty, and so does a snapshot at the
-   * size
-   * the window had before its first allocation: both are taken afresh on each try. */
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      drain (tries == 0 ? 400 : 100);  /* let transitions finish */
-      w = gtk_widget_get_width (widget);
-      h = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static GtkWidget *
 child (CorralNewGuestWindow *wizard,
@@ -161,7 +89,7 @@ page_screenshot (CorralNewGuestWindow *wizard,
                  const char           *name)
 {
   WAIT_FOR (!gtk_stack_get_transition_running (GTK_STACK (child (wizard, "stack"))));
-  screenshot (GTK_WIDGET (wizard), name);
+  corral_test_screenshot (GTK_WIDGET (wizard), name);
 }
 
 static void
@@ -170,7 +98,7 @@ set_text (CorralNewGuestWindow *wizard,
           const char           *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (child (wizard, name)), text);
-  drain (50);
+  corral_test_drain (50);
 }
 
 static gboolean
@@ -294,8 +222,8 @@ test_wizard_real (void)
   click (child (wizard, "next_button"));
   WAIT_FOR (wizard == NULL);
   WAIT_FOR (guest_running (connection, "allowed"));
-  WAIT_FOR (find_label (list, "allowed") != NULL);
-  screenshot (GTK_WIDGET (window), "wizard-real-4-running.png");
+  WAIT_FOR (corral_test_find_label (list, "allowed") != NULL);
+  corral_test_screenshot (GTK_WIDGET (window), "wizard-real-4-running.png");
 
   {
     virDomainPtr dom = virDomainLookupByName (conn, "allowed");
@@ -308,7 +236,7 @@ test_wizard_real (void)
   virStoragePoolFree (pool);
   virConnectClose (conn);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 int

@@ -17,89 +17,17 @@
 
 #define TIMEOUT_S 30
 
+#include "corral-test-gtk.h"
+
 static char *iso_dir;
 static char *iso_path;
 static const char *skip_reason;
 static char *data_dir;
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out waiting for: %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
 
-#define WAIT_FOR(cond) G_STMT_START {                                                 \
-    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, timeout_cb, (gpointer) #cond); \
-    while (!(cond))                                                                   \
-      g_main_context_iteration (NULL, TRUE);                                          \
-    g_source_remove (_timeout);                                                       \
-  } G_STMT_END
 
-static void
-drain (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
 
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("CORRAL_BUILD_DIR") ?: ".", "tests",
-                                           "screenshots", NULL);
-  g_autofree char *path = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int w = 0, h = 0;
-
-  /* A paintable made before a new window's first frame stays empty, and so does a snapshot at the
-   * size
-   * the window had before its first allocation: both are taken afresh on each try. */
-  for (guint tries = 0; node == NULL && tries < 100; tries++)
-    {
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-
-      drain (tries == 0 ? 400 : 100);  /* let transitions finish */
-      w = gtk_widget_get_width (widget);
-      h = gtk_widget_get_height (widget);
-      gdk_paintable_snapshot (paintable, snapshot, w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static GtkWidget *
 child (CorralNewGuestWindow *wizard,
@@ -185,7 +113,7 @@ page_screenshot (CorralNewGuestWindow *wizard,
                  const char           *name)
 {
   WAIT_FOR (!gtk_stack_get_transition_running (GTK_STACK (child (wizard, "stack"))));
-  screenshot (GTK_WIDGET (wizard), name);
+  corral_test_screenshot (GTK_WIDGET (wizard), name);
 }
 
 /* What a file manager's drop does: the window's drop target receives the file. */
@@ -213,7 +141,7 @@ drop_file (CorralNewGuestWindow *wizard,
   g_value_unset (&value);
   g_assert_true (found);
   g_assert_true (accepted);
-  drain (50);
+  corral_test_drain (50);
 }
 
 static void
@@ -222,7 +150,7 @@ set_text (CorralNewGuestWindow *wizard,
           const char           *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (child (wizard, name)), text);
-  drain (50);
+  corral_test_drain (50);
 }
 
 static void
@@ -247,7 +175,7 @@ test_wizard_creates_guest (void)
   gtk_window_present (GTK_WINDOW (window));
   list = GTK_WIDGET (corral_window_get_list_view (window));
   WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
-  WAIT_FOR (find_label (list, "test") != NULL);
+  WAIT_FOR (corral_test_find_label (list, "test") != NULL);
 
   /* the header's "New guest" button opens the wizard */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-guest", NULL));
@@ -281,12 +209,12 @@ test_wizard_creates_guest (void)
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "os");
   WAIT_FOR (g_strcmp0 (row_title (wizard, "detected_row"),
                        "Debian 11") == 0);
-  WAIT_FOR (find_label (GTK_WIDGET (wizard), "Detected from the install image") != NULL);
+  WAIT_FOR (corral_test_find_label (GTK_WIDGET (wizard), "Detected from the install image") != NULL);
   WAIT_FOR (next_enabled (wizard));
   page_screenshot (wizard, "wizard-2-os.png");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "os_search"))), ==,
                    "debian");
-  g_assert_nonnull (find_label (GTK_WIDGET (wizard), "Debian 10"));
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), "Debian 10"));
   click (next);
 
   /* 3. resources: Debian 11's recommended 1 GiB and one processor */
@@ -333,16 +261,16 @@ test_wizard_creates_guest (void)
                    "The name may only contain letters, digits, “-”, “_” and “.”");
   set_text (wizard, "name_entry", "debian11");
   g_assert_true (next_enabled (wizard));
-  g_assert_nonnull (find_label (GTK_WIDGET (wizard), iso_path));
-  g_assert_nonnull (find_label (GTK_WIDGET (wizard), "1.0\u00a0GiB, 1 processor"));
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), iso_path));
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), "1.0\u00a0GiB, 1 processor"));
   page_screenshot (wizard, "wizard-6-review.png");
 
   /* Create: the wizard closes and the guest is listed in the window */
   click (next);
   WAIT_FOR (wizard == NULL);
-  WAIT_FOR (find_label (list, "debian11") != NULL);
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "Created “debian11”"));
-  screenshot (GTK_WIDGET (window), "wizard-7-listed.png");
+  WAIT_FOR (corral_test_find_label (list, "debian11") != NULL);
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (window), "Created “debian11”"));
+  corral_test_screenshot (GTK_WIDGET (window), "wizard-7-listed.png");
 
   /* the ISO is now among the recent ones, one click from being chosen again */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-guest", NULL));
@@ -351,7 +279,7 @@ test_wizard_creates_guest (void)
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
   page_screenshot (wizard, "wizard-1-source-recent.png");
   g_assert_true (gtk_widget_get_visible (child (wizard, "recent_group")));
-  g_assert_nonnull (find_label (GTK_WIDGET (wizard), "debian-11.5.0-amd64-netinst.iso"));
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), "debian-11.5.0-amd64-netinst.iso"));
   g_signal_emit_by_name (gtk_widget_get_first_child (child (wizard, "recent_list")), "activated");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==,
                    iso_path);
@@ -360,7 +288,7 @@ test_wizard_creates_guest (void)
   WAIT_FOR (wizard == NULL);
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 /* A guest called "late" appears after the wizard checked the name: defining fails, the volume made
@@ -429,7 +357,7 @@ test_wizard_failure (void)
   WAIT_FOR (wizard == NULL);
   gvir_domain_delete (domain, 0, NULL);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 /* Stop while creating: back on the review page, told that nothing is left behind, and nothing is.
@@ -479,7 +407,7 @@ test_wizard_stop (void)
   g_assert_cmpstr (error_text (wizard), ==, "Stopped. Nothing that was made is left behind.");
   page_screenshot (wizard, "wizard-6-review-stopped.png");
 
-  drain (200);
+  corral_test_drain (200);
   guests = corral_connection_get_guests (demo);
   for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
     {
@@ -491,7 +419,7 @@ test_wizard_stop (void)
   gtk_window_destroy (GTK_WINDOW (wizard));
   WAIT_FOR (wizard == NULL);
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 /* "Create N guests": node1 … node3 from one description, each listed. */
@@ -533,7 +461,7 @@ test_wizard_cluster (void)
 
   set_text (wizard, "name_entry", "node");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "count_spin")), 3);
-  drain (50);
+  corral_test_drain (50);
   g_assert_cmpstr (row_subtitle (wizard, "count_row"), ==,
                    "Each with its own disk, named node1 … node3");
   g_assert_cmpstr (row_subtitle (wizard, "summary_disk"),
@@ -545,13 +473,13 @@ test_wizard_cluster (void)
 
   click (next);
   WAIT_FOR (wizard == NULL);
-  WAIT_FOR (find_label (list, "node1") != NULL && find_label (list, "node2") != NULL
-            && find_label (list, "node3") != NULL);
-  g_assert_nonnull (find_label (GTK_WIDGET (window), "Created 3 guests"));
-  screenshot (GTK_WIDGET (window), "wizard-7-cluster-listed.png");
+  WAIT_FOR (corral_test_find_label (list, "node1") != NULL && corral_test_find_label (list, "node2") != NULL
+            && corral_test_find_label (list, "node3") != NULL);
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (window), "Created 3 guests"));
+  corral_test_screenshot (GTK_WIDGET (window), "wizard-7-cluster-listed.png");
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain (100);
+  corral_test_drain (100);
 }
 
 /* An ISO libosinfo does not know: the user is told and picks the OS from the searchable list. */
@@ -631,7 +559,7 @@ test_wizard_manual_os (void)
   WAIT_FOR (wizard == NULL);
   gtk_window_destroy (GTK_WINDOW (window));
   g_unlink (unknown_iso);
-  drain (100);
+  corral_test_drain (100);
 }
 
 int

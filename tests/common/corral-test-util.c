@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "corral-test-util.h"
+
+gboolean
+corral_test_timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting for: %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for about ms milliseconds, whether or not anything happens. */
+void
+corral_test_drain (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_connection_open_finish (CORRAL_CONNECTION (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* A new connection to uri, opened and with its guests listed. */
+CorralConnection *
+corral_test_open_connection (const char *uri)
+{
+  CorralConnection *connection = corral_connection_new (uri);
+  gboolean done = FALSE;
+
+  corral_connection_open_async (connection, NULL, opened_cb, &done);
+  WAIT_FOR (done);
+  g_assert_cmpint (corral_connection_get_status (connection), ==, CORRAL_CONNECTION_STATUS_CONNECTED);
+  return connection;
+}
+
+CorralGuest *
+corral_test_find_guest (CorralConnection *connection,
+                        const char       *name)
+{
+  GListModel *guests = corral_connection_get_guests (connection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
+    {
+      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
+
+      if (g_strcmp0 (corral_guest_get_name (guest), name) == 0)
+        return guest;
+    }
+  return NULL;
+}
+
+/* A finished GTask drops its reference on its source object in the worker thread, a moment after its
+ * callback ran on the main thread: wait (bounded) until the caller's is the last reference, so that
+ * g_assert_finalize_object() checks for real leaks only. */
+void
+corral_test_wait_last_ref (gpointer object)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (G_OBJECT (object)->ref_count > 1 && g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What Corral's C tests share: waiting on the main loop with a time limit, and finding guests. */
+#pragma once
+
+#include <glib.h>
+
+#include "corral-connection.h"
+
+G_BEGIN_DECLS
+
+/* A file may define TIMEOUT_S (seconds) before including this header. */
+#ifndef TIMEOUT_S
+#define TIMEOUT_S 20
+#endif
+
+/* Runs the main loop until cond holds; fails the test (naming cond) after TIMEOUT_S seconds. */
+#define WAIT_FOR(cond) G_STMT_START {                                                             \
+    guint _timeout = g_timeout_add_seconds (TIMEOUT_S, corral_test_timeout_cb, (gpointer) #cond); \
+    while (!(cond))                                                                               \
+      g_main_context_iteration (NULL, TRUE);                                                      \
+    g_source_remove (_timeout);                                                                   \
+  } G_STMT_END
+
+gboolean          corral_test_timeout_cb      (gpointer          user_data);
+void              corral_test_drain           (guint             ms);
+CorralConnection *corral_test_open_connection (const char       *uri);
+CorralGuest      *corral_test_find_guest      (CorralConnection *connection,
+                                               const char       *name);
+void              corral_test_wait_last_ref   (gpointer          object);
+
+G_END_DECLS
