@@ -42,6 +42,7 @@ struct _CorralWindow
   GtkLabel             *kvm_banner_label;
   GtkLabel             *kvm_banner_hint;
   GtkStack             *sidebar_stack;
+  GtkSpinner           *loading_spinner;
   GtkListView          *list_view;
   AdwStatusPage        *no_libvirt_page;
   AdwWindowTitle       *content_title;
@@ -111,6 +112,8 @@ update_view (CorralWindow *self)
     page = "list";   /* failed connections still show their header and why */
 
   gtk_stack_set_visible_child_name (self->sidebar_stack, page);
+  /* A spinning spinner keeps the frame clock ticking even on a hidden page: spin only while shown. */
+  gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
 }
 
 static void
@@ -542,6 +545,7 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner_label);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner_hint);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, no_libvirt_page);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_title);

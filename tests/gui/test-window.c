@@ -141,6 +141,41 @@ test_console_tabs (void)
   corral_test_drain (100);
 }
 
+/* Nothing animates while nothing happens: once the list is shown, an idle window draws no frames (no
+ * polling, no spinner on a hidden page keeping the frame clock awake). Goes through "Connecting…" first,
+ * as the program does when it starts. */
+static void
+test_idle_draws_nothing (void)
+{
+  g_autoptr(CorralManager) manager = corral_manager_new ();
+  CorralConnection *demo;
+  CorralWindow *window;
+  GdkFrameClock *clock;
+  gint64 frames;
+
+  /* Animations on, as on a desktop: they are what could keep the clock running. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  window = corral_window_new (NULL, manager);
+  gtk_window_present (GTK_WINDOW (window));
+  WAIT_FOR (corral_test_find_label (GTK_WIDGET (window), "Connecting…") != NULL);
+  corral_test_drain (200);
+
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  WAIT_FOR (corral_test_find_label (GTK_WIDGET (corral_window_get_list_view (window)), "test") != NULL);
+  corral_test_drain (500);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  frames = gdk_frame_clock_get_frame_counter (clock);
+  corral_test_drain (1500);
+  g_test_message ("frames while idle: %" G_GINT64_FORMAT, gdk_frame_clock_get_frame_counter (clock) - frames);
+  g_assert_cmpint (gdk_frame_clock_get_frame_counter (clock) - frames, <=, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  corral_test_drain (100);
+}
+
 static void
 test_search_filter (void)
 {
@@ -305,6 +340,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/window/demo", test_demo_window);
   g_test_add_func ("/gui/window/search", test_search_filter);
+  g_test_add_func ("/gui/window/idle", test_idle_draws_nothing);
   g_test_add_func ("/gui/window/console-tabs", test_console_tabs);
   g_test_add_func ("/gui/window/no-libvirt", test_no_libvirt_page);
   g_test_add_func ("/gui/add-connection/dialog", test_add_connection_dialog);
