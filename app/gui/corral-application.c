@@ -237,11 +237,12 @@ corral_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      /* Connections first: libvirt loads its guests in worker threads while GTK builds the window. */
+      start_connections (self);
       window = corral_window_new (GTK_APPLICATION (self), self->manager);
       g_settings_bind (self->settings, "window-width", window, "default-width", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "window-height", window, "default-height", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "window-maximized", window, "maximized", G_SETTINGS_BIND_DEFAULT);
-      start_connections (self);
     }
   gtk_window_present (GTK_WINDOW (window));
 }

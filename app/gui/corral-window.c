@@ -102,8 +102,19 @@ update_view (CorralWindow *self)
   guests = count_guests (self, &connecting, &connected);
 
   if (self->no_libvirt_details != NULL && !connected && !connecting)
-    page = "no-libvirt";
-  else if (guests > 0 || connected)
+    {
+      /* The explanation gets the wide pane; the list beside it is empty. */
+      gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
+      gtk_stack_set_visible_child_name (self->content_stack, "no-libvirt");
+      gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+      return;
+    }
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "no-libvirt") == 0)
+    gtk_stack_set_visible_child_name (self->content_stack,
+                                      corral_guest_detail_get_guest (self->guest_detail) ? "guest" : "none");
+
+  if (guests > 0 || connected)
     page = guests > 0 || g_list_model_get_n_items (corral_manager_get_connections (self->manager)) > 1
            ? "list" : "empty";
   else if (connecting)
