@@ -169,7 +169,8 @@ test_idle_draws_nothing (void)
   frames = gdk_frame_clock_get_frame_counter (clock);
   corral_test_drain (1500);
   g_test_message ("frames while idle: %" G_GINT64_FORMAT, gdk_frame_clock_get_frame_counter (clock) - frames);
-  g_assert_cmpint (gdk_frame_clock_get_frame_counter (clock) - frames, <=, 1);
+  /* A stray late frame is fine; a clock kept awake draws ~90 frames here. */
+  g_assert_cmpint (gdk_frame_clock_get_frame_counter (clock) - frames, <=, 3);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
