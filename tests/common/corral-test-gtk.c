@@ -41,6 +41,22 @@ corral_test_find_type (GtkWidget *widget,
   return NULL;
 }
 
+/* A toplevel window of this type (a dialog or window the code under test opened), or NULL. */
+GtkWindow *
+corral_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type))
+        return window;
+    }
+  return NULL;
+}
+
 /* Saves what widget shows to $CORRAL_BUILD_DIR/tests/screenshots/name. */
 void
 corral_test_screenshot (GtkWidget  *widget,

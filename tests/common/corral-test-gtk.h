@@ -12,6 +12,7 @@ GtkWidget *corral_test_find_label (GtkWidget  *widget,
                                    const char *text);
 GtkWidget *corral_test_find_type  (GtkWidget  *widget,
                                    GType       type);
+GtkWindow *corral_test_find_toplevel (GType     type);
 void       corral_test_screenshot (GtkWidget  *widget,
                                    const char *name);
 

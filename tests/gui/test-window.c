@@ -229,19 +229,6 @@ test_no_libvirt_page (void)
   corral_test_drain (100);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
 
 static void
 test_add_connection_dialog (void)
@@ -256,8 +243,8 @@ test_add_connection_dialog (void)
   window = corral_window_new (NULL, manager);
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.add-connection", NULL));
-  WAIT_FOR (find_toplevel (CORRAL_TYPE_ADD_CONNECTION_DIALOG) != NULL);
-  dialog = find_toplevel (CORRAL_TYPE_ADD_CONNECTION_DIALOG);
+  WAIT_FOR (corral_test_find_toplevel (CORRAL_TYPE_ADD_CONNECTION_DIALOG) != NULL);
+  dialog = corral_test_find_toplevel (CORRAL_TYPE_ADD_CONNECTION_DIALOG);
 
   /* Default: this computer. */
   uri = corral_add_connection_dialog_get_uri (CORRAL_ADD_CONNECTION_DIALOG (dialog), NULL);

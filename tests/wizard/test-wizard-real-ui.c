@@ -17,6 +17,7 @@
 #define TIMEOUT_S 60
 
 #include "corral-test-gtk.h"
+#include "wizard-test-util.h"
 #define POOL_DIR "/var/lib/libvirt/images/corral-wizard-ui-pool"
 
 static char *iso_dir;
@@ -29,77 +30,13 @@ static char *data_dir;
 
 
 
-static GtkWidget *
-child (CorralNewGuestWindow *wizard,
-       const char           *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (wizard),
-                                                   CORRAL_TYPE_NEW_GUEST_WINDOW, name);
 
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
 
-static const char *
-row_title (CorralNewGuestWindow *wizard,
-           const char           *name)
-{
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child (wizard, name)));
-}
 
-static const char *
-row_subtitle (CorralNewGuestWindow *wizard,
-              const char           *name)
-{
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (child (wizard, name)));
-}
 
-static gboolean
-next_enabled (CorralNewGuestWindow *wizard)
-{
-  return gtk_widget_is_sensitive (child (wizard, "next_button"));
-}
 
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_assert_true (gtk_widget_get_mapped (button));
-  g_signal_emit_by_name (button, "clicked");
-}
 
-static CorralNewGuestWindow *
-find_wizard (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (CORRAL_IS_NEW_GUEST_WINDOW (window))
-        return CORRAL_NEW_GUEST_WINDOW (window);
-    }
-  return NULL;
-}
-
-/* a page's screenshot once the slide to it has finished */
-static void
-page_screenshot (CorralNewGuestWindow *wizard,
-                 const char           *name)
-{
-  WAIT_FOR (!gtk_stack_get_transition_running (GTK_STACK (child (wizard, "stack"))));
-  corral_test_screenshot (GTK_WIDGET (wizard), name);
-}
-
-static void
-set_text (CorralNewGuestWindow *wizard,
-          const char           *name,
-          const char           *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (child (wizard, name)), text);
-  corral_test_drain (50);
-}
 
 static gboolean
 guest_running (CorralConnection *connection,
