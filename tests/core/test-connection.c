@@ -43,18 +43,6 @@ node_xml (guint n_guests,
   return g_string_free (xml, FALSE);
 }
 
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (corral_connection_open_finish (CORRAL_CONNECTION (object), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
 
 
 
@@ -66,7 +54,6 @@ fixture_setup (Fixture       *fixture,
   g_autofree char *xml = node_xml (n, n / 2);
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean done = FALSE;
 
   fixture->dir = g_dir_make_tmp ("corral-test-XXXXXX", &error);
   g_assert_no_error (error);
@@ -75,10 +62,7 @@ fixture_setup (Fixture       *fixture,
   g_assert_no_error (error);
   fixture->uri = g_strdup_printf ("test://%s", path);
 
-  fixture->connection = corral_connection_new (fixture->uri);
-  corral_connection_open_async (fixture->connection, NULL, open_cb, &done);
-  WAIT_FOR (done);
-  g_assert_cmpint (corral_connection_get_status (fixture->connection), ==, CORRAL_CONNECTION_STATUS_CONNECTED);
+  fixture->connection = corral_test_open_connection (fixture->uri);
 }
 
 static void

@@ -118,18 +118,6 @@ run_action (CorralGuest       *guest,
   WAIT_FOR (done);
 }
 
-static void
-open_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (corral_connection_open_finish (CORRAL_CONNECTION (object), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
 
 static void
 write_domain (const char *name,
@@ -169,7 +157,6 @@ test_real_daemon (void)
   g_autofree char *ours = NULL;
   CorralGuest *guest;
   virConnectPtr conn;
-  gboolean done = FALSE;
 
   if (skip_reason != NULL)
     {
@@ -177,10 +164,8 @@ test_real_daemon (void)
       return;
     }
 
-  connection = corral_connection_new (g_getenv ("CORRAL_TEST_LIBVIRT_URI"));
+  connection = corral_test_open_connection (g_getenv ("CORRAL_TEST_LIBVIRT_URI"));
   corral_connection_set_reconnect_delays (connection, 250, 2000);
-  corral_connection_open_async (connection, NULL, open_cb, &done);
-  WAIT_FOR (done);
 
   /* Host check: Corral's verdict matches the daemon's capabilities. */
   WAIT_FOR (corral_connection_get_acceleration (connection) != CORRAL_ACCELERATION_UNKNOWN);
