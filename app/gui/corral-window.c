@@ -34,13 +34,10 @@ struct _CorralWindow
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar;
   GtkWidget            *content;
-  GtkWidget            *new_guest_button;
   GtkToggleButton      *search_button;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkRevealer          *kvm_banner;
-  GtkLabel             *kvm_banner_label;
-  GtkLabel             *kvm_banner_hint;
   GtkStack             *sidebar_stack;
   GtkSpinner           *loading_spinner;
   GtkListView          *list_view;
@@ -548,13 +545,10 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content);
-  gtk_widget_class_bind_template_child (widget_class, CorralWindow, new_guest_button);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner);
-  gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner_label);
-  gtk_widget_class_bind_template_child (widget_class, CorralWindow, kvm_banner_hint);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, list_view);
@@ -635,13 +629,6 @@ corral_window_new (GtkApplication *application,
                    CorralManager  *manager)
 {
   return g_object_new (CORRAL_TYPE_WINDOW, "application", application, "manager", manager, NULL);
-}
-
-CorralManager *
-corral_window_get_manager (CorralWindow *self)
-{
-  g_return_val_if_fail (CORRAL_IS_WINDOW (self), NULL);
-  return self->manager;
 }
 
 void

@@ -11,16 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CorralWindow, corral_window, CORRAL, WINDOW, AdwApplicationWindow)
 
-typedef enum {
-  CORRAL_WINDOW_VIEW_LOADING,
-  CORRAL_WINDOW_VIEW_LIST,
-  CORRAL_WINDOW_VIEW_EMPTY,
-  CORRAL_WINDOW_VIEW_NO_LIBVIRT,
-} CorralWindowView;
-
 CorralWindow *corral_window_new             (GtkApplication *application,
                                              CorralManager  *manager);
-CorralManager *corral_window_get_manager    (CorralWindow   *self);
 void          corral_window_set_no_libvirt  (CorralWindow   *self,
                                              const char     *details);
 void          corral_window_add_toast       (CorralWindow   *self,
