@@ -13,11 +13,19 @@
 #include "corral-vnc-display.h"
 #include "corral-vnc-keymap.h"
 
+#if defined(GDK_WINDOWING_X11) && defined(CORRAL_HAVE_CAIRO_XLIB)
+# include <cairo-xlib.h>
+# include <gdk/x11/gdkx.h>
+# define CORRAL_X11_SHM_POOL 1
+#endif
+
 /* The guest's screen is cut into square tiles, each its own render node kept from frame to frame. A
  * damaged tile gets a new node at the next frame, so the renderer redraws and uploads only what changed.
  * The node's kind follows the renderer, as measured with the console benchmark: for the GL renderer a
- * texture node (the texture is uploaded once and cached); for the cairo renderer a cairo node holding
- * an image surface (a texture node would be converted pixel by pixel on every frame in GTK 4.8). */
+ * texture node (the texture is uploaded once and cached); for the cairo renderer a cairo node that
+ * paints from one image surface over the framebuffer, kept for the framebuffer's life (a texture node
+ * would be converted pixel by pixel on every frame in GTK 4.8, and a surface destroyed after recording
+ * makes cairo copy the tile's pixels first). */
 #define TILE_SIZE 256
 /* Longest a screen waits to be drawn while the server keeps sending (see damage()). */
 #define MAX_FRAME_DELAY_US (100 * 1000)
@@ -36,6 +44,9 @@ struct _CorralVncDisplay
   int               fb_width;
   int               fb_height;
   int               fb_stride;
+  cairo_surface_t  *fb_surface;    /* the same memory, for cairo tiles */
+  cairo_surface_t  *shm_pin;       /* see pin_x11_shm_pool() */
+  gsize             shm_pin_capacity;
 
   /* tiles */
   int               n_tiles_x;
@@ -319,20 +330,17 @@ make_cairo_tile (CorralVncDisplay *self,
 {
   GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (x0 * zoom, y0 * zoom, w * zoom, h * zoom));
   cairo_t *cr = gsk_cairo_node_get_draw_context (node);
-  /* RGB24 ignores the padding byte: the tile comes out opaque whatever the server sent there */
-  cairo_surface_t *surface =
-    cairo_image_surface_create_for_data (self->fb + (gsize) y0 * self->fb_stride + (gsize) x0 * 4,
-                                         CAIRO_FORMAT_RGB24, w, h, self->fb_stride);
 
-  cairo_translate (cr, x0 * zoom, y0 * zoom);
+  /* The node records a reference to fb_surface, not a copy: when the renderer replays it, it reads
+   * the framebuffer as it is then, which is never older than this frame. RGB24 ignores the padding
+   * byte, so the tile comes out opaque whatever the server sent there. */
   cairo_scale (cr, zoom, zoom);
   cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
-  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_set_source_surface (cr, self->fb_surface, 0, 0);
   cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle (cr, 0, 0, w, h);
+  cairo_rectangle (cr, x0, y0, w, h);
   cairo_fill (cr);
   cairo_destroy (cr);
-  cairo_surface_destroy (surface);
   return node;
 }
 
@@ -440,6 +448,9 @@ static void
 free_framebuffer (CorralVncDisplay *self)
 {
   free_tiles (self);
+  /* Render nodes GTK still holds (the last frame) refer to this surface: destroying it makes cairo
+   * give them their own copy of the pixels, so it goes before the memory does. */
+  g_clear_pointer (&self->fb_surface, cairo_surface_destroy);
   g_clear_pointer (&self->fb, g_free);
   self->fb_width = self->fb_height = self->fb_stride = 0;
 }
@@ -471,6 +482,8 @@ alloc_framebuffer (CorralVncDisplay *self)
       self->fb_height = h;
       self->fb_stride = w * 4;
       self->fb = g_malloc0 ((gsize) self->fb_stride * h);
+      self->fb_surface = cairo_image_surface_create_for_data (self->fb, CAIRO_FORMAT_RGB24, w, h,
+                                                              self->fb_stride);
 
       self->n_tiles_x = (w + TILE_SIZE - 1) / TILE_SIZE;
       self->n_tiles_y = (h + TILE_SIZE - 1) / TILE_SIZE;
@@ -1131,6 +1144,53 @@ maybe_resize_guest (CorralVncDisplay *self)
   self->resize_timeout_id = g_timeout_add (RESIZE_GUEST_DELAY_MS, resize_guest_timeout_cb, self);
 }
 
+/* ---- X11 shared memory -------------------------------------------------------------------------- */
+
+#ifdef CORRAL_X11_SHM_POOL
+/* GTK 4.8's cairo renderer on X11 paints each frame into an image that cairo-xlib copies into a
+ * MIT-SHM segment for XShmPutImage. cairo gives a segment back as soon as nothing in it is in use, so
+ * with a full-window upload every frame, every frame gets a new segment: shmget, XShmAttach and a
+ * window's worth of fresh pages for the kernel to fault in and zero (measured with the console
+ * benchmark: about 40% of the client's drawing cost and over half the X server's). A tiny image kept
+ * alive in a segment that has room for a full-window upload makes cairo reuse that segment. The
+ * segment is sized for the toplevel as it is now and made again when the toplevel grows past it. */
+static void
+pin_x11_shm_pool (CorralVncDisplay *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GdkSurface *surface;
+  Display *xdisplay;
+  cairo_surface_t *window, *sizer;
+  gsize needed;
+  int width, height, scale;
+
+  if (native == NULL || !GDK_IS_X11_DISPLAY (display))
+    return;
+  surface = gtk_native_get_surface (native);
+  if (surface == NULL || !GDK_IS_X11_SURFACE (surface))
+    return;
+
+  scale = gdk_surface_get_scale_factor (surface);
+  width = MAX (gdk_surface_get_width (surface) * scale, 64);
+  height = MAX (gdk_surface_get_height (surface) * scale, 64);
+  needed = (gsize) width * height * 4;
+  if (self->shm_pin != NULL && needed <= self->shm_pin_capacity)
+    return;
+
+  g_clear_pointer (&self->shm_pin, cairo_surface_destroy);
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  window = cairo_xlib_surface_create (xdisplay, gdk_x11_surface_get_xid (surface),
+                                      DefaultVisual (xdisplay, DefaultScreen (xdisplay)), 1, 1);
+  /* cairo sizes a new segment after the first image in it: the sizer, then the pin beside it */
+  sizer = cairo_surface_create_similar_image (window, CAIRO_FORMAT_ARGB32, width, height);
+  self->shm_pin = cairo_surface_create_similar_image (window, CAIRO_FORMAT_ARGB32, 8, 8);
+  self->shm_pin_capacity = needed;
+  cairo_surface_destroy (sizer);
+  cairo_surface_destroy (window);
+}
+#endif
+
 /* ---- GtkWidget -------------------------------------------------------------------------------- */
 
 static void
@@ -1178,6 +1238,7 @@ corral_vnc_display_snapshot (GtkWidget   *widget,
   int zoom = 1;
   GtkNative *native;
   GskRenderer *renderer;
+  gboolean use_cairo;
 
   self->draw_queued = FALSE;
 
@@ -1196,7 +1257,12 @@ corral_vnc_display_snapshot (GtkWidget   *widget,
 
   native = gtk_widget_get_native (widget);
   renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
-  update_tiles (self, zoom, renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer));
+  use_cairo = renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+#ifdef CORRAL_X11_SHM_POOL
+  if (use_cairo)
+    pin_x11_shm_pool (self);
+#endif
+  update_tiles (self, zoom, use_cairo);
   self->frames_drawn++;
 
   gtk_snapshot_save (snapshot);
@@ -1232,6 +1298,7 @@ corral_vnc_display_unrealize (GtkWidget *widget)
 
   g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (widget), after_paint_cb, self);
   corral_vnc_display_release_keyboard (self);
+  g_clear_pointer (&self->shm_pin, cairo_surface_destroy);
   GTK_WIDGET_CLASS (corral_vnc_display_parent_class)->unrealize (widget);
 }
 
