@@ -765,8 +765,11 @@ vnc_auth_credential_cb (CorralVncDisplay *self,
                         GValueArray      *creds,
                         VncConnection    *conn)
 {
+  /* TLS with certificates: gvnc looks for the CA in {/etc,~}/pki/CA/cacert.pem and for a client
+   * certificate in {/etc,~}/pki/NAME/clientcert.pem and NAME/private/clientkey.pem; libvirt's
+   * documentation (and virt-manager) put VNC client certificates under the name libvirt-vnc. */
   if (value_array_has (creds, VNC_CONNECTION_CREDENTIAL_CLIENTNAME))
-    vnc_connection_set_credential (conn, VNC_CONNECTION_CREDENTIAL_CLIENTNAME, "corral");
+    vnc_connection_set_credential (conn, VNC_CONNECTION_CREDENTIAL_CLIENTNAME, "libvirt-vnc");
   self->want_username = value_array_has (creds, VNC_CONNECTION_CREDENTIAL_USERNAME);
   self->want_password = value_array_has (creds, VNC_CONNECTION_CREDENTIAL_PASSWORD);
 
@@ -1548,6 +1551,22 @@ corral_vnc_display_open_fd (CorralVncDisplay  *self,
                             int                fd,
                             GError           **error)
 {
+  return corral_vnc_display_open_fd_with_hostname (self, fd, NULL, error);
+}
+
+/**
+ * corral_vnc_display_open_fd_with_hostname:
+ * @fd: a connected stream socket; the display owns it from now on
+ * @hostname: (nullable): the name the server's TLS certificate must carry (NULL: "localhost")
+ *
+ * Like corral_vnc_display_open_fd(), for a stream that leads to @hostname (an ssh tunnel, say).
+ */
+gboolean
+corral_vnc_display_open_fd_with_hostname (CorralVncDisplay  *self,
+                                          int                fd,
+                                          const char        *hostname,
+                                          GError           **error)
+{
   g_return_val_if_fail (CORRAL_IS_VNC_DISPLAY (self), FALSE);
 
   if (fd < 0)
@@ -1557,7 +1576,7 @@ corral_vnc_display_open_fd (CorralVncDisplay  *self,
     }
 
   new_connection (self);
-  if (!vnc_connection_open_fd (self->conn, fd))
+  if (!vnc_connection_open_fd_with_hostname (self->conn, fd, hostname))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not open the console connection"));
       drop_connection (self);

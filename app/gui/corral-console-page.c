@@ -272,6 +272,7 @@ typedef struct
 {
   int    fd;           /* from libvirt, or -1 */
   char **ssh_argv;     /* for a tunnel */
+  char  *hostname;     /* the host at its far end (what a TLS certificate names) */
 } OpenResult;
 
 static void
@@ -280,6 +281,7 @@ open_result_free (OpenResult *result)
   if (result->fd >= 0)
     close (result->fd);
   g_strfreev (result->ssh_argv);
+  g_free (result->hostname);
   g_free (result);
 }
 
@@ -337,6 +339,8 @@ open_thread (GTask        *task,
     }
   else
     {
+      g_autoptr(GUri) uri = NULL;
+
       result->ssh_argv = corral_console_build_ssh_argv (data->uri, vnc_socket, NULL, vnc_port, &error);
       if (result->ssh_argv == NULL)
         {
@@ -344,6 +348,8 @@ open_thread (GTask        *task,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      uri = g_uri_parse (data->uri, G_URI_FLAGS_NONE, NULL);
+      result->hostname = uri != NULL ? g_strdup (g_uri_get_host (uri)) : NULL;
     }
 
   g_task_return_pointer (task, result, (GDestroyNotify) open_result_free);
@@ -365,6 +371,7 @@ reconnect_timeout_cb (gpointer user_data)
 static gboolean
 open_tunnel (CorralConsolePage  *self,
              char              **ssh_argv,
+             const char         *hostname,
              GError            **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -391,7 +398,7 @@ open_tunnel (CorralConsolePage  *self,
       close (sv[0]);
       return FALSE;
     }
-  return corral_vnc_display_open_fd (self->display, sv[0], error);
+  return corral_vnc_display_open_fd_with_hostname (self->display, sv[0], hostname, error);
 }
 
 static void
@@ -425,7 +432,7 @@ open_cb (GObject      *source,
       if (!corral_vnc_display_open_fd (self->display, fd, &error))
         show_error (self, error->message);
     }
-  else if (!open_tunnel (self, result->ssh_argv, &error))
+  else if (!open_tunnel (self, result->ssh_argv, result->hostname, &error))
     {
       show_error (self, error->message);
     }

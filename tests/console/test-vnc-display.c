@@ -13,8 +13,11 @@
 #include <gvnc.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <pwd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "corral-vnc-display.h"
@@ -44,6 +47,7 @@ typedef struct
   guint64          updates;
   gint64           last_update;
   char            *cut_text;
+  char            *error;        /* the last "error" signal's message */
 } Fixture;
 
 typedef struct
@@ -55,6 +59,8 @@ typedef struct
 } FixtureOptions;
 
 static const FixtureOptions no_auth = { "None", NULL, 0, 0 };
+static const FixtureOptions tls_anonymous = { "TLSNone", NULL, 0, 0 };
+static const FixtureOptions tls_x509 = { "X509None", NULL, 0, 0 };
 static const FixtureOptions small_screen = { "None", NULL, SCREEN_W / 2, SCREEN_H / 2 };
 static const FixtureOptions vnc_auth = { "VncAuth", NULL, 0, 0 };
 static const FixtureOptions with_clipboard = { "None", "Corral clipboard test \xc3\xa9", 0, 0 };
@@ -136,6 +142,55 @@ free_tcp_port (void)
   return port;
 }
 
+/* Runs a command to completion; FALSE (and the test skipped) if it is not installed. */
+static gboolean
+run_tool (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *program = g_find_program_in_path (argv[0]);
+
+  if (program == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf ("%s not installed", argv[0]);
+      g_test_skip (reason);
+      return FALSE;
+    }
+  proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (proc, NULL, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+/* A test CA and a server certificate it signed, for 127.0.0.1 and localhost, in the fixture's
+ * directory: ca.pem, server.pem, server.key. */
+static gboolean
+make_certificates (Fixture *f)
+{
+  g_autofree char *ca_key = g_build_filename (f->tmpdir, "ca.key", NULL);
+  g_autofree char *ca = g_build_filename (f->tmpdir, "ca.pem", NULL);
+  g_autofree char *key = g_build_filename (f->tmpdir, "server.key", NULL);
+  g_autofree char *csr = g_build_filename (f->tmpdir, "server.csr", NULL);
+  g_autofree char *cert = g_build_filename (f->tmpdir, "server.pem", NULL);
+  const char *make_ca[] = {
+    "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", "/CN=Corral test CA",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL
+  };
+  const char *make_csr[] = {
+    "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1",
+    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL
+  };
+  const char *sign[] = {
+    "openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+    "-copy_extensions", "copy", "-days", "2", "-out", cert, NULL
+  };
+
+  return run_tool (make_ca) && run_tool (make_csr) && run_tool (sign);
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -191,6 +246,15 @@ fixture_setup (Fixture       *f,
   g_ptr_array_add (argv, g_strdup (opts->security));
   g_ptr_array_add (argv, g_strdup ("-Log"));
   g_ptr_array_add (argv, g_strdup ("*:stderr:100"));
+  if (g_str_has_prefix (opts->security, "X509"))
+    {
+      if (!make_certificates (f))
+        return;
+      g_ptr_array_add (argv, g_strdup ("-X509Cert"));
+      g_ptr_array_add (argv, g_build_filename (f->tmpdir, "server.pem", NULL));
+      g_ptr_array_add (argv, g_strdup ("-X509Key"));
+      g_ptr_array_add (argv, g_build_filename (f->tmpdir, "server.key", NULL));
+    }
   if (g_str_equal (opts->security, "VncAuth"))
     {
       g_autofree char *passwd = g_build_filename (f->tmpdir, "passwd", NULL);
@@ -290,14 +354,18 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->lines, g_ptr_array_unref);
   if (f->tmpdir != NULL)
     {
-      g_autofree char *passwd = g_build_filename (f->tmpdir, "passwd", NULL);
-      g_autofree char *shot = g_build_filename (f->tmpdir, "shot.png", NULL);
-      g_unlink (passwd);
-      g_unlink (shot);
-      g_unlink (f->log_path);
+      static const char * const files[] = {
+        "passwd", "shot.png", "xvnc.log", "ca.key", "ca.pem", "ca.srl", "server.key", "server.csr", "server.pem",
+      };
+      for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+        {
+          g_autofree char *path = g_build_filename (f->tmpdir, files[i], NULL);
+          g_unlink (path);
+        }
       g_rmdir (f->tmpdir);
     }
   g_free (f->tmpdir);
+  g_free (f->error);
   g_free (f->log_path);
   g_free (f->port_str);
   g_free (f->cut_text);
@@ -337,6 +405,15 @@ updated_cb (CorralVncDisplay *vnc,
 }
 
 static void
+error_cb (CorralVncDisplay *vnc,
+          const char       *message,
+          Fixture          *f)
+{
+  g_free (f->error);
+  f->error = g_strdup (message);
+}
+
+static void
 cut_text_cb (CorralVncDisplay *vnc,
              const char       *text,
              Fixture          *f)
@@ -361,6 +438,7 @@ make_window (Fixture          *f,
   g_signal_connect (f->vnc, "auth-failed", G_CALLBACK (auth_failed_cb), f);
   g_signal_connect (f->vnc, "framebuffer-updated", G_CALLBACK (updated_cb), f);
   g_signal_connect (f->vnc, "server-cut-text", G_CALLBACK (cut_text_cb), f);
+  g_signal_connect (f->vnc, "error", G_CALLBACK (error_cb), f);
   gtk_window_present (GTK_WINDOW (f->window));
 }
 
@@ -1017,6 +1095,133 @@ test_screenshot (Fixture       *f,
     }
 }
 
+/* ---- TLS -------------------------------------------------------------------------------------- */
+
+/* VeNCrypt with anonymous TLS: encrypted, nothing to verify. */
+static void
+test_tls_anonymous (Fixture       *f,
+                    gconstpointer  data)
+{
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  connect_host (f);
+  assert_same_pixels (f, "tls-anonymous");
+}
+
+static gboolean
+failed_with_error (Fixture *f)
+{
+  return f->disconnected && f->error != NULL;
+}
+
+/* Opens a fresh display on a socket to the server, as if it led to @hostname. */
+static void
+open_fd_as (Fixture    *f,
+            const char *hostname)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1", f->port, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (corral_vnc_display_open_fd_with_hostname (f->vnc,
+                                                           dup (g_socket_get_fd (g_socket_connection_get_socket (conn))),
+                                                           hostname, &error));
+  g_assert_no_error (error);
+}
+
+/* X.509: a certificate no trusted CA signed is refused, with a message that says why. */
+static void
+test_tls_x509_untrusted (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lower = NULL;
+
+  if (f->xvnc == NULL)
+    return;
+  if (g_file_test ("/etc/pki/CA/cacert.pem", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("this machine trusts its own CA for VNC (/etc/pki/CA/cacert.pem)");
+      return;
+    }
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_true (wait_until (failed_with_error, f, 10000));
+  g_assert_false (f->initialized);
+  lower = g_ascii_strdown (f->error, -1);
+  if (strstr (lower, "certificate") == NULL)
+    g_error ("the error does not say it is the certificate: %s", f->error);
+}
+
+/* X.509 with the CA where libvirt's documentation puts it (~/.pki/CA/cacert.pem, read by gvnc):
+ * the connection is made, the picture comes through, and the certificate must name the host. Needs a
+ * home directory of its own (tests/console/with-private-home) so as not to touch the real one. */
+static void
+test_tls_x509 (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *home = g_getenv ("CORRAL_TEST_PRIVATE_HOME");
+  struct passwd *pw = getpwuid (getuid ());
+  struct statfs st;
+  g_autofree char *pki = NULL;
+  g_autofree char *cacert = NULL;
+  g_autofree char *ca = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  if (f->xvnc == NULL)
+    return;
+  if (home == NULL || pw == NULL || g_strcmp0 (home, pw->pw_dir) != 0 ||
+      statfs (home, &st) != 0 || st.f_type != TMPFS_MAGIC)
+    {
+      g_test_skip ("needs a private home directory: run through tests/console/with-private-home");
+      return;
+    }
+  if (g_file_test ("/etc/pki/CA/cacert.pem", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("this machine has its own /etc/pki/CA/cacert.pem, which gvnc reads first");
+      return;
+    }
+
+  pki = g_build_filename (home, ".pki", "CA", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (pki, 0700), ==, 0);
+  cacert = g_build_filename (pki, "cacert.pem", NULL);
+  ca = g_build_filename (f->tmpdir, "ca.pem", NULL);
+  g_file_get_contents (ca, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (cacert, contents, len, &error);
+  g_assert_no_error (error);
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  connect_host (f);
+  assert_same_pixels (f, "tls-x509");
+  corral_vnc_display_close (f->vnc);
+  g_assert_true (wait_until (is_disconnected, f, 5000));
+
+  /* through a socket that leads to "localhost" (the certificate names it) */
+  f->initialized = f->disconnected = FALSE;
+  open_fd_as (f, "localhost");
+  g_assert_true (wait_until (is_initialized, f, 10000));
+  corral_vnc_display_close (f->vnc);
+  g_assert_true (wait_until (is_disconnected, f, 5000));
+
+  /* ... and one said to lead elsewhere: refused */
+  f->initialized = f->disconnected = FALSE;
+  g_clear_pointer (&f->error, g_free);
+  open_fd_as (f, "vmhost.example");
+  g_assert_true (wait_until (failed_with_error, f, 10000));
+  g_assert_false (f->initialized);
+  g_assert_nonnull (strstr (f->error, "vmhost.example"));
+
+  g_unlink (cacert);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1055,6 +1260,12 @@ main (int   argc,
   g_test_add ("/console/display/clipboard", Fixture, &with_clipboard, fixture_setup, test_clipboard,
               fixture_teardown);
   g_test_add ("/console/display/screenshot", Fixture, &no_auth, fixture_setup, test_screenshot,
+              fixture_teardown);
+  g_test_add ("/console/display/tls/anonymous", Fixture, &tls_anonymous, fixture_setup, test_tls_anonymous,
+              fixture_teardown);
+  g_test_add ("/console/display/tls/x509-untrusted", Fixture, &tls_x509, fixture_setup,
+              test_tls_x509_untrusted, fixture_teardown);
+  g_test_add ("/console/display/tls/x509", Fixture, &tls_x509, fixture_setup, test_tls_x509,
               fixture_teardown);
 
   return g_test_run ();
