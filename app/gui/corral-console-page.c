@@ -32,6 +32,8 @@ struct _CorralConsolePage
   gboolean          connecting;
   gboolean          fullscreen;
   gboolean          auth_failed;
+  gboolean          shown;          /* this connection got as far as showing the screen */
+  char             *display_error;  /* what went wrong with this connection, if anything did */
 
   /* template children */
   GtkWidget        *main_box;
@@ -465,6 +467,8 @@ start_connect (CorralConsolePage *self)
   self->cancellable = g_cancellable_new ();
   self->connecting = TRUE;
   self->auth_failed = FALSE;
+  self->shown = FALSE;
+  g_clear_pointer (&self->display_error, g_free);
   set_status (self, "connecting");
 
   data = g_new0 (OpenData, 1);
@@ -516,6 +520,7 @@ static void
 display_initialized_cb (CorralConsolePage *self,
                         CorralVncDisplay  *display)
 {
+  self->shown = TRUE;
   set_status (self, "display");
 }
 
@@ -530,6 +535,14 @@ display_disconnected_cb (CorralConsolePage *self,
     }
   if (self->auth_failed || g_strcmp0 (self->status, "error") == 0)
     return;
+  /* refused before the screen came (a certificate not trusted, a protocol error): trying again by
+   * itself would only fail the same way, so say why and let the user try again */
+  if (!self->shown && self->display_error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The console connection failed: %s"), self->display_error);
+      show_error (self, message);
+      return;
+    }
 
   if (self->guest != NULL && corral_guest_get_state (self->guest) == CORRAL_GUEST_STATE_RUNNING)
     {
@@ -550,6 +563,8 @@ display_error_cb (CorralConsolePage *self,
                   CorralVncDisplay  *display)
 {
   g_debug ("console: %s", message);
+  g_free (self->display_error);
+  self->display_error = g_strdup (message);
 }
 
 static void
@@ -563,20 +578,23 @@ display_auth_failed_cb (CorralConsolePage *self,
 }
 
 static void
-password_response_cb (CorralConsolePage *self,
-                      const char        *response,
-                      AdwMessageDialog  *dialog)
+credentials_response_cb (CorralConsolePage *self,
+                         const char        *response,
+                         AdwMessageDialog  *dialog)
 {
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "entry");
+  GtkEditable *username = g_object_get_data (G_OBJECT (dialog), "username");
+  GtkEditable *password = g_object_get_data (G_OBJECT (dialog), "password");
 
   if (g_strcmp0 (response, "connect") == 0)
     {
-      corral_vnc_display_set_credentials (self->display, NULL, gtk_editable_get_text (entry));
+      corral_vnc_display_set_credentials (self->display,
+                                          username != NULL ? gtk_editable_get_text (username) : NULL,
+                                          password != NULL ? gtk_editable_get_text (password) : NULL);
     }
   else
     {
       self->auth_failed = TRUE;
-      adw_status_page_set_description (self->auth_failed_page, _("No password was given."));
+      adw_status_page_set_description (self->auth_failed_page, _("No credentials were given."));
       set_status (self, "auth-failed");
       corral_vnc_display_close (self->display);
     }
@@ -589,15 +607,39 @@ display_credentials_cb (CorralConsolePage *self,
                         CorralVncDisplay  *display)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog, *entry;
+  GtkWidget *dialog, *list, *row = NULL;
+  const char *body;
+
+  if (want_username && want_password)
+    body = _("The guest's screen asks for a user name and a password.");
+  else if (want_username)
+    body = _("The guest's screen asks for a user name.");
+  else
+    body = _("The guest's screen is protected by a VNC password.");
 
   dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Console Password"),
-                                   _("The guest's screen is protected by a VNC password."));
-  entry = gtk_password_entry_new ();
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  g_object_set (entry, "activates-default", TRUE, NULL);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+                                   want_username ? _("Console Login") : _("Console Password"), body);
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  if (want_username)
+    {
+      row = adw_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("User Name"));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      g_object_set_data (G_OBJECT (dialog), "username", row);
+    }
+  if (want_password)
+    {
+      row = adw_password_entry_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Password"));
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      g_object_set_data (G_OBJECT (dialog), "password", row);
+    }
+  /* Enter in the last field connects */
+  if (row != NULL)
+    adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "connect", _("C_onnect"),
@@ -606,8 +648,7 @@ display_credentials_cb (CorralConsolePage *self,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "connect");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data (G_OBJECT (dialog), "entry", entry);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (password_response_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (credentials_response_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -857,6 +898,7 @@ corral_console_page_finalize (GObject *object)
   CorralConsolePage *self = CORRAL_CONSOLE_PAGE (object);
 
   g_free (self->status);
+  g_free (self->display_error);
 
   G_OBJECT_CLASS (corral_console_page_parent_class)->finalize (object);
 }

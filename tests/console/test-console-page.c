@@ -12,7 +12,7 @@
 
 #define TIMEOUT_S 20
 
-#include "corral-test-util.h"
+#include "corral-test-gtk.h"
 
 
 
@@ -99,7 +99,8 @@ test_page_states (void)
 {
   g_autoptr(CorralConnection) connection = NULL;
   CorralGuest *guest;
-  GtkWidget *window, *page;
+  GtkWidget *window, *page, *row;
+  GtkWindow *dialog;
   gboolean done = FALSE;
 
   if (g_getenv ("DISPLAY") == NULL)
@@ -139,6 +140,24 @@ test_page_states (void)
   g_assert_true (gtk_widget_activate_action (page, "console.start", NULL));
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
   WAIT_FOR (status_is (page, "no-graphics"));
+
+  /* a server that asks for a user name and a password (SASL, VeNCrypt Plain): the page asks for both */
+  g_signal_emit_by_name (corral_console_page_get_display (CORRAL_CONSOLE_PAGE (page)), "credentials-required",
+                         TRUE, TRUE);
+  WAIT_FOR ((dialog = corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Console Login");
+  row = corral_test_find_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "User Name");
+  row = corral_test_find_type (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Password");
+  corral_test_drain (300);
+  corral_test_screenshot (GTK_WIDGET (dialog), "console-login");
+  /* cancelled: the page says no credentials were given, and does not try again by itself */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  WAIT_FOR (status_is (page, "auth-failed"));
+  gtk_window_destroy (dialog);
 
   g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
   gtk_window_destroy (GTK_WINDOW (window));
