@@ -22,6 +22,10 @@
 
 #include "corral-vnc-display.h"
 
+#ifdef GDK_WINDOWING_X11
+# include <gdk/x11/gdkx.h>
+#endif
+
 #define SCREEN_W 640
 #define SCREEN_H 480
 
@@ -1095,6 +1099,100 @@ test_screenshot (Fixture       *f,
     }
 }
 
+/* ---- drawing through cairo-xlib ------------------------------------------------------------------ */
+
+/* Adds the System V shared memory segments this process has mapped now (their shmids, from
+ * /proc/self/maps) to @ids. */
+static void
+add_shm_segments (GHashTable *ids)
+{
+  g_autofree char *maps = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "/SYSV") != NULL)
+      {
+        g_auto(GStrv) fields = g_strsplit_set (lines[i], " ", -1);
+        guint n = 0;
+        /* address perms offset device inode(= shmid) path */
+        for (guint k = 0; fields[k] != NULL; k++)
+          if (*fields[k] != '\0' && ++n == 5)
+            g_hash_table_add (ids, g_strdup (fields[k]));
+      }
+}
+
+static void
+after_paint_shm_cb (GdkFrameClock *clock,
+                    GHashTable    *ids)
+{
+  add_shm_segments (ids);
+}
+
+/* Under the cairo renderer on X11, frames reach the X server through cairo-xlib's MIT-SHM segments.
+ * cairo frees a segment the moment nothing in it is in use, so without the widget's pin every
+ * full-window frame gets a new one (and the kernel zeroes a window's worth of fresh pages): across
+ * redraws of the whole window, one segment must serve every frame. */
+static void
+test_cairo_shm_reuse (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) seen = g_string_new (NULL);
+  GdkFrameClock *clock;
+  GHashTableIter iter;
+  gpointer id;
+
+  if (f->xvnc == NULL)
+    return;
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") != 0)
+    {
+      g_test_skip ("only the cairo renderer draws through cairo-xlib (run with --renderer=cairo)");
+      return;
+    }
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkDisplay *display = gdk_display_get_default ();
+    int opcode, event, error;
+
+    if (!GDK_IS_X11_DISPLAY (display) ||
+        !XQueryExtension (gdk_x11_display_get_xdisplay (display), "MIT-SHM", &opcode, &event, &error))
+      {
+        g_test_skip ("not an X server with MIT-SHM");
+        return;
+      }
+  }
+#else
+  g_test_skip ("GTK without X11");
+  return;
+#endif
+
+  make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
+  connect_host (f);
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->vnc));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_shm_cb), ids);
+  for (int i = 0; i < 8; i++)
+    {
+      guint64 frames = corral_vnc_display_get_frames_drawn (f->vnc);
+
+      /* 2x then 1:1 and back: every tile is made again, the whole window is uploaded */
+      corral_vnc_display_set_scaling (f->vnc, i % 2 == 0 ? CORRAL_VNC_SCALING_ONE_TO_ONE : CORRAL_VNC_SCALING_FIT);
+      while (corral_vnc_display_get_frames_drawn (f->vnc) == frames)
+        g_main_context_iteration (NULL, TRUE);
+      for (gint64 end = g_get_monotonic_time () + 50 * 1000; g_get_monotonic_time () < end;)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
+    }
+  g_signal_handlers_disconnect_by_func (clock, after_paint_shm_cb, ids);
+
+  g_hash_table_iter_init (&iter, ids);
+  while (g_hash_table_iter_next (&iter, &id, NULL))
+    g_string_append_printf (seen, " %s", (const char *) id);
+  g_test_message ("shared memory segments seen after frames:%s", seen->str);
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 1);
+}
+
 /* ---- TLS -------------------------------------------------------------------------------------- */
 
 /* VeNCrypt with anonymous TLS: encrypted, nothing to verify. */
@@ -1260,6 +1358,8 @@ main (int   argc,
   g_test_add ("/console/display/clipboard", Fixture, &with_clipboard, fixture_setup, test_clipboard,
               fixture_teardown);
   g_test_add ("/console/display/screenshot", Fixture, &no_auth, fixture_setup, test_screenshot,
+              fixture_teardown);
+  g_test_add ("/console/display/cairo-shm-reuse", Fixture, &small_screen, fixture_setup, test_cairo_shm_reuse,
               fixture_teardown);
   g_test_add ("/console/display/tls/anonymous", Fixture, &tls_anonymous, fixture_setup, test_tls_anonymous,
               fixture_teardown);
