@@ -655,6 +655,18 @@ vnc_pointer_mode_changed_cb (CorralVncDisplay *self,
 {
   self->absolute = absolute;
   self->rel_valid = FALSE;
+  /* a button or wheel event before the next motion must not carry the other mode's position: in
+   * relative mode that would be a huge movement, in absolute mode a point off the screen */
+  if (absolute)
+    {
+      self->last_x = MAX (self->fb_width / 2, 0);
+      self->last_y = MAX (self->fb_height / 2, 0);
+    }
+  else
+    {
+      self->last_x = RELATIVE_CENTER;
+      self->last_y = RELATIVE_CENTER;
+    }
 }
 
 static void
@@ -916,16 +928,26 @@ pointer_at (CorralVncDisplay *self,
       double s, ox, oy, dx = 0, dy = 0;
 
       get_geometry (self, &s, &ox, &oy);
-      if (self->rel_valid)
+      if (!self->rel_valid)
         {
-          dx = round ((wx - self->rel_wx) / s);
-          dy = round ((wy - self->rel_wy) / s);
+          self->rel_wx = wx;
+          self->rel_wy = wy;
+          self->rel_valid = TRUE;
         }
-      self->rel_wx = wx;
-      self->rel_wy = wy;
-      self->rel_valid = TRUE;
-      gx = RELATIVE_CENTER + CLAMP (dx, -RELATIVE_CENTER, RELATIVE_CENTER);
-      gy = RELATIVE_CENTER + CLAMP (dy, -RELATIVE_CENTER, RELATIVE_CENTER);
+      /* Whole guest pixels are sent and the rest is kept for the next event (the reference point
+       * advances by what was sent), so that slow motion on a zoomed screen adds up instead of
+       * rounding away to nothing. */
+      dx = CLAMP (round ((wx - self->rel_wx) / s), -RELATIVE_CENTER, RELATIVE_CENTER);
+      dy = CLAMP (round ((wy - self->rel_wy) / s), -RELATIVE_CENTER, RELATIVE_CENTER);
+      self->rel_wx += dx * s;
+      self->rel_wy += dy * s;
+      /* a movement too large for one event is cut, not carried over */
+      if (fabs (wx - self->rel_wx) >= s)
+        self->rel_wx = wx;
+      if (fabs (wy - self->rel_wy) >= s)
+        self->rel_wy = wy;
+      gx = RELATIVE_CENTER + dx;
+      gy = RELATIVE_CENTER + dy;
     }
   send_pointer (self, gx, gy);
 }
