@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The argv of the ssh tunnel a qemu+ssh:// console goes through. (Running it needs an ssh server,
- * which the test machines do not have: only the command line is checked here.) */
+/* The argv of the ssh tunnel a qemu+ssh:// console goes through: the command line only, including what
+ * must be refused. The tunnel itself runs, end to end against a private sshd and Xvnc, in
+ * test-console-ssh-tunnel.c (suite console). */
 #include "config.h"
 
 #include "corral-console-page.h"
