@@ -145,7 +145,8 @@ is_safe_remote_word (const char *s)
 
 /**
  * corral_console_build_ssh_argv:
- * @libvirt_uri: a qemu+ssh:// URI (user, host, port and the keyfile/no_verify parameters are used)
+ * @libvirt_uri: a qemu+ssh:// URI (user, host, port and the keyfile, known_hosts and no_verify
+ *   parameters are used, as libvirt uses them)
  * @vnc_socket: (nullable): the guest's VNC UNIX socket on the remote host, or %NULL
  * @vnc_host: (nullable): where the VNC port listens on the remote host (default 127.0.0.1)
  * @vnc_port: the VNC TCP port when there is no socket
@@ -164,7 +165,7 @@ corral_console_build_ssh_argv (const char  *libvirt_uri,
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
   g_autoptr(GHashTable) params = NULL;
-  const char *scheme, *host, *user, *query, *keyfile = NULL;
+  const char *scheme, *host, *user, *query, *keyfile = NULL, *known_hosts = NULL;
 
   g_return_val_if_fail (libvirt_uri != NULL, NULL);
 
@@ -213,6 +214,21 @@ corral_console_build_ssh_argv (const char  *libvirt_uri,
         g_strv_builder_add_many (argv, "-i", keyfile, NULL);
       if (g_strcmp0 (g_hash_table_lookup (params, "no_verify"), "1") == 0)
         g_strv_builder_add_many (argv, "-o", "StrictHostKeyChecking=no", NULL);
+      known_hosts = g_hash_table_lookup (params, "known_hosts");
+      if (known_hosts != NULL && *known_hosts != '\0')
+        {
+          g_autofree char *option = NULL;
+
+          /* ssh splits an option's value at white space and takes quotes: allow neither */
+          if (!g_path_is_absolute (known_hosts) || strpbrk (known_hosts, " \t\n\r\"'") != NULL)
+            {
+              g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_UNSUPPORTED,
+                           _("The known hosts file “%s” cannot be given to ssh"), known_hosts);
+              return NULL;
+            }
+          option = g_strconcat ("UserKnownHostsFile=", known_hosts, NULL);
+          g_strv_builder_add_many (argv, "-o", option, NULL);
+        }
     }
 
   if (vnc_socket != NULL)
@@ -350,7 +366,8 @@ open_thread (GTask        *task,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      uri = g_uri_parse (data->uri, G_URI_FLAGS_NONE, NULL);
+      /* parsed as corral_console_build_ssh_argv() does: the same host ssh is given */
+      uri = g_uri_parse (data->uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED_QUERY, NULL);
       result->hostname = uri != NULL ? g_strdup (g_uri_get_host (uri)) : NULL;
     }
 
@@ -377,7 +394,7 @@ open_tunnel (CorralConsolePage  *self,
              GError            **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  int sv[2];
+  int sv[2], in_fd;
 
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     {
@@ -386,8 +403,17 @@ open_tunnel (CorralConsolePage  *self,
       return FALSE;
     }
 
+  in_fd = dup (sv[1]);
+  if (in_fd < 0)
+    {
+      int errsv = errno;
+      close (sv[0]);
+      close (sv[1]);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "dup: %s", g_strerror (errsv));
+      return FALSE;
+    }
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_take_stdin_fd (launcher, dup (sv[1]));
+  g_subprocess_launcher_take_stdin_fd (launcher, in_fd);
   g_subprocess_launcher_take_stdout_fd (launcher, sv[1]);
   if (self->tunnel != NULL)
     {

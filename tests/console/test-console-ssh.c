@@ -45,6 +45,27 @@ test_ssh_socket (void)
 }
 
 static void
+test_ssh_known_hosts (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  assert_argv (corral_console_build_ssh_argv ("qemu+ssh://vmhost/system?known_hosts=/home/a/.ssh/vm_hosts",
+                                              NULL, NULL, 5900, &error),
+               "ssh -T -e none -o BatchMode=yes -o UserKnownHostsFile=/home/a/.ssh/vm_hosts "
+               "-W 127.0.0.1:5900 -- vmhost");
+  g_assert_no_error (error);
+
+  /* ssh would split the value at the space, or take the quote: refused */
+  g_assert_null (corral_console_build_ssh_argv ("qemu+ssh://vmhost/system?known_hosts=/tmp/a%20b", NULL, NULL,
+                                                5900, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_null (corral_console_build_ssh_argv ("qemu+ssh://vmhost/system?known_hosts=relative", NULL, NULL,
+                                                5900, &error));
+  g_assert_nonnull (error);
+}
+
+static void
 test_ssh_refused (void)
 {
   static const struct {
@@ -81,6 +102,7 @@ main (int   argc,
 
   g_test_add_func ("/console/ssh-argv/port", test_ssh_port);
   g_test_add_func ("/console/ssh-argv/socket", test_ssh_socket);
+  g_test_add_func ("/console/ssh-argv/known-hosts", test_ssh_known_hosts);
   g_test_add_func ("/console/ssh-argv/refused", test_ssh_refused);
 
   return g_test_run ();
