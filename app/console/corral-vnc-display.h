@@ -32,10 +32,10 @@ GtkWidget        *corral_vnc_display_new                  (void);
 gboolean          corral_vnc_display_open_fd              (CorralVncDisplay  *self,
                                                            int                fd,
                                                            GError           **error);
-gboolean          corral_vnc_display_open_fd_with_hostname (CorralVncDisplay *self,
-                                                           int                fd,
-                                                           const char        *hostname,
-                                                           GError           **error);
+gboolean          corral_vnc_display_open_fd_with_hostname (CorralVncDisplay  *self,
+                                                            int                fd,
+                                                            const char        *hostname,
+                                                            GError           **error);
 gboolean          corral_vnc_display_open_host            (CorralVncDisplay  *self,
                                                            const char        *host,
                                                            const char        *port,
