@@ -23,6 +23,18 @@ corral_test_drain (guint ms)
     }
 }
 
+/* One round of WAIT_UNTIL: FALSE once the monotonic time end is past; else runs the main loop once
+ * without blocking, sleeps a millisecond and returns TRUE. */
+gboolean
+corral_test_poll (gint64 end)
+{
+  if (g_get_monotonic_time () > end)
+    return FALSE;
+  g_main_context_iteration (NULL, FALSE);
+  g_usleep (1000);
+  return TRUE;
+}
+
 static void
 opened_cb (GObject      *object,
            GAsyncResult *result,

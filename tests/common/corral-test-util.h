@@ -21,8 +21,20 @@ G_BEGIN_DECLS
     g_source_remove (_timeout);                                                                   \
   } G_STMT_END
 
+/* Runs the main loop until cond holds, polling it every millisecond (so that it may also come true with
+ * time alone, or through something outside the main loop): TRUE once it holds, FALSE if it still does
+ * not after timeout_ms milliseconds. */
+#define WAIT_UNTIL(cond, timeout_ms) ({                                                           \
+    gint64 _end = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000;                         \
+    gboolean _held;                                                                               \
+    while (!(_held = (cond)) && corral_test_poll (_end))                                          \
+      ;                                                                                           \
+    _held;                                                                                        \
+  })
+
 gboolean          corral_test_timeout_cb      (gpointer          user_data);
 void              corral_test_drain           (guint             ms);
+gboolean          corral_test_poll            (gint64            end);
 CorralConnection *corral_test_open_connection (const char       *uri);
 CorralGuest      *corral_test_find_guest      (CorralConnection *connection,
                                                const char       *name);

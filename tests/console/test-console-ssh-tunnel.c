@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The ssh tunnel a qemu+ssh:// console goes through, end to end: a private sshd on 127.0.0.1 (its own
- * host key, an authorized_keys holding a key made for the test), Xvnc on loopback showing xpattern's
- * known pattern, and between them the argv corral_console_build_ssh_argv() makes, spawned the way the
- * console page does it (its stdin and stdout one end of a socketpair, the CorralVncDisplay on the
- * other). Both forms are covered: `ssh -W 127.0.0.1:PORT` for a TCP port and `ssh ... nc -U SOCKET`
- * for a UNIX socket. What the widget received is compared pixel by pixel with the server's own screen
- * (xwd -root). A key the server does not know makes ssh give up, and the display says so in time.
+/* The ssh tunnel a qemu+ssh:// console goes through, end to end: a private sshd on 127.0.0.1
+ * (tests/console/private-sshd; its own host key, an authorized_keys holding a key made for the test),
+ * Xvnc on loopback showing xpattern's known pattern, and between them the argv
+ * corral_console_build_ssh_argv() makes, spawned the way the console page does it (its stdin and
+ * stdout one end of a socketpair, the CorralVncDisplay on the other). Both forms are covered:
+ * `ssh -W 127.0.0.1:PORT` for a TCP port and `ssh ... nc -U SOCKET` for a UNIX socket. What the widget
+ * received is compared pixel by pixel with the server's own screen (xwd -root). A key the server does
+ * not know makes ssh give up, and the display says so in time.
  *
  * Everything listens on the loopback only. The ssh client gets one thing the console page does not
  * give it: `-F FILE` right after argv[0], a config that keeps the host key it learns (it connects
@@ -28,7 +29,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "console-test-util.h"
 #include "corral-console-page.h"
+#include "corral-test-util.h"
 #include "corral-vnc-display.h"
 
 #define SCREEN_W 640
@@ -69,8 +72,7 @@ typedef struct
 
   GSubprocess      *pattern;
   gboolean          pattern_exited;
-  GDataInputStream *pattern_out;
-  gboolean          pattern_ready;
+  GPtrArray        *lines;          /* what xpattern printed */
   GCancellable     *cancellable;
 
   GSubprocess      *tunnel;         /* the ssh */
@@ -78,38 +80,10 @@ typedef struct
 
   GtkWidget        *window;
   CorralVncDisplay *vnc;
-  gboolean          initialized;
-  gboolean          disconnected;
-  char             *error_message;
-  guint64           updates;
-  gint64            last_update;
+  ConsoleTestSignals seen;
 } Fixture;
 
 /* ---- plumbing --------------------------------------------------------------------------------- */
-
-/* Helpers die with the test, even when it aborts (else meson waits on their inherited pipes). */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (Fixture *f),
-            Fixture  *f,
-            guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!cond (f))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static void
 remove_tree (const char *path)
@@ -215,20 +189,33 @@ find_program (const char *name,
   return path;
 }
 
-static int
-free_tcp_port (void)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  int port;
+/* tests/console/private-sshd: an sshd without the openssh-server package (see that script) */
+static const char *private_sshd;
 
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
-  port = ntohs (addr.sin_port);
-  close (fd);
-  return port;
+/* Whether private-sshd can run an sshd here, fetching it the first time; NULL when it can, else
+ * why not. Asked once, with no time limit of a step: the first run may download it. */
+static const char *
+sshd_unavailable (void)
+{
+  static gboolean asked;
+  static char *reason;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) check = NULL;
+  g_autofree char *err = NULL;
+
+  if (asked)
+    return reason;
+  asked = TRUE;
+  check = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                            private_sshd, "--check", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (check, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_exited (check) && g_subprocess_get_exit_status (check) == 77)
+    reason = g_strdup (g_strstrip (err));
+  else if (!g_subprocess_get_successful (check))
+    g_error ("%s --check failed: %s", private_sshd, err);
+  return reason;
 }
 
 static gboolean
@@ -286,15 +273,8 @@ make_key (Fixture    *f,
 
 /* ---- the servers ------------------------------------------------------------------------------ */
 
-static gboolean
-sshd_up_or_gone (Fixture *f)
-{
-  return f->sshd_exited || port_accepts (f->ssh_port);
-}
-
 static void
 start_sshd (Fixture    *f,
-            const char *sshd,
             const char *keygen)
 {
   g_autoptr(GError) error = NULL;
@@ -315,7 +295,7 @@ start_sshd (Fixture    *f,
       g_autoptr(GSubprocessLauncher) launcher = NULL;
       g_autofree char *config = NULL;
 
-      f->ssh_port = free_tcp_port ();
+      f->ssh_port = console_test_free_tcp_port ();
       config = g_strdup_printf ("ListenAddress 127.0.0.1:%d\n"
                                 "AddressFamily inet\n"
                                 "HostKey %s\n"
@@ -342,15 +322,15 @@ start_sshd (Fixture    *f,
       g_assert_no_error (error);
 
       launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      g_subprocess_launcher_set_child_setup (launcher, console_test_die_with_parent, NULL, NULL);
       g_subprocess_launcher_set_stderr_file_path (launcher, f->sshd_log);
-      /* sshd re-executes itself, so it wants its absolute path */
-      f->sshd = g_subprocess_launcher_spawn (launcher, &error, sshd, "-D", "-e", "-f", config_path, NULL);
+      f->sshd = g_subprocess_launcher_spawn (launcher, &error, private_sshd, "-D", "-e", "-f", config_path,
+                                             NULL);
       g_assert_no_error (error);
       f->sshd_exited = FALSE;
       g_subprocess_wait_async (f->sshd, NULL, exited_cb, &f->sshd_exited);
 
-      if (!wait_until (sshd_up_or_gone, f, STEP_TIMEOUT_MS))
+      if (!WAIT_UNTIL (f->sshd_exited || port_accepts (f->ssh_port), STEP_TIMEOUT_MS))
         fail (f, "sshd did not accept connections on 127.0.0.1:%d within %d ms", f->ssh_port, STEP_TIMEOUT_MS);
       if (!f->sshd_exited)
         return;
@@ -360,116 +340,43 @@ start_sshd (Fixture    *f,
 }
 
 static void
-read_line_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *f = user_data;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result,
-                                                                    NULL, NULL);
-
-  if (line == NULL)
-    return;   /* EOF, or cancelled at teardown */
-  if (g_str_has_prefix (line, "ready "))
-    f->pattern_ready = TRUE;
-  g_data_input_stream_read_line_async (f->pattern_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
-}
-
-static gboolean
-pattern_ready (Fixture *f)
-{
-  return f->pattern_ready;
-}
-
-static void
 start_xvnc (Fixture    *f,
             const char *xvnc,
             gboolean    on_socket)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *xpattern = NULL;
-  g_autofree char *display_str = NULL;
-  int pipefd[2];
-  char buf[32] = { 0 };
-  gssize n = 0;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  ConsoleTestXvncOptions opts = {
+    .width = SCREEN_W,
+    .height = SCREEN_H,
+    .security = "None",
+    .log_level = 30,
+    .log_path = f->xvnc_log,
+  };
 
-  g_ptr_array_add (argv, g_strdup (xvnc));
-  g_ptr_array_add (argv, g_strdup ("-displayfd"));
-  g_ptr_array_add (argv, g_strdup ("3"));
-  g_ptr_array_add (argv, g_strdup ("-geometry"));
-  g_ptr_array_add (argv, g_strdup_printf ("%dx%d", SCREEN_W, SCREEN_H));
-  g_ptr_array_add (argv, g_strdup ("-depth"));
-  g_ptr_array_add (argv, g_strdup ("24"));
-  g_ptr_array_add (argv, g_strdup ("-nolisten"));
-  g_ptr_array_add (argv, g_strdup ("tcp"));
-  g_ptr_array_add (argv, g_strdup ("-SecurityTypes"));
-  g_ptr_array_add (argv, g_strdup ("None"));
-  g_ptr_array_add (argv, g_strdup ("-Log"));
-  g_ptr_array_add (argv, g_strdup ("*:stderr:30"));
-  g_ptr_array_add (argv, g_strdup ("-localhost"));
-  g_ptr_array_add (argv, g_strdup ("-interface"));
-  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
   if (on_socket)
     {
       /* only there: without -rfbport -1 Xvnc also listens on TCP port 5900 */
       f->vnc_port = -1;
       f->vnc_socket = g_build_filename (f->tmpdir, "vnc.sock", NULL);
-      g_ptr_array_add (argv, g_strdup ("-rfbunixpath"));
-      g_ptr_array_add (argv, g_strdup (f->vnc_socket));
-      g_ptr_array_add (argv, g_strdup ("-rfbport"));
-      g_ptr_array_add (argv, g_strdup ("-1"));
+      g_ptr_array_add (args, g_strdup ("-rfbunixpath"));
+      g_ptr_array_add (args, g_strdup (f->vnc_socket));
     }
   else
-    {
-      f->vnc_port = free_tcp_port ();
-      g_ptr_array_add (argv, g_strdup ("-rfbport"));
-      g_ptr_array_add (argv, g_strdup_printf ("%d", f->vnc_port));
-    }
-  g_ptr_array_add (argv, NULL);
+    f->vnc_port = console_test_free_tcp_port ();
+  g_ptr_array_add (args, NULL);
+  opts.port = f->vnc_port;
+  opts.args = (const char * const *) args->pdata;
 
-  g_unix_open_pipe (pipefd, FD_CLOEXEC, &error);
-  g_assert_no_error (error);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->xvnc_log);
-  g_subprocess_launcher_take_fd (launcher, pipefd[1], 3);
-  f->xvnc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_clear_object (&launcher);   /* closes our copy of the write end */
+  f->display = console_test_start_xvnc (xvnc, &opts, &f->xvnc);
   g_subprocess_wait_async (f->xvnc, NULL, exited_cb, &f->xvnc_exited);
-
-  /* Xvnc writes its display number once it listens */
-  while ((gsize) n < sizeof buf - 1)
-    {
-      gssize r = read (pipefd[0], buf + n, sizeof buf - 1 - n);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0)
-        break;
-      n += r;
-      if (memchr (buf, '\n', n) != NULL)
-        break;
-    }
-  close (pipefd[0]);
-  if (n <= 0)
+  if (f->display < 0)
     fail (f, "Xvnc did not start");
-  f->display = atoi (buf);
   if (on_socket && !g_file_test (f->vnc_socket, G_FILE_TEST_EXISTS))
     fail (f, "Xvnc made no socket %s", f->vnc_socket);
 
-  display_str = g_strdup_printf (":%d", f->display);
-  xpattern = g_test_build_filename (G_TEST_BUILT, "xpattern", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "DISPLAY", display_str, TRUE);
-  f->pattern = g_subprocess_launcher_spawn (launcher, &error, xpattern, NULL);
-  g_assert_no_error (error);
+  f->pattern = console_test_start_xpattern (f->display, NULL, f->lines, f->cancellable);
   g_subprocess_wait_async (f->pattern, NULL, exited_cb, &f->pattern_exited);
-  f->pattern_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->pattern));
-  g_data_input_stream_read_line_async (f->pattern_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
-  if (!wait_until (pattern_ready, f, STEP_TIMEOUT_MS))
+  if (!WAIT_UNTIL (console_test_has_line (f->lines, "ready "), STEP_TIMEOUT_MS))
     fail (f, "xpattern did not draw its pattern on :%d", f->display);
 }
 
@@ -479,8 +386,7 @@ fixture_setup (Fixture       *f,
 {
   const FixtureOptions *opts = data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *xvnc = find_program ("Xvnc", NULL);
-  g_autofree char *sshd = find_program ("sshd", "/usr/sbin/sshd");
+  g_autofree char *xvnc = NULL;
   g_autofree char *ssh = find_program ("ssh", NULL);
   g_autofree char *keygen = find_program ("ssh-keygen", NULL);
   g_autofree char *nc = find_program ("nc", NULL);
@@ -489,21 +395,14 @@ fixture_setup (Fixture       *f,
   static int n_fixtures;
 
   memset (f, 0, sizeof *f);
+  f->lines = g_ptr_array_new_with_free_func (g_free);
   f->cancellable = g_cancellable_new ();
 
-  if (g_getenv ("DISPLAY") == NULL || !gtk_init_check ())
+  if (!console_test_init_display () || (xvnc = console_test_find_xvnc ()) == NULL)
+    return;
+  if (sshd_unavailable () != NULL)
     {
-      g_test_skip ("no X display (run under xvfb-run)");
-      return;
-    }
-  if (xvnc == NULL)
-    {
-      g_test_skip ("Xvnc not installed (tigervnc-standalone-server)");
-      return;
-    }
-  if (sshd == NULL)
-    {
-      g_test_skip ("sshd not installed (openssh-server)");
+      g_test_skip (sshd_unavailable ());
       return;
     }
   if (ssh == NULL || keygen == NULL)
@@ -521,14 +420,6 @@ fixture_setup (Fixture       *f,
       g_test_skip ("xwd not installed (x11-apps)");
       return;
     }
-  /* sshd started by root wants its privilege separation directory (made by its service otherwise) */
-  if (getuid () == 0 && g_mkdir_with_parents ("/run/sshd", 0755) != 0)
-    {
-      g_autofree char *reason = g_strdup_printf ("cannot make /run/sshd for sshd: %s", g_strerror (errno));
-      g_test_skip (reason);
-      return;
-    }
-
   f->user = g_strdup (g_get_user_name ());
   f->tmpdir = g_strdup_printf ("%s/%d", top_tmpdir, ++n_fixtures);
   g_assert_cmpint (g_mkdir (f->tmpdir, 0700), ==, 0);
@@ -549,7 +440,7 @@ fixture_setup (Fixture       *f,
   g_assert_true (g_file_set_contents (f->ssh_config, client_config, -1, &error));
   g_assert_no_error (error);
 
-  start_sshd (f, sshd, keygen);
+  start_sshd (f, keygen);
   start_xvnc (f, xvnc, opts->unix_socket);
   f->ready = TRUE;
 }
@@ -582,14 +473,7 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    {
-      g_object_add_weak_pointer (G_OBJECT (f->vnc), (gpointer *) &f->vnc);
-      gtk_window_destroy (GTK_WINDOW (f->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_assert_null (f->vnc);   /* the widget was freed */
-    }
+  console_test_destroy_window (f->window, &f->vnc);
   g_cancellable_cancel (f->cancellable);
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -597,8 +481,8 @@ fixture_teardown (Fixture       *f,
   stop_process (&f->pattern, &f->pattern_exited);
   stop_process (&f->xvnc, &f->xvnc_exited);
   stop_process (&f->sshd, &f->sshd_exited);
-  g_clear_object (&f->pattern_out);
   g_clear_object (&f->cancellable);
+  g_clear_pointer (&f->lines, g_ptr_array_unref);
   if (f->tmpdir != NULL)
     remove_tree (f->tmpdir);
   g_free (f->tmpdir);
@@ -611,55 +495,15 @@ fixture_teardown (Fixture       *f,
   g_free (f->ssh_log);
   g_free (f->xvnc_log);
   g_free (f->vnc_socket);
-  g_free (f->error_message);
+  console_test_signals_clear (&f->seen);
 }
 
 /* ---- the tunnel and the widget ---------------------------------------------------------------- */
 
 static void
-initialized_cb (CorralVncDisplay *vnc,
-                Fixture          *f)
-{
-  f->initialized = TRUE;
-}
-
-static void
-disconnected_cb (CorralVncDisplay *vnc,
-                 Fixture          *f)
-{
-  f->disconnected = TRUE;
-}
-
-static void
-error_cb (CorralVncDisplay *vnc,
-          const char       *message,
-          Fixture          *f)
-{
-  g_free (f->error_message);
-  f->error_message = g_strdup (message);
-}
-
-static void
-updated_cb (CorralVncDisplay *vnc,
-            guint x, guint y, guint w, guint h,
-            Fixture          *f)
-{
-  f->updates++;
-  f->last_update = g_get_monotonic_time ();
-}
-
-static void
 make_window (Fixture *f)
 {
-  f->window = gtk_window_new ();
-  f->vnc = CORRAL_VNC_DISPLAY (corral_vnc_display_new ());
-  corral_vnc_display_set_scaling (f->vnc, CORRAL_VNC_SCALING_ONE_TO_ONE);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->vnc));
-  gtk_window_set_default_size (GTK_WINDOW (f->window), SCREEN_W, SCREEN_H);
-  g_signal_connect (f->vnc, "initialized", G_CALLBACK (initialized_cb), f);
-  g_signal_connect (f->vnc, "disconnected", G_CALLBACK (disconnected_cb), f);
-  g_signal_connect (f->vnc, "error", G_CALLBACK (error_cb), f);
-  g_signal_connect (f->vnc, "framebuffer-updated", G_CALLBACK (updated_cb), f);
+  f->window = console_test_display_window (CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H, &f->seen, &f->vnc);
   gtk_window_present (GTK_WINDOW (f->window));
 }
 
@@ -713,7 +557,7 @@ open_tunnel (Fixture *f,
 
   g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, console_test_die_with_parent, NULL, NULL);
   g_subprocess_launcher_set_stderr_file_path (launcher, f->ssh_log);
   g_subprocess_launcher_take_stdin_fd (launcher, dup (sv[1]));
   g_subprocess_launcher_take_stdout_fd (launcher, sv[1]);
@@ -728,94 +572,9 @@ open_tunnel (Fixture *f,
 }
 
 static gboolean
-is_initialized_or_over (Fixture *f)
-{
-  return f->initialized || f->disconnected || f->error_message != NULL;
-}
-
-static gboolean
-is_settled (Fixture *f)
-{
-  /* the whole screen came, and nothing more for 300 ms */
-  return f->updates > 0 && g_get_monotonic_time () - f->last_update > 300 * 1000;
-}
-
-static gboolean
 is_over (Fixture *f)
 {
-  return f->disconnected || f->error_message != NULL;
-}
-
-static gboolean
-tunnel_exited (Fixture *f)
-{
-  return f->tunnel_exited;
-}
-
-static gboolean
-is_disconnected_and_tunnel_gone (Fixture *f)
-{
-  return f->disconnected && f->tunnel_exited;
-}
-
-static guint32
-be32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
-/* The server's own screen: xwd -root of the Xvnc display, as 0x00RRGGBB per pixel. */
-static guint32 *
-server_screen (Fixture *f,
-               int     *width,
-               int     *height)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) xwd = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autofree char *display = g_strdup_printf (":%d", f->display);
-  const guint8 *d;
-  gsize len;
-  guint32 header_size, w, h, byte_order, bpp, bpl, ncolors;
-  guint32 *pixels;
-
-  xwd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                          "xwd", "-root", "-silent", "-display", display, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate (xwd, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (xwd));
-
-  d = g_bytes_get_data (out, &len);
-  g_assert_cmpuint (len, >=, 100);
-  header_size = be32 (d);
-  g_assert_cmpuint (be32 (d + 4), ==, 7);     /* XWD version */
-  g_assert_cmpuint (be32 (d + 8), ==, 2);     /* ZPixmap */
-  w = be32 (d + 16);
-  h = be32 (d + 20);
-  byte_order = be32 (d + 28);
-  bpp = be32 (d + 44);
-  bpl = be32 (d + 48);
-  ncolors = be32 (d + 76);
-  g_assert_cmpuint (bpp, ==, 32);
-  g_assert_cmpuint (be32 (d + 56), ==, 0xff0000);
-  g_assert_cmpuint (be32 (d + 60), ==, 0x00ff00);
-  g_assert_cmpuint (be32 (d + 64), ==, 0x0000ff);
-  g_assert_cmpuint (len, >=, header_size + ncolors * 12 + (gsize) bpl * h);
-
-  d += header_size + ncolors * 12;
-  pixels = g_new (guint32, (gsize) w * h);
-  for (guint32 y = 0; y < h; y++)
-    for (guint32 x = 0; x < w; x++)
-      {
-        const guint8 *p = d + (gsize) y * bpl + x * 4;
-        guint32 v = byte_order == 0 ? (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24
-                                    : be32 (p);
-        pixels[(gsize) y * w + x] = v & 0xffffff;
-      }
-  *width = w;
-  *height = h;
-  return pixels;
+  return f->seen.disconnected || f->seen.error != NULL;
 }
 
 /* What came through the tunnel is what the server shows, every pixel of it. */
@@ -823,14 +582,16 @@ static void
 assert_same_screen (Fixture *f)
 {
   g_autoptr(GdkTexture) image = corral_vnc_display_get_image (f->vnc);
+  g_autoptr(GError) error = NULL;
   g_autofree guint32 *server = NULL;
   g_autofree guint32 *pixels = NULL;
-  guint64 mismatches = 0, not_black = 0;
+  guint64 mismatches, not_black = 0;
   gsize first = 0;
   int sw, sh;
 
   g_assert_nonnull (image);
-  server = server_screen (f, &sw, &sh);
+  server = console_test_server_screen (f->display, &sw, &sh, &error);
+  g_assert_no_error (error);
   g_assert_cmpint (sw, ==, SCREEN_W);
   g_assert_cmpint (sh, ==, SCREEN_H);
   g_assert_cmpint (gdk_texture_get_width (image), ==, sw);
@@ -838,13 +599,10 @@ assert_same_screen (Fixture *f)
 
   pixels = g_new (guint32, (gsize) sw * sh);
   gdk_texture_download (image, (guint8 *) pixels, (gsize) sw * 4);   /* cairo ARGB32: 0xAARRGGBB */
+  mismatches = console_test_count_differences (pixels, server, (gsize) sw * sh, FALSE, &first);
   for (gsize i = 0; i < (gsize) sw * sh; i++)
-    {
-      if ((pixels[i] & 0xffffff) != server[i] && mismatches++ == 0)
-        first = i;
-      if ((pixels[i] & 0xffffff) != 0)
-        not_black++;
-    }
+    if ((pixels[i] & 0xffffff) != 0)
+      not_black++;
   if (mismatches != 0)
     fail (f, "%" G_GUINT64_FORMAT " of %d pixels differ; first at %d,%d: widget #%06x, server #%06x",
           mismatches, sw * sh, (int) (first % sw), (int) (first / sw), pixels[first] & 0xffffff, server[first]);
@@ -894,13 +652,13 @@ connect_through_tunnel (Fixture *f)
 
   make_window (f);
   open_tunnel (f, argv);
-  if (!wait_until (is_initialized_or_over, f, STEP_TIMEOUT_MS) || !f->initialized)
+  if (!WAIT_UNTIL (f->seen.initialized || is_over (f), STEP_TIMEOUT_MS) || !f->seen.initialized)
     fail (f, "no VNC handshake through the tunnel within %d ms (disconnected: %d, error: %s, ssh exited: %d)",
-          STEP_TIMEOUT_MS, f->disconnected, f->error_message != NULL ? f->error_message : "none",
+          STEP_TIMEOUT_MS, f->seen.disconnected, f->seen.error != NULL ? f->seen.error : "none",
           f->tunnel_exited);
   g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, SCREEN_W);
   g_assert_cmpint (corral_vnc_display_get_guest_height (f->vnc), ==, SCREEN_H);
-  if (!wait_until (is_settled, f, STEP_TIMEOUT_MS))
+  if (!WAIT_UNTIL (console_test_is_settled (&f->seen), STEP_TIMEOUT_MS))
     fail (f, "the screen did not come through the tunnel within %d ms", STEP_TIMEOUT_MS);
   assert_same_screen (f);
   assert_known_hosts_private (f);
@@ -919,9 +677,9 @@ test_tunnel (Fixture       *f,
   /* the server goes away (the guest stops): the display hears of it through ssh, and ssh ends */
   stop_process (&f->pattern, &f->pattern_exited);   /* before it loses its X server and says so */
   g_subprocess_send_signal (f->xvnc, SIGTERM);
-  if (!wait_until (is_disconnected_and_tunnel_gone, f, STEP_TIMEOUT_MS))
+  if (!WAIT_UNTIL (f->seen.disconnected && f->tunnel_exited, STEP_TIMEOUT_MS))
     fail (f, "after Xvnc stopped: display disconnected %d, ssh exited %d (after %d ms)",
-          f->disconnected, f->tunnel_exited, STEP_TIMEOUT_MS);
+          f->seen.disconnected, f->tunnel_exited, STEP_TIMEOUT_MS);
   g_assert_false (g_subprocess_get_if_signaled (f->tunnel));
 }
 
@@ -936,21 +694,21 @@ test_viewer_closes (Fixture       *f,
 
   /* the viewer hangs up: the display is down at once, and ssh sees the end of its stdin */
   corral_vnc_display_close (f->vnc);
-  if (!wait_until (is_over, f, STEP_TIMEOUT_MS))
+  if (!WAIT_UNTIL (is_over (f), STEP_TIMEOUT_MS))
     fail (f, "the display did not disconnect within %d ms of being closed", STEP_TIMEOUT_MS);
   if (f->vnc_socket == NULL)
     {
       /* ssh -W passes the end on to the server, which hangs up: ssh ends by itself */
-      if (!wait_until (tunnel_exited, f, STEP_TIMEOUT_MS))
+      if (!WAIT_UNTIL (f->tunnel_exited, STEP_TIMEOUT_MS))
         fail (f, "ssh -W still runs %d ms after the display closed its end", STEP_TIMEOUT_MS);
     }
-  else if (!wait_until (tunnel_exited, f, 2000))
+  else if (!WAIT_UNTIL (f->tunnel_exited, 2000))
     {
       /* nc -U (without -N or -q 0) does not pass the end on, so the server never hangs up and ssh
        * stays; the console page kills its ssh once the display is disconnected, as done here */
       g_test_message ("ssh ... nc -U still runs 2 s after the display closed its end: killed");
       g_subprocess_force_exit (f->tunnel);
-      g_assert_true (wait_until (tunnel_exited, f, STEP_TIMEOUT_MS));
+      g_assert_true (WAIT_UNTIL (f->tunnel_exited, STEP_TIMEOUT_MS));
     }
 }
 
@@ -969,10 +727,10 @@ test_wrong_key (Fixture       *f,
   argv = build_argv (f, f->wrong_key);
   make_window (f);
   open_tunnel (f, argv);
-  if (!wait_until (is_over, f, STEP_TIMEOUT_MS))
+  if (!WAIT_UNTIL (is_over (f), STEP_TIMEOUT_MS))
     fail (f, "with a wrong key the display neither disconnected nor reported an error within %d ms", STEP_TIMEOUT_MS);
-  g_assert_false (f->initialized);
-  if (!wait_until (tunnel_exited, f, STEP_TIMEOUT_MS))
+  g_assert_false (f->seen.initialized);
+  if (!WAIT_UNTIL (f->tunnel_exited, STEP_TIMEOUT_MS))
     fail (f, "with a wrong key ssh did not exit within %d ms", STEP_TIMEOUT_MS);
   g_assert_true (g_subprocess_get_if_exited (f->tunnel));
   g_assert_cmpint (g_subprocess_get_exit_status (f->tunnel), ==, 255);   /* ssh's own failure */
@@ -990,6 +748,11 @@ main (int   argc,
   /* before anything starts a thread */
   start_reaper ();
   g_test_init (&argc, &argv, NULL);
+  /* --private-sshd=PATH (from meson); else the script beside this source */
+  if (argc > 1 && g_str_has_prefix (argv[1], "--private-sshd="))
+    private_sshd = argv[1] + strlen ("--private-sshd=");
+  else
+    private_sshd = g_test_get_filename (G_TEST_DIST, "private-sshd", NULL);
 
   g_test_add ("/console/ssh-tunnel/port", Fixture, &tcp_port, fixture_setup, test_tunnel, fixture_teardown);
   g_test_add ("/console/ssh-tunnel/unix-socket", Fixture, &unix_socket, fixture_setup, test_tunnel,

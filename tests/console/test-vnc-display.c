@@ -5,21 +5,19 @@
  * Keys and clicks go through the widget's own input path and are checked on the X server side. */
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <gvnc.h>
-#include <netinet/in.h>
 #include <string.h>
 #include <linux/magic.h>
 #include <pwd.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "console-test-util.h"
+#include "corral-test-util.h"
 #include "corral-vnc-display.h"
 
 #ifdef GDK_WINDOWING_X11
@@ -34,7 +32,6 @@ typedef struct
   char            *tmpdir;
   GSubprocess     *xvnc;
   GSubprocess     *pattern;
-  GDataInputStream *pattern_out;
   GPtrArray       *lines;        /* what xpattern printed */
   GCancellable    *cancellable;
   int              display;
@@ -44,14 +41,10 @@ typedef struct
 
   GtkWidget       *window;
   CorralVncDisplay *vnc;
-  gboolean         initialized;
-  gboolean         disconnected;
+  ConsoleTestSignals seen;
   gboolean         auth_failed;
   guint            credentials_asked;
-  guint64          updates;
-  gint64           last_update;
   char            *cut_text;
-  char            *error;        /* the last "error" signal's message */
 } Fixture;
 
 typedef struct
@@ -69,81 +62,14 @@ static const FixtureOptions small_screen = { "None", NULL, SCREEN_W / 2, SCREEN_
 static const FixtureOptions vnc_auth = { "VncAuth", NULL, 0, 0 };
 static const FixtureOptions with_clipboard = { "None", "Corral clipboard test \xc3\xa9", 0, 0 };
 
-/* Helpers die with the test, even when it aborts (else meson waits on their inherited pipes). */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static gboolean
-wait_until (gboolean (*cond) (Fixture *f),
-            Fixture  *f,
-            guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!cond (f))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-read_line_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *f = user_data;
-  g_autoptr(GError) error = NULL;
-  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
-
-  if (line == NULL)
-    return;   /* EOF, or cancelled at teardown */
-  if (g_test_verbose ())
-    g_printerr ("xpattern: %s\n", line);
-  g_ptr_array_add (f->lines, line);
-  g_data_input_stream_read_line_async (f->pattern_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
-}
-
-static const char *wanted_line;
-
-static gboolean
-has_wanted_line (Fixture *f)
-{
-  for (guint i = 0; i < f->lines->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (f->lines, i), wanted_line))
-      return TRUE;
-  return FALSE;
-}
-
+/* TRUE once xpattern printed a line starting with prefix (what the X server saw), FALSE if it did not
+ * within timeout_ms. */
 static gboolean
 wait_for_line (Fixture    *f,
                const char *prefix,
                guint       timeout_ms)
 {
-  wanted_line = prefix;
-  return wait_until (has_wanted_line, f, timeout_ms);
-}
-
-static int
-free_tcp_port (void)
-{
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  int port;
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
-  port = ntohs (addr.sin_port);
-  close (fd);
-  return port;
+  return WAIT_UNTIL (console_test_has_line (f->lines, prefix), timeout_ms);
 }
 
 /* Runs a command to completion; FALSE (and the test skipped) if it is not installed. */
@@ -200,64 +126,32 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   const FixtureOptions *opts = data;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *xvnc = g_find_program_in_path ("Xvnc");
-  g_autofree char *xpattern = NULL;
-  g_autofree char *display_str = NULL;
-  int pipefd[2];
-  char buf[32] = { 0 };
-  gssize n = 0;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *xvnc = NULL;
+  ConsoleTestXvncOptions xvnc_opts;
 
   memset (f, 0, sizeof *f);
   f->lines = g_ptr_array_new_with_free_func (g_free);
   f->cancellable = g_cancellable_new ();
 
-  if (g_getenv ("DISPLAY") == NULL || !gtk_init_check ())
-    {
-      g_test_skip ("no X display (run under xvfb-run)");
-      return;
-    }
-  if (xvnc == NULL)
-    {
-      g_test_skip ("Xvnc not installed (tigervnc-standalone-server)");
-      return;
-    }
+  if (!console_test_init_display () || (xvnc = console_test_find_xvnc ()) == NULL)
+    return;
 
   f->tmpdir = g_dir_make_tmp ("corral-console-XXXXXX", &error);
   g_assert_no_error (error);
   f->log_path = g_build_filename (f->tmpdir, "xvnc.log", NULL);
-  f->port = free_tcp_port ();
+  f->port = console_test_free_tcp_port ();
   f->port_str = g_strdup_printf ("%d", f->port);
 
-  g_ptr_array_add (argv, g_strdup (xvnc));
-  g_ptr_array_add (argv, g_strdup ("-displayfd"));
-  g_ptr_array_add (argv, g_strdup ("3"));
-  g_ptr_array_add (argv, g_strdup ("-geometry"));
-  g_ptr_array_add (argv, g_strdup_printf ("%dx%d", opts->width > 0 ? opts->width : SCREEN_W,
-                                          opts->height > 0 ? opts->height : SCREEN_H));
-  g_ptr_array_add (argv, g_strdup ("-depth"));
-  g_ptr_array_add (argv, g_strdup ("24"));
-  g_ptr_array_add (argv, g_strdup ("-localhost"));
-  g_ptr_array_add (argv, g_strdup ("-interface"));
-  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
-  g_ptr_array_add (argv, g_strdup ("-rfbport"));
-  g_ptr_array_add (argv, g_strdup (f->port_str));
-  g_ptr_array_add (argv, g_strdup ("-nolisten"));
-  g_ptr_array_add (argv, g_strdup ("tcp"));
-  g_ptr_array_add (argv, g_strdup ("-SecurityTypes"));
-  g_ptr_array_add (argv, g_strdup (opts->security));
-  g_ptr_array_add (argv, g_strdup ("-Log"));
-  g_ptr_array_add (argv, g_strdup ("*:stderr:100"));
   if (g_str_has_prefix (opts->security, "X509"))
     {
       if (!make_certificates (f))
         return;
-      g_ptr_array_add (argv, g_strdup ("-X509Cert"));
-      g_ptr_array_add (argv, g_build_filename (f->tmpdir, "server.pem", NULL));
-      g_ptr_array_add (argv, g_strdup ("-X509Key"));
-      g_ptr_array_add (argv, g_build_filename (f->tmpdir, "server.key", NULL));
+      g_ptr_array_add (args, g_strdup ("-X509Cert"));
+      g_ptr_array_add (args, g_build_filename (f->tmpdir, "server.pem", NULL));
+      g_ptr_array_add (args, g_strdup ("-X509Key"));
+      g_ptr_array_add (args, g_build_filename (f->tmpdir, "server.key", NULL));
     }
   if (g_str_equal (opts->security, "VncAuth"))
     {
@@ -277,83 +171,42 @@ fixture_setup (Fixture       *f,
       g_assert_no_error (error);
       g_file_set_contents (passwd, g_bytes_get_data (output, NULL), g_bytes_get_size (output), &error);
       g_assert_no_error (error);
-      g_ptr_array_add (argv, g_strdup ("-PasswordFile"));
-      g_ptr_array_add (argv, g_steal_pointer (&passwd));
+      g_ptr_array_add (args, g_strdup ("-PasswordFile"));
+      g_ptr_array_add (args, g_steal_pointer (&passwd));
     }
-  g_ptr_array_add (argv, NULL);
+  g_ptr_array_add (args, NULL);
 
-  g_assert_cmpint (pipe (pipefd), ==, 0);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->log_path);
-  g_subprocess_launcher_take_fd (launcher, pipefd[1], 3);
-  f->xvnc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_clear_object (&launcher);   /* closes our copy of the write end */
-
-  while ((gsize) n < sizeof buf - 1)
-    {
-      gssize r = read (pipefd[0], buf + n, sizeof buf - 1 - n);
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r <= 0)
-        break;
-      n += r;
-      if (memchr (buf, '\n', n) != NULL)
-        break;
-    }
-  close (pipefd[0]);
-  if (n <= 0)
+  xvnc_opts = (ConsoleTestXvncOptions) {
+    .width = opts->width > 0 ? opts->width : SCREEN_W,
+    .height = opts->height > 0 ? opts->height : SCREEN_H,
+    .port = f->port,
+    .security = opts->security,
+    .log_level = 100,
+    .log_path = f->log_path,
+    .args = (const char * const *) args->pdata,
+  };
+  f->display = console_test_start_xvnc (xvnc, &xvnc_opts, &f->xvnc);
+  if (f->display < 0)
     {
       g_autofree char *log = NULL;
       g_file_get_contents (f->log_path, &log, NULL, NULL);
       g_error ("Xvnc did not start: %s", log != NULL ? log : "(no log)");
     }
-  f->display = atoi (buf);
-  display_str = g_strdup_printf (":%d", f->display);
 
-  xpattern = g_test_build_filename (G_TEST_BUILT, "xpattern", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "DISPLAY", display_str, TRUE);
-  if (opts->clipboard != NULL)
-    f->pattern = g_subprocess_launcher_spawn (launcher, &error, xpattern, "--clipboard", opts->clipboard, NULL);
-  else
-    f->pattern = g_subprocess_launcher_spawn (launcher, &error, xpattern, NULL);
-  g_assert_no_error (error);
-  f->pattern_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->pattern));
-  g_data_input_stream_read_line_async (f->pattern_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
+  f->pattern = console_test_start_xpattern (f->display, opts->clipboard, f->lines, f->cancellable);
   g_assert_true (wait_for_line (f, "ready", 10000));
-}
-
-static void
-stop_process (GSubprocess **proc)
-{
-  if (*proc == NULL)
-    return;
-  g_subprocess_send_signal (*proc, SIGTERM);
-  g_subprocess_wait (*proc, NULL, NULL);
-  g_clear_object (proc);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    {
-      g_object_add_weak_pointer (G_OBJECT (f->vnc), (gpointer *) &f->vnc);
-      gtk_window_destroy (GTK_WINDOW (f->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_assert_null (f->vnc);   /* the widget was freed */
-    }
+  console_test_destroy_window (f->window, &f->vnc);
   g_cancellable_cancel (f->cancellable);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  stop_process (&f->pattern);
-  stop_process (&f->xvnc);
-  g_clear_object (&f->pattern_out);
+  console_test_stop_process (&f->pattern);
+  console_test_stop_process (&f->xvnc);
   g_clear_object (&f->cancellable);
   g_clear_pointer (&f->lines, g_ptr_array_unref);
   if (f->tmpdir != NULL)
@@ -369,7 +222,7 @@ fixture_teardown (Fixture       *f,
       g_rmdir (f->tmpdir);
     }
   g_free (f->tmpdir);
-  g_free (f->error);
+  console_test_signals_clear (&f->seen);
   g_free (f->log_path);
   g_free (f->port_str);
   g_free (f->cut_text);
@@ -378,43 +231,11 @@ fixture_teardown (Fixture       *f,
 /* ---- the widget ------------------------------------------------------------------------------- */
 
 static void
-initialized_cb (CorralVncDisplay *vnc,
-                Fixture          *f)
-{
-  f->initialized = TRUE;
-}
-
-static void
-disconnected_cb (CorralVncDisplay *vnc,
-                 Fixture          *f)
-{
-  f->disconnected = TRUE;
-}
-
-static void
 auth_failed_cb (CorralVncDisplay *vnc,
                 const char       *reason,
                 Fixture          *f)
 {
   f->auth_failed = TRUE;
-}
-
-static void
-updated_cb (CorralVncDisplay *vnc,
-            guint x, guint y, guint w, guint h,
-            Fixture          *f)
-{
-  f->updates++;
-  f->last_update = g_get_monotonic_time ();
-}
-
-static void
-error_cb (CorralVncDisplay *vnc,
-          const char       *message,
-          Fixture          *f)
-{
-  g_free (f->error);
-  f->error = g_strdup (message);
 }
 
 static void
@@ -432,37 +253,10 @@ make_window (Fixture          *f,
              int               width,
              int               height)
 {
-  f->window = gtk_window_new ();
-  f->vnc = CORRAL_VNC_DISPLAY (corral_vnc_display_new ());
-  corral_vnc_display_set_scaling (f->vnc, scaling);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->vnc));
-  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
-  g_signal_connect (f->vnc, "initialized", G_CALLBACK (initialized_cb), f);
-  g_signal_connect (f->vnc, "disconnected", G_CALLBACK (disconnected_cb), f);
+  f->window = console_test_display_window (scaling, width, height, &f->seen, &f->vnc);
   g_signal_connect (f->vnc, "auth-failed", G_CALLBACK (auth_failed_cb), f);
-  g_signal_connect (f->vnc, "framebuffer-updated", G_CALLBACK (updated_cb), f);
   g_signal_connect (f->vnc, "server-cut-text", G_CALLBACK (cut_text_cb), f);
-  g_signal_connect (f->vnc, "error", G_CALLBACK (error_cb), f);
   gtk_window_present (GTK_WINDOW (f->window));
-}
-
-static gboolean
-is_initialized (Fixture *f)
-{
-  return f->initialized;
-}
-
-static gboolean
-is_disconnected (Fixture *f)
-{
-  return f->disconnected;
-}
-
-static gboolean
-is_settled (Fixture *f)
-{
-  /* the whole screen came, and nothing more for 300 ms */
-  return f->updates > 0 && g_get_monotonic_time () - f->last_update > 300 * 1000;
 }
 
 static gboolean
@@ -473,6 +267,15 @@ is_drawn (Fixture *f)
          corral_vnc_display_get_frames_drawn (f->vnc) > 0;
 }
 
+/* Waits for the connection just opened to be up, and its screen drawn. */
+static void
+wait_shown (Fixture *f)
+{
+  g_assert_true (WAIT_UNTIL (f->seen.initialized, 10000));
+  g_assert_true (WAIT_UNTIL (console_test_is_settled (&f->seen), 10000));
+  g_assert_true (WAIT_UNTIL (is_drawn (f), 10000));
+}
+
 static void
 connect_host (Fixture *f)
 {
@@ -480,9 +283,7 @@ connect_host (Fixture *f)
 
   g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (is_initialized, f, 10000));
-  g_assert_true (wait_until (is_settled, f, 10000));
-  g_assert_true (wait_until (is_drawn, f, 10000));
+  wait_shown (f);
 }
 
 /* What the widget shows, rendered by its own window's renderer. */
@@ -513,70 +314,6 @@ render_widget (Fixture *f,
   return data;
 }
 
-static guint32
-be32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
-/* The server's own screen: xwd -root of the Xvnc display, as 0x00RRGGBB per pixel. */
-static guint32 *
-server_screen (Fixture *f,
-               int     *width,
-               int     *height)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) xwd = NULL;
-  g_autoptr(GBytes) out = NULL;
-  g_autofree char *display = g_strdup_printf (":%d", f->display);
-  const guint8 *d;
-  gsize len;
-  guint32 header_size, w, h, byte_order, bpp, bpl, ncolors, rmask, gmask, bmask;
-  guint32 *pixels;
-
-  xwd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                          "xwd", "-root", "-silent", "-display", display, NULL);
-  if (xwd == NULL)
-    return NULL;
-  g_subprocess_communicate (xwd, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (xwd));
-
-  d = g_bytes_get_data (out, &len);
-  g_assert_cmpuint (len, >=, 100);
-  header_size = be32 (d);
-  g_assert_cmpuint (be32 (d + 4), ==, 7);     /* XWD version */
-  g_assert_cmpuint (be32 (d + 8), ==, 2);     /* ZPixmap */
-  w = be32 (d + 16);
-  h = be32 (d + 20);
-  byte_order = be32 (d + 28);
-  bpp = be32 (d + 44);
-  bpl = be32 (d + 48);
-  rmask = be32 (d + 56);
-  gmask = be32 (d + 60);
-  bmask = be32 (d + 64);
-  ncolors = be32 (d + 76);
-  g_assert_cmpuint (bpp, ==, 32);
-  g_assert_cmpuint (rmask, ==, 0xff0000);
-  g_assert_cmpuint (gmask, ==, 0x00ff00);
-  g_assert_cmpuint (bmask, ==, 0x0000ff);
-  g_assert_cmpuint (len, >=, header_size + ncolors * 12 + (gsize) bpl * h);
-
-  d += header_size + ncolors * 12;
-  pixels = g_new (guint32, (gsize) w * h);
-  for (guint32 y = 0; y < h; y++)
-    for (guint32 x = 0; x < w; x++)
-      {
-        const guint8 *p = d + (gsize) y * bpl + x * 4;
-        guint32 v = byte_order == 0 ? (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24
-                                    : be32 (p);
-        pixels[(gsize) y * w + x] = v & 0xffffff;
-      }
-  *width = w;
-  *height = h;
-  return pixels;
-}
-
 static void
 assert_same_pixels (Fixture    *f,
                     const char *what)
@@ -584,38 +321,21 @@ assert_same_pixels (Fixture    *f,
   g_autofree guint8 *shown = NULL;
   g_autofree guint32 *server = NULL;
   int sw, sh, ww, wh;
-  guint64 mismatches = 0;
-  int first_x = -1, first_y = -1;
-  guint32 first_shown = 0, first_server = 0;
+  guint64 mismatches;
+  gsize first = 0;
 
-  server = server_screen (f, &sw, &sh);
+  server = console_test_server_screen (f->display, &sw, &sh, NULL);
   g_assert_nonnull (server);
   shown = render_widget (f, &ww, &wh);
   g_assert_cmpint (ww, ==, sw);
   g_assert_cmpint (wh, ==, sh);
 
-  for (int y = 0; y < sh; y++)
-    for (int x = 0; x < sw; x++)
-      {
-        guint32 s = ((guint32 *) shown)[(gsize) y * ww + x];
-        guint32 v = server[(gsize) y * sw + x];
-
-        g_assert_cmpuint (s >> 24, ==, 0xff);   /* opaque */
-        if ((s & 0xffffff) != v)
-          {
-            if (mismatches++ == 0)
-              {
-                first_x = x;
-                first_y = y;
-                first_shown = s & 0xffffff;
-                first_server = v;
-              }
-          }
-      }
-
+  /* every pixel opaque, and the server's */
+  mismatches = console_test_count_differences ((guint32 *) shown, server, (gsize) sw * sh, TRUE, &first);
   if (mismatches != 0)
     g_error ("%s: %" G_GUINT64_FORMAT " of %d pixels differ; first at %d,%d: widget #%06x, server #%06x",
-             what, mismatches, sw * sh, first_x, first_y, first_shown, first_server);
+             what, mismatches, sw * sh, (int) (first % sw), (int) (first / sw),
+             ((guint32 *) shown)[first] & 0xffffff, server[first]);
 }
 
 /* ---- tests ------------------------------------------------------------------------------------ */
@@ -660,7 +380,7 @@ test_pixels (Fixture       *f,
 
   /* The server used the encoding we forced: its statistics name it when the client leaves. */
   corral_vnc_display_close (f->vnc);
-  g_assert_true (wait_until (is_disconnected, f, 5000));
+  g_assert_true (WAIT_UNTIL (f->seen.disconnected, 5000));
   {
     g_autofree char *log = NULL;
     g_autofree char *needle = g_strdup_printf ("  %s:", ec->log_name);
@@ -691,24 +411,15 @@ test_fd (Fixture       *f,
   make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
   g_assert_true (corral_vnc_display_open_fd (f->vnc, fd, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_until (is_initialized, f, 10000));
-  g_assert_true (wait_until (is_settled, f, 10000));
-  g_assert_true (wait_until (is_drawn, f, 10000));
+  wait_shown (f);
   assert_same_pixels (f, "fd");
 
   /* the display owns the fd: it is closed once the connection is down */
   corral_vnc_display_close (f->vnc);
-  g_assert_true (wait_until (is_disconnected, f, 5000));
+  g_assert_true (WAIT_UNTIL (f->seen.disconnected, 5000));
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
-}
-
-static gboolean
-saw_all_keys (Fixture *f)
-{
-  wanted_line = "key-release b";
-  return has_wanted_line (f);
 }
 
 static void
@@ -762,7 +473,7 @@ test_keys_scancodes (Fixture       *f,
   corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 56);
   corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 56);
 
-  g_assert_true (wait_until (saw_all_keys, f, 5000));
+  g_assert_true (wait_for_line (f, "key-release b", 5000));
   assert_lines (f, expected);
 }
 
@@ -792,22 +503,8 @@ test_keys_keysyms (Fixture       *f,
   corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 38);
   corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 38);
 
-  g_assert_true (wait_until (saw_all_keys, f, 5000));
+  g_assert_true (wait_for_line (f, "key-release b", 5000));
   assert_lines (f, expected);
-}
-
-static gboolean
-saw_shift_release (Fixture *f)
-{
-  wanted_line = "key-release Shift_L";
-  return has_wanted_line (f);
-}
-
-static gboolean
-saw_delete_release (Fixture *f)
-{
-  wanted_line = "key-release Control_L";
-  return has_wanted_line (f);
 }
 
 static void
@@ -837,15 +534,15 @@ test_keys_released_on_focus_loss (Fixture       *f,
     ;
   corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Shift_L, 50);
   g_assert_true (wait_for_line (f, "key-press Shift_L 50", 5000));
-  g_assert_false (saw_shift_release (f));
+  g_assert_false (console_test_has_line (f->lines, "key-release Shift_L"));
 
   /* the host keeps the key-up for itself when the focus moves away */
   g_assert_true (gtk_widget_grab_focus (button));
-  g_assert_true (wait_until (saw_shift_release, f, 5000));
+  g_assert_true (wait_for_line (f, "key-release Shift_L", 5000));
 
   /* send keys: Ctrl+Alt+Del reaches the guest as one combination, released in reverse */
   corral_vnc_display_send_keys (f->vnc, CORRAL_VNC_SEND_CTRL_ALT_DEL);
-  g_assert_true (wait_until (saw_delete_release, f, 5000));
+  g_assert_true (wait_for_line (f, "key-release Control_L", 5000));
   {
     static const char * const expected[] = {
       "key-press Control_L 37", "key-press Alt_L 64", "key-press Delete 119",
@@ -879,7 +576,7 @@ test_keyboard_grab (Fixture       *f,
   corral_vnc_display_set_grab_keyboard (f->vnc, TRUE);
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (f->vnc)));
   /* focused with grabbing on: the keyboard is taken (what the page's "press left Ctrl+Alt" shows) */
-  if (!wait_until (is_grabbed, f, 5000))
+  if (!WAIT_UNTIL (is_grabbed (f), 5000))
     {
       if (!gtk_widget_has_focus (GTK_WIDGET (f->vnc)))
         {
@@ -903,13 +600,6 @@ test_keyboard_grab (Fixture       *f,
   /* switching grabbing off never leaves it taken */
   corral_vnc_display_set_grab_keyboard (f->vnc, FALSE);
   g_assert_false (corral_vnc_display_get_keyboard_grabbed (f->vnc));
-}
-
-static gboolean
-saw_release_3 (Fixture *f)
-{
-  wanted_line = "button-release 3";
-  return has_wanted_line (f);
 }
 
 static void
@@ -939,7 +629,7 @@ test_pointer (Fixture       *f,
   corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 1 << 2);
   corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 0);
 
-  g_assert_true (wait_until (saw_release_3, f, 5000));
+  g_assert_true (wait_for_line (f, "button-release 3", 5000));
   assert_lines (f, expected);
 }
 
@@ -961,7 +651,7 @@ test_scaled_rendering (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->vnc)), ==, SCREEN_W);
   g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, SCREEN_W / 2);
 
-  server = server_screen (f, &sw, &sh);
+  server = console_test_server_screen (f->display, &sw, &sh, NULL);
   shown = render_widget (f, &ww, &wh);
   g_assert_cmpint (ww, ==, sw * 2);
   g_assert_cmpint (wh, ==, sh * 2);
@@ -990,7 +680,7 @@ test_resize_guest (Fixture       *f,
   connect_host (f);
   g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, SCREEN_W);
   corral_vnc_display_set_resize_guest (f->vnc, TRUE);
-  g_assert_true (wait_until (guest_resized, f, 10000));
+  g_assert_true (WAIT_UNTIL (guest_resized (f), 10000));
 }
 
 static void
@@ -1008,7 +698,7 @@ credentials_cb (CorralVncDisplay *vnc,
 static gboolean
 auth_failed_or_disconnected (Fixture *f)
 {
-  return f->auth_failed && f->disconnected;
+  return f->auth_failed && f->seen.disconnected;
 }
 
 static void
@@ -1025,24 +715,18 @@ test_password (Fixture       *f,
 
   /* first the wrong password: the server says no */
   g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
-  g_assert_true (wait_until (auth_failed_or_disconnected, f, 10000));
-  g_assert_false (f->initialized);
+  g_assert_true (WAIT_UNTIL (auth_failed_or_disconnected (f), 10000));
+  g_assert_false (f->seen.initialized);
   g_assert_cmpuint (f->credentials_asked, ==, 1);
 
   /* then the right one */
-  f->disconnected = FALSE;
+  f->seen.disconnected = FALSE;
   g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
-  g_assert_true (wait_until (is_initialized, f, 10000));
-  g_assert_true (wait_until (is_settled, f, 10000));
+  g_assert_true (WAIT_UNTIL (f->seen.initialized, 10000));
+  g_assert_true (WAIT_UNTIL (console_test_is_settled (&f->seen), 10000));
   g_assert_cmpuint (f->credentials_asked, ==, 2);
-  g_assert_true (wait_until (is_drawn, f, 10000));
+  g_assert_true (WAIT_UNTIL (is_drawn (f), 10000));
   assert_same_pixels (f, "password");
-}
-
-static gboolean
-has_cut_text (Fixture *f)
-{
-  return f->cut_text != NULL;
 }
 
 static void
@@ -1057,7 +741,7 @@ test_clipboard (Fixture       *f,
   /* xpattern takes the selections again on a middle click; Xvnc sends their text to its viewers */
   corral_vnc_display_process_pointer (f->vnc, 10, 10, 1 << 1);
   corral_vnc_display_process_pointer (f->vnc, 10, 10, 0);
-  g_assert_true (wait_until (has_cut_text, f, 5000));
+  g_assert_true (WAIT_UNTIL (f->cut_text != NULL, 5000));
   g_assert_cmpstr (f->cut_text, ==, with_clipboard.clipboard);
 }
 
@@ -1070,6 +754,7 @@ test_screenshot (Fixture       *f,
   g_autoptr(GdkTexture) saved = NULL;
   g_autofree guint32 *server = NULL;
   g_autofree guint32 *pixels = NULL;
+  gsize first = 0;
   int sw, sh;
 
   if (f->xvnc == NULL)
@@ -1085,18 +770,14 @@ test_screenshot (Fixture       *f,
   g_assert_no_error (error);
 
   /* the PNG is the guest's full screen, whatever the widget's size */
-  server = server_screen (f, &sw, &sh);
+  server = console_test_server_screen (f->display, &sw, &sh, NULL);
   g_assert_cmpint (gdk_texture_get_width (saved), ==, sw);
   g_assert_cmpint (gdk_texture_get_height (saved), ==, sh);
   pixels = g_new (guint32, (gsize) sw * sh);
   gdk_texture_download (saved, (guint8 *) pixels, (gsize) sw * 4);
-  for (gsize i = 0; i < (gsize) sw * sh; i++)
-    {
-      g_assert_cmphex (pixels[i] >> 24, ==, 0xff);
-      if ((pixels[i] & 0xffffff) != server[i])
-        g_error ("screenshot pixel %" G_GSIZE_FORMAT " is #%06x, server has #%06x", i,
-                 pixels[i] & 0xffffff, server[i]);
-    }
+  if (console_test_count_differences (pixels, server, (gsize) sw * sh, TRUE, &first) != 0)
+    g_error ("screenshot pixel %" G_GSIZE_FORMAT " is #%06x, server has #%06x", first,
+             pixels[first] & 0xffffff, server[first]);
 }
 
 /* ---- drawing through cairo-xlib ------------------------------------------------------------------ */
@@ -1211,7 +892,7 @@ test_tls_anonymous (Fixture       *f,
 static gboolean
 failed_with_error (Fixture *f)
 {
-  return f->disconnected && f->error != NULL;
+  return f->seen.disconnected && f->seen.error != NULL;
 }
 
 /* Opens a fresh display on a socket to the server, as if it led to @hostname. */
@@ -1249,11 +930,11 @@ test_tls_x509_untrusted (Fixture       *f,
 
   make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
   g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
-  g_assert_true (wait_until (failed_with_error, f, 10000));
-  g_assert_false (f->initialized);
-  lower = g_ascii_strdown (f->error, -1);
+  g_assert_true (WAIT_UNTIL (failed_with_error (f), 10000));
+  g_assert_false (f->seen.initialized);
+  lower = g_ascii_strdown (f->seen.error, -1);
   if (strstr (lower, "certificate") == NULL)
-    g_error ("the error does not say it is the certificate: %s", f->error);
+    g_error ("the error does not say it is the certificate: %s", f->seen.error);
 }
 
 /* X.509 with the CA where libvirt's documentation puts it (~/.pki/CA/cacert.pem, read by gvnc):
@@ -1300,22 +981,22 @@ test_tls_x509 (Fixture       *f,
   connect_host (f);
   assert_same_pixels (f, "tls-x509");
   corral_vnc_display_close (f->vnc);
-  g_assert_true (wait_until (is_disconnected, f, 5000));
+  g_assert_true (WAIT_UNTIL (f->seen.disconnected, 5000));
 
   /* through a socket that leads to "localhost" (the certificate names it) */
-  f->initialized = f->disconnected = FALSE;
+  f->seen.initialized = f->seen.disconnected = FALSE;
   open_fd_as (f, "localhost");
-  g_assert_true (wait_until (is_initialized, f, 10000));
+  g_assert_true (WAIT_UNTIL (f->seen.initialized, 10000));
   corral_vnc_display_close (f->vnc);
-  g_assert_true (wait_until (is_disconnected, f, 5000));
+  g_assert_true (WAIT_UNTIL (f->seen.disconnected, 5000));
 
   /* ... and one said to lead elsewhere: refused */
-  f->initialized = f->disconnected = FALSE;
-  g_clear_pointer (&f->error, g_free);
+  f->seen.initialized = f->seen.disconnected = FALSE;
+  g_clear_pointer (&f->seen.error, g_free);
   open_fd_as (f, "vmhost.example");
-  g_assert_true (wait_until (failed_with_error, f, 10000));
-  g_assert_false (f->initialized);
-  g_assert_nonnull (strstr (f->error, "vmhost.example"));
+  g_assert_true (WAIT_UNTIL (failed_with_error (f), 10000));
+  g_assert_false (f->seen.initialized);
+  g_assert_nonnull (strstr (f->seen.error, "vmhost.example"));
 
   g_unlink (cacert);
 }

@@ -15,10 +15,10 @@
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include <X11/Xlib.h>
 
+#include "console-test-util.h"
 #include "corral-vnc-display.h"
 
 #define TIMEOUT_S 10
@@ -68,20 +68,13 @@ typedef struct
   CorralVncDisplay   *vnc;
   GtkEventController *motion;
   GtkEventController *scroll;
-  gboolean            initialized;
+  ConsoleTestSignals  seen;
 } Fixture;
 
 static const FixtureOptions one_to_one = { 320, 240, CORRAL_VNC_SCALING_ONE_TO_ONE, 320, 240 };
 static const FixtureOptions fit_half = { 320, 240, CORRAL_VNC_SCALING_FIT, 160, 120 };
 static const FixtureOptions fit_double = { 160, 120, CORRAL_VNC_SCALING_FIT, 320, 240 };
 static const FixtureOptions fit_triple = { 106, 80, CORRAL_VNC_SCALING_FIT, 318, 240 };
-
-/* The server dies with the test, even when it aborts. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 /* Puts the X pointer in the screen's far corner, away from the test window (at 0,0, no larger than
  * 320x240): no crossing or motion event from the real pointer reaches the widget. */
@@ -100,36 +93,18 @@ move_x_pointer_away (void)
   XCloseDisplay (dpy);
 }
 
+/* Each line the server prints (console_test_read_lines() keeps them in f->lines). */
 static void
-read_line_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+server_line (const char *line,
+             gpointer    user_data)
 {
   Fixture *f = user_data;
-  g_autoptr(GError) error = NULL;
-  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
   PointerEvent ev;
 
-  if (line == NULL)
-    return;   /* EOF, or cancelled at teardown */
-  if (g_test_verbose ())
-    g_printerr ("server: %s\n", line);
   if (g_str_has_prefix (line, "error"))
     g_error ("the server did not understand the client: %s", line);
   if (sscanf (line, "pointer %u %u %u", &ev.mask, &ev.x, &ev.y) == 3)
     g_array_append_val (f->events, ev);
-  g_ptr_array_add (f->lines, line);
-  g_data_input_stream_read_line_async (f->server_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
-}
-
-static gboolean
-has_line (Fixture    *f,
-          const char *prefix)
-{
-  for (guint i = 0; i < f->lines->len; i++)
-    if (g_str_has_prefix (g_ptr_array_index (f->lines, i), prefix))
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -148,11 +123,8 @@ fixture_setup (Fixture       *f,
   f->events = g_array_new (FALSE, FALSE, sizeof (PointerEvent));
   f->cancellable = g_cancellable_new ();
 
-  if (g_getenv ("DISPLAY") == NULL || !gtk_init_check ())
-    {
-      g_test_skip ("no X display (run under xvfb-run)");
-      return;
-    }
+  if (!console_test_init_display ())
+    return;
   if (python_path == NULL)
     {
       g_test_skip ("python3 not found");
@@ -163,7 +135,8 @@ fixture_setup (Fixture       *f,
   width = g_strdup_printf ("%d", f->opts->fb_width);
   height = g_strdup_printf ("%d", f->opts->fb_height);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* the server dies with the test, even when it aborts */
+  g_subprocess_launcher_set_child_setup (launcher, console_test_die_with_parent, NULL, NULL);
   f->server = g_subprocess_launcher_spawn (launcher, &error, python_path, "-u", server_path,
                                            "--width", width, "--height", height, NULL);
   g_assert_no_error (error);
@@ -176,36 +149,25 @@ fixture_setup (Fixture       *f,
   g_assert_nonnull (first);
   g_assert_true (g_str_has_prefix (first, "port "));
   f->port = g_strdup (first + strlen ("port "));
-  g_data_input_stream_read_line_async (f->server_out, G_PRIORITY_DEFAULT, f->cancellable, read_line_cb, f);
+  console_test_read_lines (f->server_out, f->lines, f->cancellable, "server", server_line, f);
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  if (f->window != NULL)
-    {
-      g_object_add_weak_pointer (G_OBJECT (f->vnc), (gpointer *) &f->vnc);
-      gtk_window_destroy (GTK_WINDOW (f->window));
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_assert_null (f->vnc);   /* the widget was freed */
-    }
+  console_test_destroy_window (f->window, &f->vnc);
   g_cancellable_cancel (f->cancellable);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  if (f->server != NULL)
-    {
-      g_subprocess_send_signal (f->server, SIGTERM);
-      g_subprocess_wait (f->server, NULL, NULL);
-    }
+  console_test_stop_process (&f->server);
   g_clear_object (&f->server_in);
   g_clear_object (&f->server_out);
-  g_clear_object (&f->server);
   g_clear_object (&f->cancellable);
   g_clear_pointer (&f->lines, g_ptr_array_unref);
   g_clear_pointer (&f->events, g_array_unref);
   g_free (f->port);
+  console_test_signals_clear (&f->seen);
 }
 
 static void
@@ -222,13 +184,6 @@ server_command (Fixture    *f,
 }
 
 /* ---- the widget ------------------------------------------------------------------------------- */
-
-static void
-initialized_cb (CorralVncDisplay *vnc,
-                Fixture          *f)
-{
-  f->initialized = TRUE;
-}
 
 static void
 find_controllers (Fixture *f)
@@ -265,12 +220,8 @@ connect_relative (Fixture *f)
   g_autoptr(GError) error = NULL;
   g_autofree char *encodings = NULL;
 
-  f->window = gtk_window_new ();
-  f->vnc = CORRAL_VNC_DISPLAY (corral_vnc_display_new ());
-  corral_vnc_display_set_scaling (f->vnc, f->opts->scaling);
-  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->vnc));
-  gtk_window_set_default_size (GTK_WINDOW (f->window), f->opts->win_width, f->opts->win_height);
-  g_signal_connect (f->vnc, "initialized", G_CALLBACK (initialized_cb), f);
+  f->window = console_test_display_window (f->opts->scaling, f->opts->win_width, f->opts->win_height, &f->seen,
+                                           &f->vnc);
   find_controllers (f);
   gtk_window_present (GTK_WINDOW (f->window));
 
@@ -278,8 +229,8 @@ connect_relative (Fixture *f)
   g_assert_true (corral_vnc_display_get_absolute_pointer (f->vnc));
   g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port, &error));
   g_assert_no_error (error);
-  WAIT_FOR (f->initialized);
-  WAIT_FOR (has_line (f, "mode relative"));
+  WAIT_FOR (f->seen.initialized);
+  WAIT_FOR (console_test_has_line (f->lines, "mode relative"));
   WAIT_FOR (!corral_vnc_display_get_absolute_pointer (f->vnc));
   WAIT_FOR (is_allocated (f));
   g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, f->opts->fb_width);
