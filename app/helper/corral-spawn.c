@@ -6,20 +6,11 @@
 #include <string.h>
 
 #include "corral-helper-error.h"
+#include "corral-process.h"
 #include "corral-spawn.h"
 
 /* No command may hold up a hook (and so a guest's start) for long. */
 #define DEFAULT_TIMEOUT_S 30
-
-typedef struct
-{
-  gboolean  done;
-  gboolean  timed_out;
-  GSubprocess *proc;
-  char     *out;
-  char     *err;
-  GError   *error;
-} Run;
 
 static guint
 command_timeout (void)
@@ -58,26 +49,29 @@ find_program (const char *path,
   return NULL;
 }
 
-static void
-communicate_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* One of @program's output streams as text, the way g_subprocess_communicate_utf8()
+ * would give it: up to the first NUL, and valid UTF-8 or an error (the text may end
+ * up in a message, and so on D-Bus, which wants UTF-8).  Never NULL on success. */
+static char *
+stream_text (GBytes      *bytes,
+             const char  *stream,
+             const char  *program,
+             GError     **error)
 {
-  Run *run = user_data;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autofree char *text = data != NULL ? g_strndup (data, len) : g_strdup ("");
+  const char *end;
 
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result,
-                                        &run->out, &run->err, &run->error);
-  run->done = TRUE;
-}
+  if (!g_utf8_validate (text, -1, &end))
+    {
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
+                   "Could not talk to %s: Invalid UTF-8 in child %s at offset %lu",
+                   program, stream, (unsigned long) (end - text));
+      return NULL;
+    }
 
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  Run *run = user_data;
-
-  run->timed_out = TRUE;
-  g_subprocess_force_exit (run->proc);
-  return G_SOURCE_REMOVE;
+  return g_steal_pointer (&text);
 }
 
 gboolean
@@ -86,31 +80,23 @@ corral_spawn (const char * const  *argv,
               char               **out_stdout,
               GError             **error)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GMainContext) context = NULL;
-  g_autoptr(GSource) timeout = NULL;
+  g_auto(CorralProcessResult) result = { 0 };
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *path_env = NULL;
   g_autofree char *program = NULL;
   g_autofree const char **resolved = NULL;
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   const char *env_path = g_getenv ("PATH");
-  Run run = { 0 };
-  gboolean ok = FALSE;
+  guint timeout = command_timeout ();
 
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, FALSE);
-
-  if (input != NULL)
-    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;  /* else /dev/null */
-  launcher = g_subprocess_launcher_new (flags);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
 
   /* libvirt gives its hooks a PATH that may lack the sbin directories. */
   path = g_strdup_printf ("%s%s/usr/sbin:/usr/bin:/sbin:/bin",
                           env_path != NULL ? env_path : "", env_path != NULL ? ":" : "");
-  g_subprocess_launcher_setenv (launcher, "PATH", path, TRUE);
+  path_env = g_strconcat ("PATH=", path, NULL);
 
   program = find_program (path, argv[0]);
   if (program == NULL)
@@ -124,53 +110,44 @@ corral_spawn (const char * const  *argv,
   for (gsize i = 1; argv[i] != NULL; i++)
     resolved[i] = argv[i];
 
-  proc = g_subprocess_launcher_spawnv (launcher, resolved, &local_error);
-  if (proc == NULL)
+  {
+    /* The C locale: we parse the output and quote the messages. */
+    const char * const env[] = { "LC_ALL=C", "LANGUAGE", path_env, NULL };
+
+    switch (corral_process_run (resolved, env, input, timeout, NULL, &result, &local_error))
+      {
+      case CORRAL_PROCESS_EXITED:
+        break;
+      case CORRAL_PROCESS_SPAWN_FAILED:
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
+                     "Could not run %s: %s", argv[0], local_error->message);
+        return FALSE;
+      case CORRAL_PROCESS_TIMED_OUT:
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
+                     "%s did not finish within %u s and was stopped", argv[0], timeout);
+        return FALSE;
+      case CORRAL_PROCESS_IO_FAILED:
+      case CORRAL_PROCESS_CANCELLED: /* there is no cancellable */
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
+                     "Could not talk to %s: %s", argv[0], local_error->message);
+        return FALSE;
+      }
+  }
+
+  if ((out = stream_text (result.out, "stdout", argv[0], error)) == NULL ||
+      (err = stream_text (result.err, "stderr", argv[0], error)) == NULL)
+    return FALSE;
+
+  if (!result.exited || result.exit_status != 0)
     {
       g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
-                   "Could not run %s: %s", argv[0], local_error->message);
+                   "%s failed (exit status %d): %s", argv[0],
+                   result.exited ? result.exit_status : -1,
+                   *g_strstrip (err) != '\0' ? err : "no message");
       return FALSE;
     }
 
-  /* A private main context: this may run in any thread, or in hook mode
-   * with no main loop at all. */
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
-
-  run.proc = proc;
-  g_subprocess_communicate_utf8_async (proc, input, NULL, communicate_cb, &run);
-  timeout = g_timeout_source_new_seconds (command_timeout ());
-  g_source_set_callback (timeout, timeout_cb, &run, NULL);
-  g_source_attach (timeout, context);
-
-  while (!run.done)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (timeout);
-  if (run.error == NULL)
-    g_subprocess_wait (proc, NULL, NULL);
-
-  g_main_context_pop_thread_default (context);
-
-  if (run.timed_out)
-    g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
-                 "%s did not finish within %u s and was stopped", argv[0], command_timeout ());
-  else if (run.error != NULL)
-    g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
-                 "Could not talk to %s: %s", argv[0], run.error->message);
-  else if (!g_subprocess_get_successful (proc))
-    g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
-                 "%s failed (exit status %d): %s", argv[0],
-                 g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1,
-                 run.err != NULL && *g_strstrip (run.err) != '\0' ? run.err : "no message");
-  else
-    {
-      if (out_stdout != NULL)
-        *out_stdout = g_steal_pointer (&run.out);
-      ok = TRUE;
-    }
-
-  g_free (run.out);
-  g_free (run.err);
-  g_clear_error (&run.error);
-  return ok;
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&out);
+  return TRUE;
 }

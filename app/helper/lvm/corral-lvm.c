@@ -8,9 +8,9 @@
  * --units b --nosuffix`), so nothing here depends on column layout or on the locale.
  *
  * Every command is spawned with an argv (never a shell) as `lvm COMMAND ...`, with
- * LC_ALL=C, stdin from /dev/null, stdout and stderr captured, and a timeout; a failing
- * command becomes a GError whose message says what failed, followed by LVM's own error
- * lines from stderr.
+ * LC_ALL=C, stdin from /dev/null, stdout and stderr captured, and a timeout (through
+ * corral_process_run(), ../process/corral-process.h); a failing command becomes a
+ * GError whose message says what failed, followed by LVM's own error lines from stderr.
  *
  * The helper trusts no caller: names are checked against lvm(8)'s rules before any
  * command runs, sizes are checked against a fresh `vgs`, and removal first checks (and
@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "corral-lvm-private.h"
+#include "corral-process.h"
 
 /* Seconds one LVM command may take.  LVM waits for its locks; a command still running
  * after this long is killed and the call fails. */
@@ -293,45 +294,6 @@ find_lvm (void)
   return *lvm_path ? lvm_path : NULL;
 }
 
-typedef struct
-{
-  GCancellable *inner;     /* cancels the I/O: by the caller or by the timeout */
-  gboolean      done;
-  gboolean      timed_out;
-  GBytes       *out;
-  GBytes       *err;
-  GError       *error;
-} RunData;
-
-static void
-communicate_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  RunData *data = user_data;
-
-  g_subprocess_communicate_finish (G_SUBPROCESS (source), result,
-                                   &data->out, &data->err, &data->error);
-  data->done = TRUE;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  RunData *data = user_data;
-
-  data->timed_out = TRUE;
-  g_cancellable_cancel (data->inner);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-}
-
 /* Runs `lvm COMMAND [--config $CORRAL_LVM_CONFIG] ARGS...`.  Returns TRUE when it
  * exits with 0, with its stdout in @out_stdout.  When LVM ran and failed, the error is
  * CORRAL_LVM_ERROR_FAILED with LVM's error lines, which are also put into
@@ -344,17 +306,18 @@ run_lvm (const char          *command,
          GCancellable        *cancellable,
          GError             **error)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) proc = NULL;
+  /* LVM warns about every descriptor it inherits beyond 0-2; GSubprocess closes them
+   * anyway. */
+  static const char * const env[] = { "LC_ALL=C", "LVM_SUPPRESS_FD_WARNINGS=1", NULL };
+  g_auto(CorralProcessResult) result = { 0 };
   g_autoptr(GPtrArray) argv = NULL;
-  g_autoptr(GMainContext) context = NULL;
-  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *summary = NULL;
   g_autofree char *stdout_text = NULL;
+  g_autofree char *err_text = NULL;
+  guint timeout = g_atomic_int_get (&lvm_timeout_seconds);
   const char *config;
   const char *lvm;
-  gulong cancel_id = 0;
-  RunData data = { 0 };
   gboolean ok = FALSE;
 
   if (out_stdout)
@@ -385,81 +348,44 @@ run_lvm (const char          *command,
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_stdin_file_path (launcher, "/dev/null");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  /* GSubprocess closes every other descriptor anyway. */
-  g_subprocess_launcher_setenv (launcher, "LVM_SUPPRESS_FD_WARNINGS", "1", TRUE);
-
   g_debug ("Running %s %s", lvm, command);
 
-  if (!(proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
-                                             error)))
+  /* stdin is /dev/null.  The timeout or @cancellable kill LVM and wait for it: it is
+   * never left running behind us. */
+  switch (corral_process_run ((const char * const *) argv->pdata, env, NULL, timeout,
+                              cancellable, &result, &local_error))
     {
-      g_prefix_error (error, "Could not run LVM's %s: ", command);
+    case CORRAL_PROCESS_EXITED:
+      break;
+    case CORRAL_PROCESS_SPAWN_FAILED:
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Could not run LVM's %s: ", command);
+      return FALSE;
+    case CORRAL_PROCESS_TIMED_OUT:
+      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+                   "LVM's %s did not finish within %u seconds and was stopped",
+                   command, timeout);
+      return FALSE;
+    case CORRAL_PROCESS_CANCELLED:
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    case CORRAL_PROCESS_IO_FAILED:
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Could not read from LVM's %s: ", command);
       return FALSE;
     }
 
-  /* A private main context, so that the timeout and the I/O run here, in the
-   * calling (worker) thread, whatever else the process does. */
-  context = g_main_context_new ();
-  g_main_context_push_thread_default (context);
+  err_text = g_strndup (g_bytes_get_data (result.err, NULL), g_bytes_get_size (result.err));
+  summary = _corral_lvm_summarize_stderr (err_text);
 
-  data.inner = g_cancellable_new ();
-  if (cancellable)
-    cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb),
-                                       g_object_ref (data.inner), g_object_unref);
-
-  timeout = g_timeout_source_new_seconds (g_atomic_int_get (&lvm_timeout_seconds));
-  g_source_set_callback (timeout, timeout_cb, &data, NULL);
-  g_source_attach (timeout, context);
-
-  g_subprocess_communicate_async (proc, NULL, data.inner, communicate_cb, &data);
-  while (!data.done)
-    g_main_context_iteration (context, TRUE);
-
-  g_source_destroy (timeout);
-  if (cancellable)
-    g_cancellable_disconnect (cancellable, cancel_id);
-
-  if (data.error != NULL)
-    {
-      /* Timed out or cancelled: do not leave LVM running behind us. */
-      g_subprocess_force_exit (proc);
-      g_subprocess_wait (proc, NULL, NULL);
-
-      if (data.timed_out)
-        g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
-                     "LVM's %s did not finish within %u seconds and was stopped",
-                     command, g_atomic_int_get (&lvm_timeout_seconds));
-      else if (g_error_matches (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&data.error));
-      else
-        {
-          g_propagate_prefixed_error (error, g_steal_pointer (&data.error),
-                                      "Could not read from LVM's %s: ", command);
-        }
-      goto out;
-    }
-
-  if (data.err != NULL)
-    {
-      g_autofree char *err_text = g_strndup (g_bytes_get_data (data.err, NULL),
-                                             g_bytes_get_size (data.err));
-
-      summary = _corral_lvm_summarize_stderr (err_text);
-    }
-
-  if (!g_subprocess_get_if_exited (proc))
+  if (!result.exited)
     {
       g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
-                   "LVM's %s was killed by signal %d", command,
-                   g_subprocess_get_term_sig (proc));
+                   "LVM's %s was killed by signal %d", command, result.term_sig);
       goto out;
     }
 
-  if (g_subprocess_get_exit_status (proc) != 0)
+  if (result.exit_status != 0)
     {
       if (summary)
         g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
@@ -467,15 +393,16 @@ run_lvm (const char          *command,
       else
         g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
                      "LVM's %s failed with exit status %d and no message", command,
-                     g_subprocess_get_exit_status (proc));
+                     result.exit_status);
       goto out;
     }
 
   if (out_stdout)
     {
-      gsize len = data.out ? g_bytes_get_size (data.out) : 0;
+      gsize len = g_bytes_get_size (result.out);
 
-      stdout_text = g_strndup (data.out ? g_bytes_get_data (data.out, NULL) : "", len);
+      stdout_text = len > 0 ? g_strndup (g_bytes_get_data (result.out, NULL), len)
+                            : g_strdup ("");
       if (strlen (stdout_text) != len)
         {
           g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
@@ -490,16 +417,6 @@ run_lvm (const char          *command,
 out:
   if (out_stderr_summary)
     *out_stderr_summary = g_steal_pointer (&summary);
-
-  g_clear_pointer (&data.out, g_bytes_unref);
-  g_clear_pointer (&data.err, g_bytes_unref);
-  g_clear_error (&data.error);
-  g_clear_object (&data.inner);
-
-  /* Let anything the cancelled operation left behind finish in our context. */
-  while (g_main_context_iteration (context, FALSE))
-    ;
-  g_main_context_pop_thread_default (context);
 
   return ok;
 }
