@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <libvirt-gconfig/libvirt-gconfig.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -269,6 +271,70 @@ corral_console_build_ssh_argv (const char  *libvirt_uri,
   return g_strv_builder_end (argv);
 }
 
+/* A copy of @node's attribute @name, or NULL when it has none or an empty one. */
+static char *
+xml_attribute (xmlNode    *node,
+               const char *name)
+{
+  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
+  char *copy = value != NULL && *value != '\0' ? g_strdup ((const char *) value) : NULL;
+
+  xmlFree (value);
+  return copy;
+}
+
+/**
+ * corral_console_vnc_listen:
+ * @graphics_xml: a domain's `<graphics type='vnc'>` element
+ * @socket_path: (out) (transfer full) (nullable): the UNIX socket the display listens on, or %NULL
+ * @address: (out) (transfer full) (nullable): the address its TCP port listens on, or %NULL
+ *
+ * Where a guest's VNC display listens, as libvirt writes it: the element's `socket` and `listen`
+ * attributes, else its first `<listen>` child (`type='socket'` with `socket`, `type='address'` or
+ * `type='network'` with `address`). libvirt-gconfig has no getter for the listen address. XML that
+ * does not parse gives %NULL for both.
+ */
+void
+corral_console_vnc_listen (const char  *graphics_xml,
+                           char       **socket_path,
+                           char       **address)
+{
+  xmlDoc *doc;
+  xmlNode *root;
+
+  *socket_path = NULL;
+  *address = NULL;
+  if (graphics_xml == NULL)
+    return;
+  doc = xmlReadMemory (graphics_xml, strlen (graphics_xml), "graphics.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (doc == NULL)
+    return;
+  root = xmlDocGetRootElement (doc);
+  if (root != NULL && xmlStrEqual (root->name, (const xmlChar *) "graphics"))
+    {
+      *socket_path = xml_attribute (root, "socket");
+      *address = xml_attribute (root, "listen");
+      for (xmlNode *child = root->children; child != NULL; child = child->next)
+        {
+          g_autofree char *type = NULL;
+
+          if (child->type != XML_ELEMENT_NODE || !xmlStrEqual (child->name, (const xmlChar *) "listen"))
+            continue;
+          type = xml_attribute (child, "type");
+          if (*socket_path == NULL && *address == NULL)
+            {
+              if (g_strcmp0 (type, "socket") == 0)
+                *socket_path = xml_attribute (child, "socket");
+              else if (g_strcmp0 (type, "address") == 0 || g_strcmp0 (type, "network") == 0)
+                *address = xml_attribute (child, "address");
+            }
+          break;
+        }
+    }
+  xmlFreeDoc (doc);
+}
+
 /* ---- connecting ------------------------------------------------------------------------------- */
 
 typedef struct
@@ -315,6 +381,8 @@ open_thread (GTask        *task,
   g_autoptr(GVirConfigDomain) config = NULL;
   GVirConfigDomainGraphicsVnc *vnc = NULL;
   g_autofree char *vnc_socket = NULL;
+  g_autofree char *vnc_address = NULL;
+  g_autofree char *vnc_xml = NULL;
   int vnc_port = -1;
   GList *devices;
   OpenResult *result;
@@ -338,7 +406,8 @@ open_thread (GTask        *task,
                                _("This guest has no VNC graphics device"));
       return;
     }
-  vnc_socket = g_strdup (gvir_config_domain_graphics_vnc_get_socket (vnc));
+  vnc_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vnc));
+  corral_console_vnc_listen (vnc_xml, &vnc_socket, &vnc_address);
   vnc_port = gvir_config_domain_graphics_vnc_get_port (vnc);
   g_object_unref (vnc);
 
@@ -359,7 +428,7 @@ open_thread (GTask        *task,
     {
       g_autoptr(GUri) uri = NULL;
 
-      result->ssh_argv = corral_console_build_ssh_argv (data->uri, vnc_socket, NULL, vnc_port, &error);
+      result->ssh_argv = corral_console_build_ssh_argv (data->uri, vnc_socket, vnc_address, vnc_port, &error);
       if (result->ssh_argv == NULL)
         {
           open_result_free (result);

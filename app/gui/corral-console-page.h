@@ -24,5 +24,8 @@ char            **corral_console_build_ssh_argv        (const char         *libv
                                                         const char         *vnc_host,
                                                         int                 vnc_port,
                                                         GError            **error);
+void              corral_console_vnc_listen            (const char         *graphics_xml,
+                                                        char              **socket_path,
+                                                        char              **address);
 
 G_END_DECLS

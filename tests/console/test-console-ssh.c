@@ -4,6 +4,8 @@
  * test-console-ssh-tunnel.c (suite console). */
 #include "config.h"
 
+#include <libvirt-gconfig/libvirt-gconfig.h>
+
 #include "corral-console-page.h"
 
 static void
@@ -94,6 +96,78 @@ test_ssh_refused (void)
     }
 }
 
+static void
+assert_listen (const char *graphics_xml,
+               const char *expected_socket,
+               const char *expected_address)
+{
+  g_autofree char *socket_path = NULL;
+  g_autofree char *address = NULL;
+
+  corral_console_vnc_listen (graphics_xml, &socket_path, &address);
+  g_assert_cmpstr (socket_path, ==, expected_socket);
+  g_assert_cmpstr (address, ==, expected_address);
+}
+
+/* Where the tunnel's far end connects: read from the forms libvirt writes. */
+static void
+test_vnc_listen (void)
+{
+  /* libvirt's live XML: the attribute and the child */
+  assert_listen ("<graphics type='vnc' port='5901' autoport='yes' listen='192.168.122.1'>"
+                 "<listen type='address' address='192.168.122.1'/></graphics>",
+                 NULL, "192.168.122.1");
+  /* the child alone, or of a network */
+  assert_listen ("<graphics type='vnc' port='5900'><listen type='address' address='::1'/></graphics>",
+                 NULL, "::1");
+  assert_listen ("<graphics type='vnc' port='5900'>"
+                 "<listen type='network' address='10.0.0.7' network='lan'/></graphics>",
+                 NULL, "10.0.0.7");
+  /* a UNIX socket, as an attribute or only as a child */
+  assert_listen ("<graphics type='vnc' socket='/var/lib/libvirt/qemu/domain-3-a/vnc.sock'>"
+                 "<listen type='socket' socket='/var/lib/libvirt/qemu/domain-3-a/vnc.sock'/></graphics>",
+                 "/var/lib/libvirt/qemu/domain-3-a/vnc.sock", NULL);
+  assert_listen ("<graphics type='vnc'><listen type='socket' socket='/run/vnc.sock'/></graphics>",
+                 "/run/vnc.sock", NULL);
+  /* nothing said, empty, or not what libvirt writes: no address (the tunnel then uses the loopback) */
+  assert_listen ("<graphics type='vnc' port='5900' autoport='yes'/>", NULL, NULL);
+  assert_listen ("<graphics type='vnc' port='5900' listen=''><listen type='none'/></graphics>", NULL, NULL);
+  assert_listen ("<graphics type='vnc' port='5900'", NULL, NULL);
+  assert_listen ("<disk listen='10.0.0.1'/>", NULL, NULL);
+  assert_listen (NULL, NULL, NULL);
+}
+
+/* The same through libvirt-gconfig, as the console page gets the element. */
+static void
+test_vnc_listen_gconfig (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *socket_path = NULL;
+  g_autofree char *address = NULL;
+  GList *devices;
+
+  domain = gvir_config_domain_new_from_xml ("<domain type='qemu'><name>g</name><memory>65536</memory>"
+                                            "<os><type>hvm</type></os><devices>"
+                                            "<graphics type='vnc' port='5902' listen='10.1.2.3'>"
+                                            "<listen type='address' address='10.1.2.3'/></graphics>"
+                                            "</devices></domain>", &error);
+  g_assert_no_error (error);
+  devices = gvir_config_domain_get_devices (domain);
+  for (GList *l = devices; l != NULL; l = l->next)
+    if (xml == NULL && GVIR_CONFIG_IS_DOMAIN_GRAPHICS_VNC (l->data))
+      xml = gvir_config_object_to_xml (l->data);
+  g_list_free_full (devices, g_object_unref);
+  g_assert_nonnull (xml);
+
+  corral_console_vnc_listen (xml, &socket_path, &address);
+  g_assert_null (socket_path);
+  g_assert_cmpstr (address, ==, "10.1.2.3");
+  assert_argv (corral_console_build_ssh_argv ("qemu+ssh://vmhost/system", socket_path, address, 5902, &error),
+               "ssh -T -e none -o BatchMode=yes -W 10.1.2.3:5902 -- vmhost");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -104,6 +178,8 @@ main (int   argc,
   g_test_add_func ("/console/ssh-argv/socket", test_ssh_socket);
   g_test_add_func ("/console/ssh-argv/known-hosts", test_ssh_known_hosts);
   g_test_add_func ("/console/ssh-argv/refused", test_ssh_refused);
+  g_test_add_func ("/console/vnc-listen", test_vnc_listen);
+  g_test_add_func ("/console/vnc-listen/gconfig", test_vnc_listen_gconfig);
 
   return g_test_run ();
 }
