@@ -228,9 +228,15 @@ class Bus:
             f.write(BUS_CONFIG % {'socket': self.socket, 'includedir': includedir,
                                   'servicedir': '<servicedir>%s</servicedir>' % servicedir if servicedir else ''})
         self.address = 'unix:path=' + self.socket
-        self.proc = start_process(['dbus-daemon', '--config-file=' + config, '--nofork', '--nopidfile'],
-                                  env=daemon_env)
-        wait_for(lambda: os.path.exists(self.socket), 'the private system bus')
+        # dbus-daemon prints its address once it listens; the socket file alone appears before that
+        # (bind before listen), and a client that connects in between is refused.
+        self.proc = start_process(['dbus-daemon', '--config-file=' + config, '--nofork', '--nopidfile',
+                                   '--print-address=1'],
+                                  env=daemon_env, stdout=subprocess.PIPE)
+        if not self.proc.stdout.readline():
+            raise AssertionError('the private system bus did not start (dbus-daemon exited %s)'
+                                 % self.proc.wait())
+        self.proc.stdout.close()
         self.conn = Gio.DBusConnection.new_for_address_sync(
             self.address,
             Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
