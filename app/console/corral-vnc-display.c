@@ -797,7 +797,9 @@ vnc_auth_failure_cb (CorralVncDisplay *self,
                      const char       *reason,
                      VncConnection    *conn)
 {
-  /* a password that did not work is not tried again */
+  /* credentials that did not work are not tried again; the user name may be what was wrong, so the
+   * next attempt asks for both */
+  g_clear_pointer (&self->username, g_free);
   g_clear_pointer (&self->password, g_free);
   g_signal_emit (self, signals[SIGNAL_AUTH_FAILED], 0,
                  reason != NULL && *reason != '\0' ? reason : _("Authentication failed"));

@@ -36,6 +36,7 @@ struct _CorralConsolePage
   gboolean          auth_failed;
   gboolean          shown;          /* this connection got as far as showing the screen */
   char             *display_error;  /* what went wrong with this connection, if anything did */
+  char             *last_username;  /* the user name last given, offered again when asked again */
 
   /* template children */
   GtkWidget        *main_box;
@@ -682,6 +683,11 @@ credentials_response_cb (CorralConsolePage *self,
 
   if (g_strcmp0 (response, "connect") == 0)
     {
+      if (username != NULL)
+        {
+          g_free (self->last_username);
+          self->last_username = g_strdup (gtk_editable_get_text (username));
+        }
       corral_vnc_display_set_credentials (self->display,
                                           username != NULL ? gtk_editable_get_text (username) : NULL,
                                           password != NULL ? gtk_editable_get_text (password) : NULL);
@@ -721,6 +727,8 @@ display_credentials_cb (CorralConsolePage *self,
     {
       row = adw_entry_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("User Name"));
+      if (self->last_username != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (row), self->last_username);
       gtk_list_box_append (GTK_LIST_BOX (list), row);
       g_object_set_data (G_OBJECT (dialog), "username", row);
     }
@@ -745,6 +753,9 @@ display_credentials_cb (CorralConsolePage *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (credentials_response_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+  /* the user name is there already: type the password */
+  if (want_username && want_password && self->last_username != NULL)
+    gtk_widget_grab_focus (row);
 }
 
 static void
@@ -994,6 +1005,7 @@ corral_console_page_finalize (GObject *object)
 
   g_free (self->status);
   g_free (self->display_error);
+  g_free (self->last_username);
 
   G_OBJECT_CLASS (corral_console_page_parent_class)->finalize (object);
 }

@@ -153,7 +153,24 @@ test_page_states (void)
   g_assert_nonnull (row);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Password");
   corral_test_drain (300);
-  corral_test_screenshot (GTK_WIDGET (dialog), "console-login");
+  corral_test_screenshot (GTK_WIDGET (dialog), "console-login.png");
+  /* given... */
+  gtk_editable_set_text (GTK_EDITABLE (corral_test_find_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW)), "alice");
+  gtk_editable_set_text (GTK_EDITABLE (row), "wrong");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "connect");
+  gtk_window_destroy (dialog);
+  /* ...and refused: asked again, the user name is offered again and may be changed */
+  g_signal_emit_by_name (corral_console_page_get_display (CORRAL_CONSOLE_PAGE (page)), "credentials-required",
+                         TRUE, TRUE);
+  WAIT_FOR ((dialog = corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  row = corral_test_find_type (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "alice");
+  row = corral_test_find_type (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+  corral_test_drain (300);
+  g_assert_true (gtk_widget_is_focus (row) || gtk_widget_has_focus (row) ||
+                 gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), row));
+  corral_test_screenshot (GTK_WIDGET (dialog), "console-login-again.png");
   /* cancelled: the page says no credentials were given, and does not try again by itself */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   WAIT_FOR (status_is (page, "auth-failed"));

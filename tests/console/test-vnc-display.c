@@ -64,6 +64,7 @@ static const FixtureOptions tls_anonymous = { "TLSNone", NULL, 0, 0 };
 static const FixtureOptions tls_x509 = { "X509None", NULL, 0, 0 };
 static const FixtureOptions small_screen = { "None", NULL, SCREEN_W / 2, SCREEN_H / 2 };
 static const FixtureOptions vnc_auth = { "VncAuth", NULL, 0, 0 };
+static const FixtureOptions tls_plain = { "TLSPlain", NULL, 0, 0 };
 static const FixtureOptions with_clipboard = { "None", "Corral clipboard test \xc3\xa9", 0, 0 };
 
 /* TRUE once xpattern printed a line starting with prefix (what the X server saw), FALSE if it did not
@@ -125,6 +126,50 @@ make_certificates (Fixture *f)
   return run_tool (make_ca) && run_tool (make_csr) && run_tool (sign);
 }
 
+/* VeNCrypt Plain: Xvnc checks the user name and password with PAM, through a service of the test's
+ * own in the private /etc/pam.d (with-private-home), whose check is a script that accepts
+ * PLAIN_USER with PLAIN_PASSWORD only. */
+#define PLAIN_USER "corral"
+#define PLAIN_PASSWORD "secret2"
+#define PLAIN_PAM_SERVICE "corral-test-vnc"
+
+static gboolean
+add_plain_login (Fixture   *f,
+                 GPtrArray *args)
+{
+  const char *pamd = g_getenv ("CORRAL_TEST_PRIVATE_PAMD");
+  g_autofree char *check = NULL;
+  g_autofree char *service = NULL;
+  g_autofree char *service_text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (pamd == NULL)
+    {
+      g_test_skip ("no private /etc/pam.d for the server's PAM service (run through with-private-home, "
+                   "as root or with user namespaces)");
+      return FALSE;
+    }
+  check = g_build_filename (f->tmpdir, "check-login", NULL);
+  /* pam_exec's expose_authtok writes the password to stdin, NUL-terminated */
+  g_file_set_contents (check,
+                       "#!/bin/sh\n"
+                       "password=$(head -c 512 | tr -d '\\000\\n')\n"
+                       "[ \"$PAM_USER\" = " PLAIN_USER " ] && [ \"$password\" = " PLAIN_PASSWORD " ]\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (check, 0755), ==, 0);
+  service = g_build_filename (pamd, PLAIN_PAM_SERVICE, NULL);
+  service_text = g_strdup_printf ("auth required pam_exec.so quiet expose_authtok %s\n"
+                                  "account required pam_permit.so\n", check);
+  g_file_set_contents (service, service_text, -1, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (args, g_strdup ("-PAMService"));
+  g_ptr_array_add (args, g_strdup (PLAIN_PAM_SERVICE));
+  g_ptr_array_add (args, g_strdup ("-PlainUsers"));
+  g_ptr_array_add (args, g_strdup (PLAIN_USER));
+  return TRUE;
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -157,6 +202,8 @@ fixture_setup (Fixture       *f,
       g_ptr_array_add (args, g_strdup ("-X509Key"));
       g_ptr_array_add (args, g_build_filename (f->tmpdir, "server.key", NULL));
     }
+  if (g_str_has_suffix (opts->security, "Plain") && !add_plain_login (f, args))
+    return;
   if (g_str_equal (opts->security, "VncAuth"))
     {
       g_autofree char *passwd = g_build_filename (f->tmpdir, "passwd", NULL);
@@ -216,7 +263,8 @@ fixture_teardown (Fixture       *f,
   if (f->tmpdir != NULL)
     {
       static const char * const files[] = {
-        "passwd", "shot.png", "xvnc.log", "ca.key", "ca.pem", "ca.srl", "server.key", "server.csr", "server.pem",
+        "passwd", "check-login", "shot.png", "xvnc.log", "ca.key", "ca.pem", "ca.srl", "server.key",
+        "server.csr", "server.pem",
       };
       for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
         {
@@ -752,6 +800,46 @@ test_password (Fixture       *f,
 }
 
 static void
+plain_credentials_cb (CorralVncDisplay *vnc,
+                      gboolean          want_username,
+                      gboolean          want_password,
+                      Fixture          *f)
+{
+  g_assert_true (want_username);
+  g_assert_true (want_password);
+  f->credentials_asked++;
+  corral_vnc_display_set_credentials (vnc, PLAIN_USER, f->credentials_asked == 1 ? "wrong" : PLAIN_PASSWORD);
+}
+
+/* VeNCrypt TLSPlain against Xvnc checking with PAM: a wrong password is refused, the right one
+ * shows the screen */
+static void
+test_tls_plain (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  g_signal_connect (f->vnc, "credentials-required", G_CALLBACK (plain_credentials_cb), f);
+
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_true (WAIT_UNTIL (auth_failed_or_disconnected (f), 10000));
+  g_assert_false (f->seen.initialized);
+  g_assert_cmpuint (f->credentials_asked, ==, 1);
+
+  f->seen.disconnected = FALSE;
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_true (WAIT_UNTIL (f->seen.initialized, 10000));
+  g_assert_true (WAIT_UNTIL (console_test_is_settled (&f->seen), 10000));
+  g_assert_cmpuint (f->credentials_asked, ==, 2);
+  g_assert_true (WAIT_UNTIL (is_drawn (f), 10000));
+  assert_same_pixels (f, "tls-plain");
+}
+
+static void
 test_clipboard (Fixture       *f,
                 gconstpointer  data)
 {
@@ -1069,6 +1157,8 @@ main (int   argc,
   g_test_add ("/console/display/tls/x509-untrusted", Fixture, &tls_x509, fixture_setup,
               test_tls_x509_untrusted, fixture_teardown);
   g_test_add ("/console/display/tls/x509", Fixture, &tls_x509, fixture_setup, test_tls_x509,
+              fixture_teardown);
+  g_test_add ("/console/display/tls/plain", Fixture, &tls_plain, fixture_setup, test_tls_plain,
               fixture_teardown);
 
   return g_test_run ();
