@@ -636,9 +636,26 @@ vnc_cursor_changed_cb (CorralVncDisplay *self,
     }
   else
     {
-      /* gvnc hands the cursor over as straight RGBA bytes */
-      g_autoptr(GBytes) bytes = g_bytes_new (vnc_cursor_get_data (cursor), (gsize) w * h * 4);
-      g_autoptr(GdkTexture) texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8, bytes, w * 4);
+      /* gvnc hands the cursor over as RGBA bytes: premultiplied as the server sent them for an alpha
+       * cursor (what QEMU and Xvnc send), a 1-bit mask for a rich cursor, where a clear pixel may keep
+       * its colour. Clamping each channel to alpha makes both valid premultiplied RGBA. */
+      const guint8 *data = vnc_cursor_get_data (cursor);
+      gsize size = (gsize) w * h * 4;
+      guint8 *rgba = g_malloc (size);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      for (gsize i = 0; i < size; i += 4)
+        {
+          guint8 a = data[i + 3];
+
+          rgba[i] = MIN (data[i], a);
+          rgba[i + 1] = MIN (data[i + 1], a);
+          rgba[i + 2] = MIN (data[i + 2], a);
+          rgba[i + 3] = a;
+        }
+      bytes = g_bytes_new_take (rgba, size);
+      texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED, bytes, w * 4);
 
       gcursor = gdk_cursor_new_from_texture (texture,
                                              MIN (vnc_cursor_get_hotx (cursor), w - 1),

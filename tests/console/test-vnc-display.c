@@ -9,8 +9,10 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
-#ifdef GDK_WINDOWING_X11
 #include <X11/Xlib.h>
+#include <X11/cursorfont.h>
+#include <X11/extensions/Xfixes.h>
+#ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
 #include <gvnc.h>
@@ -855,6 +857,116 @@ test_clipboard (Fixture       *f,
   g_assert_cmpstr (f->cut_text, ==, with_clipboard.clipboard);
 }
 
+/* TRUE once the widget's cursor is the X server's current cursor (XFixes). Xvnc sends a cursor cut
+ * to the box of its visible pixels, so the server's image is cut the same way first; then the size,
+ * hotspot and pixels must agree (premultiplied ARGB on both sides; a channel may round by a
+ * little on the way). */
+static gboolean
+cursor_matches_server (Fixture *f,
+                       Display *xdisplay,
+                       char   **why)
+{
+  GdkCursor *cursor = gtk_widget_get_cursor (GTK_WIDGET (f->vnc));
+  GdkTexture *texture = cursor != NULL ? gdk_cursor_get_texture (cursor) : NULL;
+  XFixesCursorImage *image;
+  g_autofree guint32 *pixels = NULL;
+  int x0, y0, x1, y1, w, h, max_diff = 0;
+  gboolean same;
+
+  g_clear_pointer (why, g_free);
+  if (texture == NULL)
+    {
+      *why = g_strdup (cursor == NULL ? "no cursor set" : "a named cursor, not the server's image");
+      return FALSE;
+    }
+  image = XFixesGetCursorImage (xdisplay);
+  g_assert_nonnull (image);
+  x0 = image->width;
+  y0 = image->height;
+  x1 = y1 = -1;
+  for (int y = 0; y < image->height; y++)
+    for (int x = 0; x < image->width; x++)
+      if ((image->pixels[y * image->width + x] >> 24) != 0)
+        {
+          x0 = MIN (x0, x);
+          y0 = MIN (y0, y);
+          x1 = MAX (x1, x);
+          y1 = MAX (y1, y);
+        }
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  *why = g_strdup_printf ("server %ux%u hotspot %u,%u, visible %dx%d at %d,%d; widget %dx%d hotspot %d,%d",
+                          image->width, image->height, image->xhot, image->yhot, x1 - x0 + 1, y1 - y0 + 1, x0,
+                          y0, w, h, gdk_cursor_get_hotspot_x (cursor), gdk_cursor_get_hotspot_y (cursor));
+  same = x1 >= 0 && w == x1 - x0 + 1 && h == y1 - y0 + 1 &&
+         gdk_cursor_get_hotspot_x (cursor) == (int) image->xhot - x0 &&
+         gdk_cursor_get_hotspot_y (cursor) == (int) image->yhot - y0;
+  if (same)
+    {
+      pixels = g_new (guint32, (gsize) w * h);
+      gdk_texture_download (texture, (guchar *) pixels, (gsize) w * 4);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            guint32 ours = pixels[y * w + x];
+            guint32 theirs = (guint32) image->pixels[(y + y0) * image->width + x + x0];
+
+            for (int shift = 0; shift < 32; shift += 8)
+              max_diff = MAX (max_diff, ABS ((int) ((ours >> shift) & 0xff) - (int) ((theirs >> shift) & 0xff)));
+          }
+      same = max_diff <= 2;
+      g_free (*why);
+      *why = g_strdup_printf ("%dx%d hotspot %d,%d, largest channel difference %d", w, h,
+                              gdk_cursor_get_hotspot_x (cursor), gdk_cursor_get_hotspot_y (cursor), max_diff);
+    }
+  XFree (image);
+  return same;
+}
+
+/* The server's cursor is the widget's, and follows it when it changes. */
+static void
+test_cursor (Fixture       *f,
+             gconstpointer  data)
+{
+  static const unsigned int shapes[] = { XC_pirate, XC_crosshair };
+  g_autofree char *name = NULL;
+  g_autofree char *why = NULL;
+  Display *xdisplay;
+  int event_base, error_base;
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  connect_host (f);
+  name = g_strdup_printf (":%d", f->display);
+  xdisplay = XOpenDisplay (name);
+  g_assert_nonnull (xdisplay);
+  g_assert_true (XFixesQueryExtension (xdisplay, &event_base, &error_base));
+
+  /* the pointer over the pattern's window; each new cursor for that window reaches the widget */
+  corral_vnc_display_process_pointer (f->vnc, SCREEN_W / 3, SCREEN_H / 3, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      Window root, child;
+      int rx, ry, wx, wy;
+      unsigned int mask;
+      gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      g_assert_true (XQueryPointer (xdisplay, DefaultRootWindow (xdisplay), &root, &child, &rx, &ry, &wx, &wy,
+                                    &mask));
+      g_assert_cmpuint (child, !=, None);
+      XDefineCursor (xdisplay, child, XCreateFontCursor (xdisplay, shapes[i]));
+      XSync (xdisplay, False);
+      while (!cursor_matches_server (f, xdisplay, &why) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+      if (!cursor_matches_server (f, xdisplay, &why))
+        g_error ("cursor %u: the widget's is not the server's: %s", shapes[i], why);
+      g_test_message ("cursor %u: %s", shapes[i], why);
+    }
+  XCloseDisplay (xdisplay);
+}
+
 static void
 test_screenshot (Fixture       *f,
                  gconstpointer  data)
@@ -1148,6 +1260,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/console/display/clipboard", Fixture, &with_clipboard, fixture_setup, test_clipboard,
               fixture_teardown);
+  g_test_add ("/console/display/cursor", Fixture, &no_auth, fixture_setup, test_cursor, fixture_teardown);
   g_test_add ("/console/display/screenshot", Fixture, &no_auth, fixture_setup, test_screenshot,
               fixture_teardown);
   g_test_add ("/console/display/cairo-shm-reuse", Fixture, &small_screen, fixture_setup, test_cairo_shm_reuse,
