@@ -13,13 +13,16 @@ G_BEGIN_DECLS
 #define TIMEOUT_S 20
 #endif
 
-/* Runs the main loop until cond holds; fails the test (naming cond) after TIMEOUT_S seconds. */
+/* Runs the main loop until cond holds; fails the test (naming cond) after TIMEOUT_S seconds. A file
+ * that wants to say more on a timeout may define its own WAIT_FOR before including this header. */
+#ifndef WAIT_FOR
 #define WAIT_FOR(cond) G_STMT_START {                                                             \
     guint _timeout = g_timeout_add_seconds (TIMEOUT_S, corral_test_timeout_cb, (gpointer) #cond); \
     while (!(cond))                                                                               \
       g_main_context_iteration (NULL, TRUE);                                                      \
     g_source_remove (_timeout);                                                                   \
   } G_STMT_END
+#endif
 
 /* Runs the main loop until cond holds, polling it every millisecond (so that it may also come true with
  * time alone, or through something outside the main loop): TRUE once it holds, FALSE if it still does

@@ -67,34 +67,6 @@ shown_title (GtkWidget *widget)
 
 
 static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  const char *dir = g_getenv ("CORRAL_SCREENSHOT_DIR");
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  if (dir == NULL)
-    {
-      g_object_unref (snapshot);
-      return;
-    }
-  corral_test_drain (500);   /* let the stack's transition finish */
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
-static void
 test_page_states (void)
 {
   g_autoptr(CorralConnection) connection = NULL;
@@ -126,7 +98,7 @@ test_page_states (void)
   /* a running guest without VNC graphics: the page says so */
   WAIT_FOR (status_is (page, "no-graphics"));
   WAIT_FOR (g_strcmp0 (shown_title (page), "No Screen to Show") == 0);
-  save_screenshot (window, "console-no-graphics");
+  corral_test_screenshot (window, "console-no-graphics.png");
 
   /* the guest stops: "not running", with a Start button */
   done = FALSE;
@@ -134,7 +106,7 @@ test_page_states (void)
   WAIT_FOR (done);
   WAIT_FOR (status_is (page, "not-running"));
   WAIT_FOR (g_strcmp0 (shown_title (page), "The Guest Is Not Running") == 0);
-  save_screenshot (window, "console-not-running");
+  corral_test_screenshot (window, "console-not-running.png");
 
   /* the page's own Start button starts it, and the page tries the console again */
   g_assert_true (gtk_widget_activate_action (page, "console.start", NULL));

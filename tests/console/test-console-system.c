@@ -40,15 +40,7 @@ timeout_cb (gpointer user_data)
     g_source_remove (_timeout);                                                       \
   } G_STMT_END
 
-static void
-drain (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
+#include "corral-test-gtk.h"
 
 static void
 run (const char * const *argv)
@@ -195,9 +187,9 @@ console_matches_virsh (CorralVncDisplay *display,
       g_autofree guint32 *virsh = NULL;
       g_autofree guint32 *console = NULL;
 
-      drain (150);
+      corral_test_drain (150);
       virsh = virsh_screenshot (uri, &vw, &vh);
-      drain (50);
+      corral_test_drain (50);
       console = console_image (display, &cw, &ch);
       if (console != NULL && cw == vw && ch == vh &&
           memcmp (console, virsh, (gsize) vw * vh * 4) == 0)
@@ -248,7 +240,7 @@ wait_stable_screen (CorralVncDisplay *display)
       /* the text cursor blinks: a few hundred pixels come and go */
       stable = (last != G_MAXUINT64 && lit > 1500 && (lit > last ? lit - last : last - lit) < 300) ? stable + 1 : 0;
       last = lit;
-      drain (150);
+      corral_test_drain (150);
     }
 }
 
@@ -292,33 +284,6 @@ status_is (GtkWidget  *page,
            const char *status)
 {
   return g_strcmp0 (corral_console_page_get_status (CORRAL_CONSOLE_PAGE (page)), status) == 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("CORRAL_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-
-  if (dir == NULL)
-    return;
-  drain (300);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
 }
 
 static void
@@ -410,7 +375,7 @@ test_console_real_guest (void)
   WAIT_FOR (corral_vnc_display_get_guest_width (display) == 720);
   wait_stable_screen (display);   /* SeaBIOS, then isolinux's banner and prompt */
   g_assert_true (console_matches_virsh (display, corral_connection_get_uri (connection)));
-  save_screenshot (window, "console-isolinux");
+  corral_test_screenshot (window, "console-isolinux.png");
 
   /* typed keys reach the guest: the prompt shows them */
   lit_before = count_lit (display);
@@ -422,14 +387,14 @@ test_console_real_guest (void)
   type_key (display, GDK_KEY_l, 46);
   WAIT_FOR (count_lit (display) > lit_before + 100);
   g_assert_true (console_matches_virsh (display, corral_connection_get_uri (connection)));
-  save_screenshot (window, "console-isolinux-typed");
+  corral_test_screenshot (window, "console-isolinux-typed.png");
 
   /* the guest stops: the page says so */
   done = FALSE;
   gvir_domain_stop (domain, 0, &error);
   g_assert_no_error (error);
   WAIT_FOR (status_is (page, "not-running"));
-  save_screenshot (window, "console-stopped");
+  corral_test_screenshot (window, "console-stopped.png");
 
   /* and comes back by itself when the guest runs again, started by the page's own Start button */
   g_assert_true (gtk_widget_activate_action (page, "console.start", NULL));
