@@ -316,20 +316,18 @@ corral_console_vnc_listen (const char  *graphics_xml,
     {
       *socket_path = xml_attribute (root, "socket");
       *address = xml_attribute (root, "listen");
-      for (xmlNode *child = root->children; child != NULL; child = child->next)
+      for (xmlNode *child = root->children; child != NULL && *socket_path == NULL && *address == NULL;
+           child = child->next)
         {
           g_autofree char *type = NULL;
 
           if (child->type != XML_ELEMENT_NODE || !xmlStrEqual (child->name, (const xmlChar *) "listen"))
             continue;
           type = xml_attribute (child, "type");
-          if (*socket_path == NULL && *address == NULL)
-            {
-              if (g_strcmp0 (type, "socket") == 0)
-                *socket_path = xml_attribute (child, "socket");
-              else if (g_strcmp0 (type, "address") == 0 || g_strcmp0 (type, "network") == 0)
-                *address = xml_attribute (child, "address");
-            }
+          if (g_strcmp0 (type, "socket") == 0)
+            *socket_path = xml_attribute (child, "socket");
+          else if (g_strcmp0 (type, "address") == 0 || g_strcmp0 (type, "network") == 0)
+            *address = xml_attribute (child, "address");
           break;
         }
     }
@@ -688,8 +686,7 @@ credentials_response_cb (CorralConsolePage *self,
           g_free (self->last_username);
           self->last_username = g_strdup (gtk_editable_get_text (username));
         }
-      corral_vnc_display_set_credentials (self->display,
-                                          username != NULL ? gtk_editable_get_text (username) : NULL,
+      corral_vnc_display_set_credentials (self->display, username != NULL ? self->last_username : NULL,
                                           password != NULL ? gtk_editable_get_text (password) : NULL);
     }
   else

@@ -50,6 +50,8 @@ typedef struct
   ConsoleTestSignals seen;
   gboolean         auth_failed;
   guint            credentials_asked;
+  const char      *username;     /* what credentials_cb answers with (a user name only if asked) */
+  const char      *password;
   char            *cut_text;
 } Fixture;
 
@@ -135,6 +137,9 @@ make_certificates (Fixture *f)
 #define PLAIN_PASSWORD "secret2"
 #define PLAIN_PAM_SERVICE "corral-test-vnc"
 
+/* VNC authentication: the server's password (vncpasswd) */
+#define VNC_PASSWORD "secret1"
+
 static gboolean
 add_plain_login (Fixture   *f,
                  GPtrArray *args)
@@ -210,7 +215,7 @@ fixture_setup (Fixture       *f,
     {
       g_autofree char *passwd = g_build_filename (f->tmpdir, "passwd", NULL);
       g_autoptr(GSubprocess) vncpasswd = NULL;
-      g_autoptr(GBytes) input = g_bytes_new_static ("secret1\n", 8);
+      g_autoptr(GBytes) input = g_bytes_new_static (VNC_PASSWORD "\n", strlen (VNC_PASSWORD) + 1);
       g_autoptr(GBytes) output = NULL;
 
       vncpasswd = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
@@ -755,16 +760,18 @@ test_resize_guest (Fixture       *f,
   g_assert_true (WAIT_UNTIL (guest_resized (f), 10000));
 }
 
+/* Answers the server: "wrong" the first time, the test's password after; a user name is asked for
+ * exactly when the test has one. */
 static void
 credentials_cb (CorralVncDisplay *vnc,
                 gboolean          want_username,
                 gboolean          want_password,
                 Fixture          *f)
 {
-  g_assert_false (want_username);
+  g_assert_cmpint (!!want_username, ==, f->username != NULL);
   g_assert_true (want_password);
   f->credentials_asked++;
-  corral_vnc_display_set_credentials (vnc, NULL, f->credentials_asked == 1 ? "wrong" : "secret1");
+  corral_vnc_display_set_credentials (vnc, f->username, f->credentials_asked == 1 ? "wrong" : f->password);
 }
 
 static gboolean
@@ -773,72 +780,51 @@ auth_failed_or_disconnected (Fixture *f)
   return f->auth_failed && f->seen.disconnected;
 }
 
+/* A login the server checks: first the wrong password, which the server refuses, then the right one,
+ * which shows the screen. */
+static void
+check_login (Fixture    *f,
+             const char *username,
+             const char *password,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->username = username;
+  f->password = password;
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  g_signal_connect (f->vnc, "credentials-required", G_CALLBACK (credentials_cb), f);
+
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_true (WAIT_UNTIL (auth_failed_or_disconnected (f), 10000));
+  g_assert_false (f->seen.initialized);
+  g_assert_cmpuint (f->credentials_asked, ==, 1);
+
+  f->seen.disconnected = FALSE;
+  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
+  g_assert_true (WAIT_UNTIL (f->seen.initialized, 10000));
+  g_assert_true (WAIT_UNTIL (console_test_is_settled (&f->seen), 10000));
+  g_assert_cmpuint (f->credentials_asked, ==, 2);
+  g_assert_true (WAIT_UNTIL (is_drawn (f), 10000));
+  assert_same_pixels (f, name);
+}
+
+/* VNC authentication: a password only */
 static void
 test_password (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (f->xvnc == NULL)
-    return;
-
-  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
-  g_signal_connect (f->vnc, "credentials-required", G_CALLBACK (credentials_cb), f);
-
-  /* first the wrong password: the server says no */
-  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
-  g_assert_true (WAIT_UNTIL (auth_failed_or_disconnected (f), 10000));
-  g_assert_false (f->seen.initialized);
-  g_assert_cmpuint (f->credentials_asked, ==, 1);
-
-  /* then the right one */
-  f->seen.disconnected = FALSE;
-  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
-  g_assert_true (WAIT_UNTIL (f->seen.initialized, 10000));
-  g_assert_true (WAIT_UNTIL (console_test_is_settled (&f->seen), 10000));
-  g_assert_cmpuint (f->credentials_asked, ==, 2);
-  g_assert_true (WAIT_UNTIL (is_drawn (f), 10000));
-  assert_same_pixels (f, "password");
+  if (f->xvnc != NULL)
+    check_login (f, NULL, VNC_PASSWORD, "password");
 }
 
-static void
-plain_credentials_cb (CorralVncDisplay *vnc,
-                      gboolean          want_username,
-                      gboolean          want_password,
-                      Fixture          *f)
-{
-  g_assert_true (want_username);
-  g_assert_true (want_password);
-  f->credentials_asked++;
-  corral_vnc_display_set_credentials (vnc, PLAIN_USER, f->credentials_asked == 1 ? "wrong" : PLAIN_PASSWORD);
-}
-
-/* VeNCrypt TLSPlain against Xvnc checking with PAM: a wrong password is refused, the right one
- * shows the screen */
+/* VeNCrypt TLSPlain, Xvnc checking with PAM: a user name and a password */
 static void
 test_tls_plain (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (f->xvnc == NULL)
-    return;
-
-  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
-  g_signal_connect (f->vnc, "credentials-required", G_CALLBACK (plain_credentials_cb), f);
-
-  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
-  g_assert_true (WAIT_UNTIL (auth_failed_or_disconnected (f), 10000));
-  g_assert_false (f->seen.initialized);
-  g_assert_cmpuint (f->credentials_asked, ==, 1);
-
-  f->seen.disconnected = FALSE;
-  g_assert_true (corral_vnc_display_open_host (f->vnc, "127.0.0.1", f->port_str, &error));
-  g_assert_true (WAIT_UNTIL (f->seen.initialized, 10000));
-  g_assert_true (WAIT_UNTIL (console_test_is_settled (&f->seen), 10000));
-  g_assert_cmpuint (f->credentials_asked, ==, 2);
-  g_assert_true (WAIT_UNTIL (is_drawn (f), 10000));
-  assert_same_pixels (f, "tls-plain");
+  if (f->xvnc != NULL)
+    check_login (f, PLAIN_USER, PLAIN_PASSWORD, "tls-plain");
 }
 
 static void
