@@ -6,9 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "corral-add-connection-dialog.h"
-#ifdef HAVE_CONSOLE_PAGE
 #include "corral-console-page.h"
-#endif
 #include "corral-connection-row.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-row.h"
@@ -24,10 +22,9 @@ struct _CorralWindow
   GtkFlattenListModel  *rows;
   GtkSingleSelection   *selection;
   GtkStringFilter      *filter;
-  GCancellable         *cancellable;
   char                 *no_libvirt_details;
-  gboolean              bench;
-  gboolean              bench_reported;
+  gboolean              bench;         /* CORRAL_BENCH is set: print the benchmark's marks */
+  gboolean              bench_list_marked;
 
   /* template children */
   AdwToastOverlay      *toast_overlay;
@@ -142,43 +139,40 @@ update_banner (CorralWindow *self)
   gtk_revealer_set_reveal_child (self->kvm_banner, slow);
 }
 
-/* --- the benchmark's marks: when the full list is first on screen, when a click is answered --- */
+/* --- the benchmark's marks ---
+ *
+ * tests/bench/list-scale starts Corral with CORRAL_BENCH set and reads two marks from its standard output:
+ * "corral-bench: list-drawn TIME guests ROWS" once, after the first frame that shows every connection's
+ * full list, and "corral-bench: selection-drawn TIME" after the frame that answers each click on a guest.
+ * This is the only benchmark code in Corral. */
 
 static void
 bench_after_paint_cb (GdkFrameClock *clock,
                       CorralWindow  *self)
 {
   g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
-  g_print ("corral-bench: list-drawn %.6f guests %u\n",
-           g_get_real_time () / (double) G_USEC_PER_SEC,
-           g_list_model_get_n_items (G_LIST_MODEL (self->rows)));
+  if (!self->bench_list_marked)
+    {
+      self->bench_list_marked = TRUE;
+      g_print ("corral-bench: list-drawn %.6f guests %u\n", g_get_real_time () / (double) G_USEC_PER_SEC,
+               g_list_model_get_n_items (G_LIST_MODEL (self->rows)));
+    }
+  else
+    g_print ("corral-bench: selection-drawn %.6f\n", g_get_real_time () / (double) G_USEC_PER_SEC);
 }
 
+/* The mark is printed after the next frame. @list_ready: every connection has finished connecting. */
 static void
-bench_check (CorralWindow *self)
+bench_mark (CorralWindow *self,
+            gboolean      list_ready)
 {
-  gboolean connecting, connected;
-  GdkFrameClock *clock;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
 
-  if (!self->bench || self->bench_reported)
+  if (!self->bench || clock == NULL || (!self->bench_list_marked && !list_ready))
     return;
-  count_guests (self, &connecting, &connected);
-  if (connecting || !connected)
-    return;
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
-  if (clock == NULL)
-    return;
-  self->bench_reported = TRUE;
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
   g_signal_connect (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->list_view));
-}
-
-static void
-bench_click_paint_cb (GdkFrameClock *clock,
-                      CorralWindow  *self)
-{
-  g_signal_handlers_disconnect_by_func (clock, bench_click_paint_cb, self);
-  g_print ("corral-bench: selection-drawn %.6f\n", g_get_real_time () / (double) G_USEC_PER_SEC);
 }
 
 /* --- models --- */
@@ -188,7 +182,13 @@ connection_changed_cb (CorralWindow *self)
 {
   update_view (self);
   update_banner (self);
-  bench_check (self);
+  if (self->bench && !self->bench_list_marked)
+    {
+      gboolean connecting, connected;
+
+      count_guests (self, &connecting, &connected);
+      bench_mark (self, connected && !connecting);
+    }
 }
 
 static GListModel *
@@ -269,9 +269,7 @@ selection_changed_cb (CorralWindow *self)
       adw_tab_view_set_selected_page (self->tab_view, self->details_page);
       update_title (self);
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-      if (self->bench)
-        g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
-                          G_CALLBACK (bench_click_paint_cb), self);
+      bench_mark (self, FALSE);
     }
   else
     {
@@ -461,8 +459,6 @@ corral_window_dispose (GObject *object)
 {
   CorralWindow *self = CORRAL_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_WINDOW);
@@ -578,7 +574,6 @@ corral_window_init (CorralWindow *self)
   GtkListItemFactory *factory;
   GtkExpression *name;
 
-  self->cancellable = g_cancellable_new ();
   self->bench = g_getenv ("CORRAL_BENCH") != NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -612,9 +607,6 @@ corral_window_init (CorralWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->guest_detail, "open-console", G_CALLBACK (open_console_cb), self,
                            G_CONNECT_SWAPPED);
-#ifndef HAVE_CONSOLE_PAGE
-  gtk_widget_action_set_enabled (GTK_WIDGET (self->guest_detail), "guest.show-console", FALSE);
-#endif
   g_signal_connect_object (self->tab_view, "close-page", G_CALLBACK (close_page_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (update_title), self,
                            G_CONNECT_SWAPPED);
@@ -666,7 +658,6 @@ corral_window_get_detail (CorralWindow *self)
   return GTK_WIDGET (self->guest_detail);
 }
 
-#ifdef HAVE_CONSOLE_PAGE
 /* A console in fullscreen shows the guest's screen alone: the window's own chrome goes away meanwhile. */
 static void
 console_fullscreen_cb (CorralWindow      *self,
@@ -680,47 +671,39 @@ console_fullscreen_cb (CorralWindow      *self,
   gtk_widget_set_visible (self->content_header, !fullscreen);
   gtk_widget_set_visible (self->tab_bar, !fullscreen);
 }
-#endif
 
-/* Shows the guest's console in a tab of its own, opening it the first time. Returns whether consoles are
- * available in this build. */
-gboolean
+/* Shows the guest's console in a tab of its own, opening it the first time. */
+void
 corral_window_open_console (CorralWindow *self,
                             CorralGuest  *guest)
 {
-#ifdef HAVE_CONSOLE_PAGE
   guint n;
   GtkWidget *console;
   AdwTabPage *page;
 
-  g_return_val_if_fail (CORRAL_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (CORRAL_IS_GUEST (guest), FALSE);
+  g_return_if_fail (CORRAL_IS_WINDOW (self));
+  g_return_if_fail (CORRAL_IS_GUEST (guest));
 
   n = adw_tab_view_get_n_pages (self->tab_view);
   for (guint i = 0; i < n; i++)
     {
       page = adw_tab_view_get_nth_page (self->tab_view, i);
       console = adw_tab_page_get_child (page);
-      if (page != self->details_page && g_object_get_data (G_OBJECT (console), "corral-guest") == guest)
+      if (page != self->details_page &&
+          corral_console_page_get_guest (CORRAL_CONSOLE_PAGE (console)) == guest)
         {
           adw_tab_view_set_selected_page (self->tab_view, page);
-          return TRUE;
+          return;
         }
     }
 
   console = corral_console_page_new (guest);
-  g_object_set_data_full (G_OBJECT (console), "corral-guest", g_object_ref (guest), g_object_unref);
   g_signal_connect_object (console, "notify::fullscreen", G_CALLBACK (console_fullscreen_cb), self,
                            G_CONNECT_SWAPPED);
   page = adw_tab_view_append (self->tab_view, console);
   g_object_bind_property (guest, "name", page, "title", G_BINDING_SYNC_CREATE);
   adw_tab_view_set_selected_page (self->tab_view, page);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  return TRUE;
-#else
-  g_return_val_if_fail (CORRAL_IS_WINDOW (self), FALSE);
-  return FALSE;
-#endif
 }
 
 gboolean

@@ -21,7 +21,7 @@ GtkListView  *corral_window_get_list_view   (CorralWindow   *self);
 GtkWidget    *corral_window_get_detail      (CorralWindow   *self);
 gboolean      corral_window_select_guest    (CorralWindow   *self,
                                              CorralGuest    *guest);
-gboolean      corral_window_open_console    (CorralWindow   *self,
+void          corral_window_open_console    (CorralWindow   *self,
                                              CorralGuest    *guest);
 
 G_END_DECLS
