@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "corral-vnc-display.h"
+#include "corral-vnc-display-private.h"
 #include "corral-vnc-keymap.h"
 
 #if defined(GDK_WINDOWING_X11) && defined(CORRAL_HAVE_CAIRO_XLIB)
@@ -422,11 +422,11 @@ get_geometry (CorralVncDisplay *self,
 }
 
 gboolean
-corral_vnc_display_widget_to_guest (CorralVncDisplay *self,
-                                    double            wx,
-                                    double            wy,
-                                    double           *gx,
-                                    double           *gy)
+_corral_vnc_display_widget_to_guest (CorralVncDisplay *self,
+                                     double            wx,
+                                     double            wy,
+                                     double           *gx,
+                                     double           *gy)
 {
   double s, ox, oy, x, y;
   gboolean inside;
@@ -937,7 +937,7 @@ pointer_at (CorralVncDisplay *self,
 
   if (self->absolute)
     {
-      corral_vnc_display_widget_to_guest (self, wx, wy, &gx, &gy);
+      _corral_vnc_display_widget_to_guest (self, wx, wy, &gx, &gy);
     }
   else
     {
@@ -1122,7 +1122,7 @@ key_pressed_cb (CorralVncDisplay      *self,
                 GdkModifierType        state,
                 GtkEventControllerKey *key)
 {
-  return corral_vnc_display_process_key (self, TRUE, keyval, keycode);
+  return _corral_vnc_display_process_key (self, TRUE, keyval, keycode);
 }
 
 static void
@@ -1132,7 +1132,7 @@ key_released_cb (CorralVncDisplay      *self,
                  GdkModifierType        state,
                  GtkEventControllerKey *key)
 {
-  corral_vnc_display_process_key (self, FALSE, keyval, keycode);
+  _corral_vnc_display_process_key (self, FALSE, keyval, keycode);
 }
 
 static void
@@ -1693,9 +1693,9 @@ corral_vnc_display_set_credentials (CorralVncDisplay *self,
  * NULL/0 restores the default list. Pseudo-encodings are always added. Takes effect at the next
  * connection or immediately when connected. */
 void
-corral_vnc_display_set_encodings (CorralVncDisplay *self,
-                                  const gint32     *encodings,
-                                  gsize             n_encodings)
+_corral_vnc_display_set_encodings (CorralVncDisplay *self,
+                                   const gint32     *encodings,
+                                   gsize             n_encodings)
 {
   g_return_if_fail (CORRAL_IS_VNC_DISPLAY (self));
 
@@ -1841,7 +1841,7 @@ corral_vnc_display_release_keyboard (CorralVncDisplay *self)
 }
 
 /**
- * corral_vnc_display_process_key:
+ * _corral_vnc_display_process_key:
  * @keyval: the GDK keyval (an X keysym), used when the server takes no scancodes
  * @hardware_keycode: GDK's hardware keycode (evdev code + 8 on X11 and Wayland)
  *
@@ -1849,10 +1849,10 @@ corral_vnc_display_release_keyboard (CorralVncDisplay *self)
  * Returns: whether the key went to the guest.
  */
 gboolean
-corral_vnc_display_process_key (CorralVncDisplay *self,
-                                gboolean          pressed,
-                                guint             keyval,
-                                guint             hardware_keycode)
+_corral_vnc_display_process_key (CorralVncDisplay *self,
+                                 gboolean          pressed,
+                                 guint             keyval,
+                                 guint             hardware_keycode)
 {
   guint16 qnum;
   guint keysym = keyval;
@@ -1979,10 +1979,10 @@ corral_vnc_display_send_keys (CorralVncDisplay  *self,
 /* Sends the pointer at widget coordinates (@x, @y) with @button_mask (bit 0 left, 1 middle, 2 right,
  * 3-6 wheel) as the pointer controllers do. */
 void
-corral_vnc_display_process_pointer (CorralVncDisplay *self,
-                                    double            x,
-                                    double            y,
-                                    guint             button_mask)
+_corral_vnc_display_process_pointer (CorralVncDisplay *self,
+                                     double            x,
+                                     double            y,
+                                     guint             button_mask)
 {
   g_return_if_fail (CORRAL_IS_VNC_DISPLAY (self));
 
@@ -2030,7 +2030,7 @@ corral_vnc_display_save_screenshot (CorralVncDisplay  *self,
 
 /* How many frames the widget has drawn (for tests and the benchmark). */
 guint64
-corral_vnc_display_get_frames_drawn (CorralVncDisplay *self)
+_corral_vnc_display_get_frames_drawn (CorralVncDisplay *self)
 {
   g_return_val_if_fail (CORRAL_IS_VNC_DISPLAY (self), 0);
   return self->frames_drawn;
