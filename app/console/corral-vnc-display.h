@@ -47,9 +47,6 @@ gboolean          corral_vnc_display_is_initialized       (CorralVncDisplay  *se
 void              corral_vnc_display_set_credentials      (CorralVncDisplay  *self,
                                                            const char        *username,
                                                            const char        *password);
-void              corral_vnc_display_set_encodings        (CorralVncDisplay  *self,
-                                                           const gint32      *encodings,
-                                                           gsize              n_encodings);
 
 int               corral_vnc_display_get_guest_width      (CorralVncDisplay  *self);
 int               corral_vnc_display_get_guest_height     (CorralVncDisplay  *self);
@@ -69,27 +66,13 @@ void              corral_vnc_display_set_grab_keyboard    (CorralVncDisplay  *se
 gboolean          corral_vnc_display_get_keyboard_grabbed (CorralVncDisplay  *self);
 void              corral_vnc_display_release_keyboard     (CorralVncDisplay  *self);
 
-gboolean          corral_vnc_display_process_key          (CorralVncDisplay  *self,
-                                                           gboolean           pressed,
-                                                           guint              keyval,
-                                                           guint              hardware_keycode);
 void              corral_vnc_display_release_keys         (CorralVncDisplay  *self);
 void              corral_vnc_display_send_keys            (CorralVncDisplay  *self,
                                                            CorralVncSendKeys  keys);
-void              corral_vnc_display_process_pointer      (CorralVncDisplay  *self,
-                                                           double             x,
-                                                           double             y,
-                                                           guint              button_mask);
 
 GdkTexture       *corral_vnc_display_get_image            (CorralVncDisplay  *self);
 gboolean          corral_vnc_display_save_screenshot      (CorralVncDisplay  *self,
                                                            const char        *path,
                                                            GError           **error);
-gboolean          corral_vnc_display_widget_to_guest      (CorralVncDisplay  *self,
-                                                           double             wx,
-                                                           double             wy,
-                                                           double            *gx,
-                                                           double            *gy);
-guint64           corral_vnc_display_get_frames_drawn     (CorralVncDisplay  *self);
 
 G_END_DECLS

@@ -10,7 +10,7 @@
 #include <gtk/gtk.h>
 #include <stdio.h>
 
-#include "corral-vnc-display.h"
+#include "corral-vnc-display-private.h"
 
 static GtkWidget *window;
 static CorralVncDisplay *vnc;
@@ -31,7 +31,7 @@ update_cb (CorralVncDisplay *display,
   if (t_key != 0 && t_update == 0 && x == 0 && y == 0)
     {
       t_update = g_get_monotonic_time ();
-      frames_at_update = corral_vnc_display_get_frames_drawn (vnc);
+      frames_at_update = _corral_vnc_display_get_frames_drawn (vnc);
     }
 }
 
@@ -41,7 +41,7 @@ static void
 after_paint_cb (GdkFrameClock *clock,
                 gpointer       data)
 {
-  if (t_update != 0 && corral_vnc_display_get_frames_drawn (vnc) > frames_at_update)
+  if (t_update != 0 && _corral_vnc_display_get_frames_drawn (vnc) > frames_at_update)
     {
       gint64 now = g_get_monotonic_time ();
       double a = (t_update - t_key) / 1000.0, b = (now - t_update) / 1000.0;
@@ -83,7 +83,7 @@ send_key (gpointer data)
   /* alternately press and release 'a': the workload paints the square white, then black */
   t_key = g_get_monotonic_time ();
   t_update = 0;
-  corral_vnc_display_process_key (vnc, keys_sent % 2 == 0, GDK_KEY_a, 38);
+  _corral_vnc_display_process_key (vnc, keys_sent % 2 == 0, GDK_KEY_a, 38);
   keys_sent++;
   return G_SOURCE_REMOVE;
 }
@@ -171,7 +171,7 @@ main (int   argc,
   while (!quit)
     g_main_context_iteration (NULL, TRUE);
 
-  printf ("frames %" G_GUINT64_FORMAT "\n", corral_vnc_display_get_frames_drawn (vnc));
+  printf ("frames %" G_GUINT64_FORMAT "\n", _corral_vnc_display_get_frames_drawn (vnc));
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

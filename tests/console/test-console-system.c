@@ -12,6 +12,7 @@
 
 #include "corral-connection.h"
 #include "corral-console-page.h"
+#include "corral-vnc-display-private.h"
 
 #define TIMEOUT_S 60
 #define GUEST_NAME "corral-console-test"
@@ -291,8 +292,8 @@ type_key (CorralVncDisplay *display,
           guint             keyval,
           guint             keycode)
 {
-  corral_vnc_display_process_key (display, TRUE, keyval, keycode);
-  corral_vnc_display_process_key (display, FALSE, keyval, keycode);
+  _corral_vnc_display_process_key (display, TRUE, keyval, keycode);
+  _corral_vnc_display_process_key (display, FALSE, keyval, keycode);
 }
 
 static void

@@ -24,7 +24,7 @@
 
 #include "console-test-util.h"
 #include "corral-test-util.h"
-#include "corral-vnc-display.h"
+#include "corral-vnc-display-private.h"
 
 #ifdef GDK_WINDOWING_X11
 # include <gdk/x11/gdkx.h>
@@ -323,7 +323,7 @@ is_drawn (Fixture *f)
 {
   /* the window is up (a loaded machine can take a while) and the widget has drawn the screen */
   return gtk_widget_get_mapped (GTK_WIDGET (f->vnc)) && gtk_widget_get_width (GTK_WIDGET (f->vnc)) > 0 &&
-         corral_vnc_display_get_frames_drawn (f->vnc) > 0;
+         _corral_vnc_display_get_frames_drawn (f->vnc) > 0;
 }
 
 /* Waits for the connection just opened to be up, and its screen drawn. */
@@ -429,11 +429,11 @@ test_pixels (Fixture       *f,
   g_assert_nonnull (ec);
 
   make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
-  corral_vnc_display_set_encodings (f->vnc, &ec->encoding, 1);
+  _corral_vnc_display_set_encodings (f->vnc, &ec->encoding, 1);
   connect_host (f);
   g_assert_cmpint (corral_vnc_display_get_guest_width (f->vnc), ==, SCREEN_W);
   g_assert_cmpint (corral_vnc_display_get_guest_height (f->vnc), ==, SCREEN_H);
-  g_assert_cmpuint (corral_vnc_display_get_frames_drawn (f->vnc), >, 0);
+  g_assert_cmpuint (_corral_vnc_display_get_frames_drawn (f->vnc), >, 0);
 
   assert_same_pixels (f, ec->name);
 
@@ -519,18 +519,18 @@ test_keys_scancodes (Fixture       *f,
   connect_host (f);
   g_assert_true (corral_vnc_display_has_scancodes (f->vnc));
 
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_a, 38);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_a, 38);
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Up, 111);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Up, 111);
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Shift_L, 50);
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_A, 38);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_A, 38);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Shift_L, 50);
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Control_R, 105);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Control_R, 105);
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 56);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 56);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_a, 38);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_a, 38);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Up, 111);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Up, 111);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Shift_L, 50);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_A, 38);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_A, 38);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Shift_L, 50);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Control_R, 105);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Control_R, 105);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 56);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 56);
 
   g_assert_true (wait_for_line (f, "key-release b", 5000));
   assert_lines (f, expected);
@@ -552,15 +552,15 @@ test_keys_keysyms (Fixture       *f,
     return;
 
   make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
-  corral_vnc_display_set_encodings (f->vnc, plain, 1);
+  _corral_vnc_display_set_encodings (f->vnc, plain, 1);
   g_object_set (f->vnc, "scancodes", FALSE, NULL);
   connect_host (f);
   g_assert_false (corral_vnc_display_has_scancodes (f->vnc));
 
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Up, 111);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Up, 111);
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 38);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 38);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Up, 111);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Up, 111);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_b, 38);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_b, 38);
 
   g_assert_true (wait_for_line (f, "key-release b", 5000));
   assert_lines (f, expected);
@@ -591,7 +591,7 @@ test_keys_released_on_focus_loss (Fixture       *f,
   g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (f->vnc)));
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Shift_L, 50);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Shift_L, 50);
   g_assert_true (wait_for_line (f, "key-press Shift_L 50", 5000));
   g_assert_false (console_test_has_line (f->lines, "key-release Shift_L"));
 
@@ -665,12 +665,12 @@ test_keyboard_grab (Fixture       *f,
     }
 
   /* left Ctrl+Alt gives it back; the guest still sees both keys */
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Control_L, 37);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Control_L, 37);
   g_assert_true (corral_vnc_display_get_keyboard_grabbed (f->vnc));
-  corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Alt_L, 64);
+  _corral_vnc_display_process_key (f->vnc, TRUE, GDK_KEY_Alt_L, 64);
   g_assert_false (corral_vnc_display_get_keyboard_grabbed (f->vnc));
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Alt_L, 64);
-  corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Control_L, 37);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Alt_L, 64);
+  _corral_vnc_display_process_key (f->vnc, FALSE, GDK_KEY_Control_L, 37);
   g_assert_true (wait_for_line (f, "key-release Control_L", 5000));
   assert_lines (f, expected);
 
@@ -698,13 +698,13 @@ test_pointer (Fixture       *f,
   connect_host (f);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->vnc)), ==, SCREEN_W / 2);
 
-  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 1 << 0);
-  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 0);
-  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 1 << 3);
-  corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 1 << 0);
+  _corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 1 << 3);
+  _corral_vnc_display_process_pointer (f->vnc, 50.2, 25.2, 0);
   /* outside the guest's screen: clamped to its last pixel */
-  corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 1 << 2);
-  corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 1 << 2);
+  _corral_vnc_display_process_pointer (f->vnc, 5000, 5000, 0);
 
   g_assert_true (wait_for_line (f, "button-release 3", 5000));
   assert_lines (f, expected);
@@ -837,8 +837,8 @@ test_clipboard (Fixture       *f,
   make_window (f, CORRAL_VNC_SCALING_FIT, SCREEN_W, SCREEN_H);
   connect_host (f);
   /* xpattern takes the selections again on a middle click; Xvnc sends their text to its viewers */
-  corral_vnc_display_process_pointer (f->vnc, 10, 10, 1 << 1);
-  corral_vnc_display_process_pointer (f->vnc, 10, 10, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 10, 10, 1 << 1);
+  _corral_vnc_display_process_pointer (f->vnc, 10, 10, 0);
   g_assert_true (WAIT_UNTIL (f->cut_text != NULL, 5000));
   g_assert_cmpstr (f->cut_text, ==, with_clipboard.clipboard);
 }
@@ -931,7 +931,7 @@ test_cursor (Fixture       *f,
   g_assert_true (XFixesQueryExtension (xdisplay, &event_base, &error_base));
 
   /* the pointer over the pattern's window; each new cursor for that window reaches the widget */
-  corral_vnc_display_process_pointer (f->vnc, SCREEN_W / 3, SCREEN_H / 3, 0);
+  _corral_vnc_display_process_pointer (f->vnc, SCREEN_W / 3, SCREEN_H / 3, 0);
   for (gsize i = 0; i < G_N_ELEMENTS (shapes); i++)
     {
       Window root, child;
@@ -1063,11 +1063,11 @@ test_cairo_shm_reuse (Fixture       *f,
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_shm_cb), ids);
   for (int i = 0; i < 8; i++)
     {
-      guint64 frames = corral_vnc_display_get_frames_drawn (f->vnc);
+      guint64 frames = _corral_vnc_display_get_frames_drawn (f->vnc);
 
       /* 2x then 1:1 and back: every tile is made again, the whole window is uploaded */
       corral_vnc_display_set_scaling (f->vnc, i % 2 == 0 ? CORRAL_VNC_SCALING_ONE_TO_ONE : CORRAL_VNC_SCALING_FIT);
-      while (corral_vnc_display_get_frames_drawn (f->vnc) == frames)
+      while (_corral_vnc_display_get_frames_drawn (f->vnc) == frames)
         g_main_context_iteration (NULL, TRUE);
       for (gint64 end = g_get_monotonic_time () + 50 * 1000; g_get_monotonic_time () < end;)
         if (!g_main_context_iteration (NULL, FALSE))

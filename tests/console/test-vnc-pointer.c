@@ -5,7 +5,7 @@
  * absolute) and prints every PointerEvent it gets. In relative mode QEMU moves the guest's mouse by
  * (x - 0x7FFF, y - 0x7FFF) guest pixels per event; in absolute mode x, y are framebuffer coordinates.
  *
- * The widget is driven through corral_vnc_display_process_pointer() and through its own event
+ * The widget is driven through _corral_vnc_display_process_pointer() and through its own event
  * controllers (their "motion", "leave" and "scroll" signals, as GTK emits them), in a window under
  * Xvfb (DISPLAY). The expected values come from the protocol: a movement of N widget pixels is N / scale
  * guest pixels, a button or wheel click moves nothing, absolute coordinates stay on the framebuffer. */
@@ -19,7 +19,7 @@
 #include <X11/Xlib.h>
 
 #include "console-test-util.h"
-#include "corral-vnc-display.h"
+#include "corral-vnc-display-private.h"
 
 #define TIMEOUT_S 10
 
@@ -210,7 +210,7 @@ is_allocated (Fixture *f)
   return gtk_widget_get_mapped (GTK_WIDGET (f->vnc)) &&
          gtk_widget_get_width (GTK_WIDGET (f->vnc)) == f->opts->win_width &&
          gtk_widget_get_height (GTK_WIDGET (f->vnc)) == f->opts->win_height &&
-         corral_vnc_display_get_frames_drawn (f->vnc) > 0;
+         _corral_vnc_display_get_frames_drawn (f->vnc) > 0;
 }
 
 /* Opens the display on the server and waits until the server has made the pointer relative. */
@@ -354,18 +354,18 @@ test_relative_and_back (Fixture       *f,
   connect_relative (f);
 
   /* Movements at 1:1 are widget pixels; the first position after the switch is no movement. */
-  corral_vnc_display_process_pointer (f->vnc, 100, 100, 0);
-  corral_vnc_display_process_pointer (f->vnc, 110, 105, 0);
-  corral_vnc_display_process_pointer (f->vnc, 90, 125, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 100, 100, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 110, 105, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 90, 125, 0);
   EXPECT ("relative motion",
           { 0, CENTER, CENTER }, { 0, CENTER + 10, CENTER + 5 }, { 0, CENTER - 20, CENTER + 20 });
 
   /* A button goes down and up where the pointer is: the current mask, no movement. A drag moves. */
-  corral_vnc_display_process_pointer (f->vnc, 90, 125, BUTTON_LEFT);
-  corral_vnc_display_process_pointer (f->vnc, 97, 121, BUTTON_LEFT);
-  corral_vnc_display_process_pointer (f->vnc, 97, 121, 0);
-  corral_vnc_display_process_pointer (f->vnc, 97, 121, BUTTON_RIGHT);
-  corral_vnc_display_process_pointer (f->vnc, 97, 121, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 90, 125, BUTTON_LEFT);
+  _corral_vnc_display_process_pointer (f->vnc, 97, 121, BUTTON_LEFT);
+  _corral_vnc_display_process_pointer (f->vnc, 97, 121, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 97, 121, BUTTON_RIGHT);
+  _corral_vnc_display_process_pointer (f->vnc, 97, 121, 0);
   EXPECT ("relative buttons",
           { BUTTON_LEFT, CENTER, CENTER }, { BUTTON_LEFT, CENTER + 7, CENTER - 4 }, { 0, CENTER, CENTER },
           { BUTTON_RIGHT, CENTER, CENTER }, { 0, CENTER, CENTER });
@@ -388,7 +388,7 @@ test_relative_and_back (Fixture       *f,
   EXPECT ("relative motion after leaving", { 0, CENTER, CENTER }, { 0, CENTER - 5, CENTER + 10 });
 
   /* A movement larger than a PointerEvent can carry is cut to the largest one, not wrapped. */
-  corral_vnc_display_process_pointer (f->vnc, 245 - 40000, 30 + 40000, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 245 - 40000, 30 + 40000, 0);
   {
     const PointerEvent *e = next_events (f, 1, "huge relative motion");
     g_assert_cmpuint (e->mask, ==, 0);
@@ -398,12 +398,12 @@ test_relative_and_back (Fixture       *f,
 
   /* The server makes it absolute again: framebuffer coordinates, on the framebuffer. */
   switch_mode (f, TRUE);
-  corral_vnc_display_process_pointer (f->vnc, 50.7, 20.2, 0);
-  corral_vnc_display_process_pointer (f->vnc, 50.7, 20.2, BUTTON_LEFT);
-  corral_vnc_display_process_pointer (f->vnc, -30, 500, BUTTON_LEFT);
-  corral_vnc_display_process_pointer (f->vnc, 5000, -5, 0);
-  corral_vnc_display_process_pointer (f->vnc, 319.9, 239.9, 0);
-  corral_vnc_display_process_pointer (f->vnc, 320, 240, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 50.7, 20.2, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 50.7, 20.2, BUTTON_LEFT);
+  _corral_vnc_display_process_pointer (f->vnc, -30, 500, BUTTON_LEFT);
+  _corral_vnc_display_process_pointer (f->vnc, 5000, -5, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 319.9, 239.9, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 320, 240, 0);
   motion (f, 12, 34);
   EXPECT ("absolute again",
           { 0, 50, 20 }, { BUTTON_LEFT, 50, 20 }, { BUTTON_LEFT, 0, 239 }, { 0, 319, 0 },
@@ -413,8 +413,8 @@ test_relative_and_back (Fixture       *f,
 
   /* And relative once more: the last absolute position is no starting point. */
   switch_mode (f, FALSE);
-  corral_vnc_display_process_pointer (f->vnc, 10, 10, 0);
-  corral_vnc_display_process_pointer (f->vnc, 13, 6, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 10, 10, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 13, 6, 0);
   EXPECT ("relative once more", { 0, CENTER, CENTER }, { 0, CENTER + 3, CENTER - 4 });
 }
 
@@ -431,19 +431,19 @@ test_relative_scaled (Fixture       *f,
   connect_relative (f);
   s = (double) f->opts->win_width / f->opts->fb_width;
 
-  corral_vnc_display_process_pointer (f->vnc, 40, 40, 0);
-  corral_vnc_display_process_pointer (f->vnc, 40 + 20 * s, 40 + 10 * s, 0);
-  corral_vnc_display_process_pointer (f->vnc, 40 + 20 * s, 40 + 10 * s, BUTTON_LEFT);
-  corral_vnc_display_process_pointer (f->vnc, 40 + 10 * s, 40 + 30 * s, BUTTON_LEFT);
-  corral_vnc_display_process_pointer (f->vnc, 40 + 10 * s, 40 + 30 * s, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 40, 40, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 40 + 20 * s, 40 + 10 * s, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 40 + 20 * s, 40 + 10 * s, BUTTON_LEFT);
+  _corral_vnc_display_process_pointer (f->vnc, 40 + 10 * s, 40 + 30 * s, BUTTON_LEFT);
+  _corral_vnc_display_process_pointer (f->vnc, 40 + 10 * s, 40 + 30 * s, 0);
   EXPECT ("scaled relative motion",
           { 0, CENTER, CENTER }, { 0, CENTER + 20, CENTER + 10 },
           { BUTTON_LEFT, CENTER, CENTER }, { BUTTON_LEFT, CENTER - 10, CENTER + 20 }, { 0, CENTER, CENTER });
 
   /* absolute: widget pixels map to guest pixels through the scale */
   switch_mode (f, TRUE);
-  corral_vnc_display_process_pointer (f->vnc, 30 * s, 15 * s, 0);
-  corral_vnc_display_process_pointer (f->vnc, f->opts->win_width + 50, f->opts->win_height + 50, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 30 * s, 15 * s, 0);
+  _corral_vnc_display_process_pointer (f->vnc, f->opts->win_width + 50, f->opts->win_height + 50, 0);
   {
     const PointerEvent expected[] = {
       { 0, 30, 15 }, { 0, f->opts->fb_width - 1, f->opts->fb_height - 1 },
@@ -471,9 +471,9 @@ test_relative_slow_motion (Fixture       *f,
   s = (double) f->opts->win_width / f->opts->fb_width;
   want = (int) (steps / s);
 
-  corral_vnc_display_process_pointer (f->vnc, 100, 100, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 100, 100, 0);
   for (int i = 1; i <= steps; i++)
-    corral_vnc_display_process_pointer (f->vnc, 100 + i, 100 - i, 0);
+    _corral_vnc_display_process_pointer (f->vnc, 100 + i, 100 - i, 0);
   got = next_events (f, steps + 1, "slow motion");
   for (int i = 0; i <= steps; i++)
     {
@@ -502,8 +502,8 @@ test_wheel_after_mode_switch (Fixture       *f,
     return;
 
   connect_relative (f);
-  corral_vnc_display_process_pointer (f->vnc, 100, 100, 0);
-  corral_vnc_display_process_pointer (f->vnc, 110, 100, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 100, 100, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 110, 100, 0);
   EXPECT ("relative motion", { 0, CENTER, CENTER }, { 0, CENTER + 10, CENTER });
 
   /* relative -> absolute, then the wheel: on the framebuffer */
@@ -520,7 +520,7 @@ test_wheel_after_mode_switch (Fixture       *f,
     }
 
   /* absolute -> relative, then the wheel: no movement */
-  corral_vnc_display_process_pointer (f->vnc, 300, 200, 0);
+  _corral_vnc_display_process_pointer (f->vnc, 300, 200, 0);
   EXPECT ("absolute motion", { 0, 300, 200 });
   switch_mode (f, FALSE);
   scroll (f, 0, -1);

@@ -16,7 +16,7 @@
 
 #include "console-test-util.h"
 #include "corral-test-util.h"
-#include "corral-vnc-display.h"
+#include "corral-vnc-display-private.h"
 
 #define SASL_USER "corral"
 #define SASL_PASSWORD "secret3"
@@ -192,7 +192,7 @@ refused (Fixture *f)
 static gboolean
 shown (Fixture *f)
 {
-  return f->seen.initialized && corral_vnc_display_get_frames_drawn (f->vnc) > 0;
+  return f->seen.initialized && _corral_vnc_display_get_frames_drawn (f->vnc) > 0;
 }
 
 /* a wrong password is refused by QEMU; the right one opens the session, and the screen arrives

@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* CorralVncDisplay's gvnc connection: its signals, authentication (type, VeNCrypt subtype,
+ * credentials, the TLS client certificate's name) and the encodings asked for. */
+#define G_LOG_DOMAIN "corral-vnc-display"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "corral-vnc-display-private.h"
+
+/* What we ask for, best first. No lossy JPEG: the guest's pixels arrive as it drew them. */
+static const gint32 default_encodings[] = {
+  VNC_CONNECTION_ENCODING_TIGHT,
+  VNC_CONNECTION_ENCODING_ZRLE,
+  VNC_CONNECTION_ENCODING_HEXTILE,
+  VNC_CONNECTION_ENCODING_RRE,
+  VNC_CONNECTION_ENCODING_COPY_RECT,
+  VNC_CONNECTION_ENCODING_RAW,
+};
+
+/* Pseudo-encodings: features, always asked for. */
+static const gint32 pseudo_encodings[] = {
+  VNC_CONNECTION_ENCODING_EXT_KEY_EVENT,
+  VNC_CONNECTION_ENCODING_EXTENDED_DESKTOP_RESIZE,
+  VNC_CONNECTION_ENCODING_DESKTOP_RESIZE,
+  VNC_CONNECTION_ENCODING_DESKTOP_NAME,
+  VNC_CONNECTION_ENCODING_LAST_RECT,
+  VNC_CONNECTION_ENCODING_WMVi,
+  VNC_CONNECTION_ENCODING_ALPHA_CURSOR,
+  VNC_CONNECTION_ENCODING_RICH_CURSOR,
+  VNC_CONNECTION_ENCODING_XCURSOR,
+  VNC_CONNECTION_ENCODING_POINTER_CHANGE,
+  VNC_CONNECTION_ENCODING_LED_STATE,
+};
+
+/* The authentication types we answer, best first (what gvnc implements). */
+static const guint auth_preference[] = {
+  VNC_CONNECTION_AUTH_VENCRYPT,
+  VNC_CONNECTION_AUTH_SASL,
+  VNC_CONNECTION_AUTH_TLS,
+  VNC_CONNECTION_AUTH_VNC,
+  VNC_CONNECTION_AUTH_ARD,
+  VNC_CONNECTION_AUTH_MSLOGONII,
+  VNC_CONNECTION_AUTH_MSLOGON,
+  VNC_CONNECTION_AUTH_NONE,
+};
+
+static const guint vencrypt_preference[] = {
+  VNC_CONNECTION_AUTH_VENCRYPT_X509SASL,
+  VNC_CONNECTION_AUTH_VENCRYPT_X509VNC,
+  VNC_CONNECTION_AUTH_VENCRYPT_X509PLAIN,
+  VNC_CONNECTION_AUTH_VENCRYPT_X509NONE,
+  VNC_CONNECTION_AUTH_VENCRYPT_TLSSASL,
+  VNC_CONNECTION_AUTH_VENCRYPT_TLSVNC,
+  VNC_CONNECTION_AUTH_VENCRYPT_TLSPLAIN,
+  VNC_CONNECTION_AUTH_VENCRYPT_TLSNONE,
+  VNC_CONNECTION_AUTH_VENCRYPT_PLAIN,
+};
+
+void
+_corral_vnc_display_send_encodings (CorralVncDisplay *self)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint32));
+
+  if (self->encodings != NULL)
+    g_array_append_vals (all, self->encodings->data, self->encodings->len);
+  else
+    g_array_append_vals (all, default_encodings, G_N_ELEMENTS (default_encodings));
+  for (gsize i = 0; i < G_N_ELEMENTS (pseudo_encodings); i++)
+    if (self->scancodes || pseudo_encodings[i] != VNC_CONNECTION_ENCODING_EXT_KEY_EVENT)
+      g_array_append_val (all, pseudo_encodings[i]);
+
+  vnc_connection_set_encodings (self->conn, all->len, (gint32 *) all->data);
+}
+
+static void
+request_full_update (CorralVncDisplay *self)
+{
+  vnc_connection_framebuffer_update_request (self->conn, FALSE, 0, 0,
+                                             vnc_connection_get_width (self->conn),
+                                             vnc_connection_get_height (self->conn));
+}
+
+/* ---- connection callbacks --------------------------------------------------------------------- */
+
+static void
+vnc_connected_cb (CorralVncDisplay *self,
+                  VncConnection    *conn)
+{
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_CONNECTED], 0);
+}
+
+static void
+vnc_initialized_cb (CorralVncDisplay *self,
+                    VncConnection    *conn)
+{
+  VncPixelFormat local;
+
+  _corral_vnc_display_local_pixel_format (&local);
+  if (!vnc_connection_set_pixel_format (conn, &local))
+    goto fail;
+  _corral_vnc_display_send_encodings (self);
+  _corral_vnc_display_alloc_framebuffer (self);
+  request_full_update (self);
+  if (vnc_connection_has_error (conn))
+    goto fail;
+
+  self->initialized = TRUE;
+  self->absolute = vnc_connection_get_abs_pointer (conn);
+  g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_GUEST_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_INITIALIZED]);
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_INITIALIZED], 0);
+  _corral_vnc_display_maybe_resize_guest (self);
+  return;
+
+fail:
+  vnc_connection_shutdown (conn);
+}
+
+static void
+vnc_framebuffer_update_cb (CorralVncDisplay *self,
+                           guint16           x,
+                           guint16           y,
+                           guint16           w,
+                           guint16           h,
+                           VncConnection    *conn)
+{
+  _corral_vnc_display_damage (self, x, y, w, h);
+  /* Ask for the next one at once, as gtk-vnc does: the server sends when it has something. */
+  vnc_connection_framebuffer_update_request (conn, TRUE, 0, 0,
+                                             vnc_connection_get_width (conn),
+                                             vnc_connection_get_height (conn));
+  /* per rectangle: only when someone listens (tests, the benchmark) */
+  if (g_signal_has_handler_pending (self, _corral_vnc_display_signals[SIGNAL_FRAMEBUFFER_UPDATED],
+                                    0, TRUE))
+    g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_FRAMEBUFFER_UPDATED], 0,
+                   (guint) x, (guint) y, (guint) w, (guint) h);
+}
+
+static void
+vnc_desktop_resize_cb (CorralVncDisplay *self,
+                       guint16           width,
+                       guint16           height,
+                       VncConnection    *conn)
+{
+  _corral_vnc_display_alloc_framebuffer (self);
+  request_full_update (self);
+}
+
+static void
+vnc_pixel_format_changed_cb (CorralVncDisplay *self,
+                             VncPixelFormat   *format,
+                             VncConnection    *conn)
+{
+  _corral_vnc_display_alloc_framebuffer (self);
+  request_full_update (self);
+}
+
+static void
+vnc_desktop_rename_cb (CorralVncDisplay *self,
+                       const char       *name,
+                       VncConnection    *conn)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_GUEST_NAME]);
+}
+
+static void
+vnc_cursor_changed_cb (CorralVncDisplay *self,
+                       VncCursor        *cursor,
+                       VncConnection    *conn)
+{
+  g_autoptr(GdkCursor) gcursor = NULL;
+  int w, h;
+
+  if (cursor == NULL)
+    {
+      gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+      return;
+    }
+
+  w = vnc_cursor_get_width (cursor);
+  h = vnc_cursor_get_height (cursor);
+  if (w == 0 || h == 0)
+    {
+      gcursor = gdk_cursor_new_from_name ("none", NULL);
+    }
+  else
+    {
+      /* gvnc hands the cursor over as RGBA bytes: premultiplied as the server sent them for an alpha
+       * cursor (what QEMU and Xvnc send), a 1-bit mask for a rich cursor, where a clear pixel may keep
+       * its colour. Clamping each channel to alpha makes both valid premultiplied RGBA. */
+      const guint8 *data = vnc_cursor_get_data (cursor);
+      gsize size = (gsize) w * h * 4;
+      guint8 *rgba = g_malloc (size);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+
+      for (gsize i = 0; i < size; i += 4)
+        {
+          guint8 a = data[i + 3];
+
+          rgba[i] = MIN (data[i], a);
+          rgba[i + 1] = MIN (data[i + 1], a);
+          rgba[i + 2] = MIN (data[i + 2], a);
+          rgba[i + 3] = a;
+        }
+      bytes = g_bytes_new_take (rgba, size);
+      texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED, bytes, w * 4);
+
+      gcursor = gdk_cursor_new_from_texture (texture,
+                                             MIN (vnc_cursor_get_hotx (cursor), w - 1),
+                                             MIN (vnc_cursor_get_hoty (cursor), h - 1),
+                                             NULL);
+    }
+  gtk_widget_set_cursor (GTK_WIDGET (self), gcursor);
+}
+
+static void
+vnc_pointer_mode_changed_cb (CorralVncDisplay *self,
+                             gboolean          absolute,
+                             VncConnection    *conn)
+{
+  _corral_vnc_display_set_pointer_mode (self, absolute);
+}
+
+static void
+vnc_bell_cb (CorralVncDisplay *self,
+             VncConnection    *conn)
+{
+  gtk_widget_error_bell (GTK_WIDGET (self));
+}
+
+/* The class struct says GString, but the signal is declared and emitted with a plain string. */
+static void
+vnc_server_cut_text_cb (CorralVncDisplay *self,
+                        const char       *text,
+                        VncConnection    *conn)
+{
+  g_autofree char *utf8 = NULL;
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  /* RFB cut text is ISO 8859-1 */
+  utf8 = g_convert (text, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  if (utf8 == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), utf8);
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_SERVER_CUT_TEXT], 0, utf8);
+}
+
+static gboolean
+value_array_has (GValueArray *values,
+                 guint        wanted)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  for (guint i = 0; i < values->n_values; i++)
+    {
+      GValue *v = g_value_array_get_nth (values, i);
+      if ((guint) g_value_get_enum (v) == wanted)
+        return TRUE;
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  return FALSE;
+}
+
+static void
+vnc_auth_choose_type_cb (CorralVncDisplay *self,
+                         GValueArray      *types,
+                         VncConnection    *conn)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (auth_preference); i++)
+    if (value_array_has (types, auth_preference[i]))
+      {
+        vnc_connection_set_auth_type (conn, auth_preference[i]);
+        return;
+      }
+
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_ERROR], 0,
+                 _("The console server asks for an authentication method Corral does not support"));
+  vnc_connection_shutdown (conn);
+}
+
+static void
+vnc_auth_choose_subtype_cb (CorralVncDisplay *self,
+                            guint             type,
+                            GValueArray      *subtypes,
+                            VncConnection    *conn)
+{
+  const guint *prefs = auth_preference;
+  gsize n_prefs = G_N_ELEMENTS (auth_preference);
+
+  if (type == VNC_CONNECTION_AUTH_VENCRYPT)
+    {
+      prefs = vencrypt_preference;
+      n_prefs = G_N_ELEMENTS (vencrypt_preference);
+    }
+
+  for (gsize i = 0; i < n_prefs; i++)
+    if (value_array_has (subtypes, prefs[i]))
+      {
+        vnc_connection_set_auth_subtype (conn, prefs[i]);
+        return;
+      }
+
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_ERROR], 0,
+                 _("The console server asks for an authentication method Corral does not support"));
+  vnc_connection_shutdown (conn);
+}
+
+static void
+supply_credentials (CorralVncDisplay *self)
+{
+  if (self->conn == NULL)
+    return;
+  if (self->want_username && self->username != NULL)
+    {
+      vnc_connection_set_credential (self->conn, VNC_CONNECTION_CREDENTIAL_USERNAME, self->username);
+      self->want_username = FALSE;
+    }
+  if (self->want_password && self->password != NULL)
+    {
+      vnc_connection_set_credential (self->conn, VNC_CONNECTION_CREDENTIAL_PASSWORD, self->password);
+      self->want_password = FALSE;
+    }
+}
+
+static void
+vnc_auth_credential_cb (CorralVncDisplay *self,
+                        GValueArray      *creds,
+                        VncConnection    *conn)
+{
+  /* TLS with certificates: gvnc looks for the CA in {/etc,~}/pki/CA/cacert.pem and for a client
+   * certificate in {/etc,~}/pki/NAME/clientcert.pem and NAME/private/clientkey.pem; libvirt's
+   * documentation (and virt-manager) put VNC client certificates under the name libvirt-vnc. */
+  if (value_array_has (creds, VNC_CONNECTION_CREDENTIAL_CLIENTNAME))
+    vnc_connection_set_credential (conn, VNC_CONNECTION_CREDENTIAL_CLIENTNAME, "libvirt-vnc");
+  self->want_username = value_array_has (creds, VNC_CONNECTION_CREDENTIAL_USERNAME);
+  self->want_password = value_array_has (creds, VNC_CONNECTION_CREDENTIAL_PASSWORD);
+
+  supply_credentials (self);
+  /* gvnc waits until every credential is set: ask whoever shows the dialog */
+  if (self->want_username || self->want_password)
+    g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_CREDENTIALS_REQUIRED], 0,
+                   self->want_username, self->want_password);
+}
+
+static void
+vnc_auth_failure_cb (CorralVncDisplay *self,
+                     const char       *reason,
+                     VncConnection    *conn)
+{
+  /* credentials that did not work are not tried again; the user name may be what was wrong, so the
+   * next attempt asks for both */
+  g_clear_pointer (&self->username, g_free);
+  g_clear_pointer (&self->password, g_free);
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_AUTH_FAILED], 0,
+                 reason != NULL && *reason != '\0' ? reason : _("Authentication failed"));
+}
+
+static void
+vnc_auth_unsupported_cb (CorralVncDisplay *self,
+                         guint             auth_type,
+                         VncConnection    *conn)
+{
+  g_autofree char *message =
+    g_strdup_printf (_("The console server asks for an unsupported authentication method (%u)"), auth_type);
+
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_AUTH_FAILED], 0, message);
+}
+
+static void
+vnc_error_cb (CorralVncDisplay *self,
+              const char       *message,
+              VncConnection    *conn)
+{
+  g_debug ("VNC error: %s", message);
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_ERROR], 0, message);
+}
+
+void
+_corral_vnc_display_drop_connection (CorralVncDisplay *self)
+{
+  if (self->conn == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->conn, self);
+  vnc_connection_shutdown (self->conn);
+  g_clear_object (&self->conn);
+}
+
+static void
+vnc_disconnected_cb (CorralVncDisplay *self,
+                     VncConnection    *conn)
+{
+  gboolean was_initialized = self->initialized;
+
+  g_object_ref (self);
+  self->initialized = FALSE;
+  g_hash_table_remove_all (self->held_keys);
+  self->button_mask = 0;
+  g_signal_handlers_disconnect_by_data (conn, self);
+  if (conn == self->conn)
+    g_clear_object (&self->conn);
+  corral_vnc_display_release_keyboard (self);
+  if (was_initialized)
+    g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_INITIALIZED]);
+  g_signal_emit (self, _corral_vnc_display_signals[SIGNAL_DISCONNECTED], 0);
+  g_object_unref (self);
+}
+
+/* ---- opening ---------------------------------------------------------------------------------- */
+
+void
+_corral_vnc_display_new_connection (CorralVncDisplay *self)
+{
+  _corral_vnc_display_drop_connection (self);
+  self->initialized = FALSE;
+  self->want_username = self->want_password = FALSE;
+
+  self->conn = vnc_connection_new ();
+  g_signal_connect_swapped (self->conn, "vnc-connected", G_CALLBACK (vnc_connected_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-initialized", G_CALLBACK (vnc_initialized_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-disconnected", G_CALLBACK (vnc_disconnected_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-error", G_CALLBACK (vnc_error_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-framebuffer-update",
+                            G_CALLBACK (vnc_framebuffer_update_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-desktop-resize", G_CALLBACK (vnc_desktop_resize_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-desktop-rename", G_CALLBACK (vnc_desktop_rename_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-pixel-format-changed",
+                            G_CALLBACK (vnc_pixel_format_changed_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-cursor-changed", G_CALLBACK (vnc_cursor_changed_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-pointer-mode-changed",
+                            G_CALLBACK (vnc_pointer_mode_changed_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-bell", G_CALLBACK (vnc_bell_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-server-cut-text", G_CALLBACK (vnc_server_cut_text_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-auth-choose-type", G_CALLBACK (vnc_auth_choose_type_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-auth-choose-subtype",
+                            G_CALLBACK (vnc_auth_choose_subtype_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-auth-credential", G_CALLBACK (vnc_auth_credential_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-auth-failure", G_CALLBACK (vnc_auth_failure_cb), self);
+  g_signal_connect_swapped (self->conn, "vnc-auth-unsupported",
+                            G_CALLBACK (vnc_auth_unsupported_cb), self);
+}
+
+/* ---- public API ------------------------------------------------------------------------------- */
+
+/* Credentials for the server; used now if the server is waiting for them, else at the next login. */
+void
+corral_vnc_display_set_credentials (CorralVncDisplay *self,
+                                    const char       *username,
+                                    const char       *password)
+{
+  g_return_if_fail (CORRAL_IS_VNC_DISPLAY (self));
+
+  g_free (self->username);
+  self->username = g_strdup (username);
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password);
+  supply_credentials (self);
+}
+
+/* The encodings to ask for, best first (VNC_CONNECTION_ENCODING_*), for example to force one;
+ * NULL/0 restores the default list. Pseudo-encodings are always added. Takes effect at the next
+ * connection or immediately when connected. */
+void
+_corral_vnc_display_set_encodings (CorralVncDisplay *self,
+                                   const gint32     *encodings,
+                                   gsize             n_encodings)
+{
+  g_return_if_fail (CORRAL_IS_VNC_DISPLAY (self));
+
+  g_clear_pointer (&self->encodings, g_array_unref);
+  if (encodings != NULL && n_encodings > 0)
+    {
+      self->encodings = g_array_sized_new (FALSE, FALSE, sizeof (gint32), n_encodings);
+      g_array_append_vals (self->encodings, encodings, n_encodings);
+    }
+  if (self->initialized)
+    _corral_vnc_display_send_encodings (self);
+}
