@@ -602,7 +602,6 @@ detected_cb (GObject      *object,
       gtk_stack_set_visible_child_name (self->detect_icon_stack, "unknown");
     }
   update (self);
-  g_object_unref (self);
 }
 
 static gboolean is_system_connection (CorralConnection *connection);
@@ -686,8 +685,8 @@ detect (CorralNewGuestWindow *self)
   adw_action_row_set_subtitle (self->detected_row, "");
   gtk_stack_set_visible_child_name (self->detect_icon_stack, "spinner");
   gtk_spinner_start (self->detect_spinner);
-  corral_osinfo_detect_media_async (path, self->detect_cancellable, detected_cb,
-                                    g_object_ref (self));
+  /* no reference for the callback: dispose cancels, and a cancelled callback touches nothing */
+  corral_osinfo_detect_media_async (path, self->detect_cancellable, detected_cb, self);
 }
 
 static void
@@ -990,9 +989,14 @@ created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) uuids = corral_guest_creator_run_finish (CORRAL_GUEST_CREATOR (object), result,
                                                          &error);
-  g_autoptr(CorralGuestSpec) spec = build_spec (self);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autoptr(CorralGuestSpec) spec = NULL;
+  GtkWindow *parent;
 
+  /* destroyed while creating: dispose cleared the creator and the widgets; touch nothing */
+  if (self->creator == NULL)
+    return;
+  spec = build_spec (self);
+  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_clear_object (&self->creator);
   g_clear_object (&self->create_cancellable);
 

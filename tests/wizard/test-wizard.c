@@ -478,6 +478,46 @@ test_wizard_manual_os (void)
   corral_test_drain (100);
 }
 
+/* Closing the wizard while it reads the install image: the detection is cancelled and the window is
+ * freed with nothing holding on to it. */
+static void
+test_wizard_closed_while_detecting (void)
+{
+  g_autoptr(CorralManager) manager = NULL;
+  CorralConnection *demo;
+  CorralNewGuestWindow *wizard;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  manager = corral_manager_new ();
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+
+  wizard = g_object_ref (corral_new_guest_window_new (NULL, demo));
+  gtk_window_present (GTK_WINDOW (wizard));
+  /* the host facts arrive first, so that only the detection is in flight when it closes */
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (gtk_widget_get_template_child (
+                                        GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW,
+                                        "network_model"))) > 0);
+
+  /* detecting twice: the second choice cancels the first detection */
+  gtk_editable_set_text (GTK_EDITABLE (child (wizard, "iso_entry")), iso_path);
+  WAIT_FOR (gtk_spinner_get_spinning (GTK_SPINNER (child (wizard, "detect_spinner"))));
+  gtk_editable_set_text (GTK_EDITABLE (child (wizard, "iso_entry")), "");
+  gtk_editable_set_text (GTK_EDITABLE (child (wizard, "iso_entry")), iso_path);
+  WAIT_FOR (gtk_spinner_get_spinning (GTK_SPINNER (child (wizard, "detect_spinner"))));
+  g_assert_cmpstr (row_title (wizard, "detected_row"), ==, "Detecting…");
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  corral_test_drain (200);
+  g_assert_finalize_object (wizard);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +560,7 @@ main (int   argc,
   g_test_add_func ("/wizard/ui/cluster", test_wizard_cluster);
   g_test_add_func ("/wizard/ui/manual-os", test_wizard_manual_os);
   g_test_add_func ("/wizard/ui/stop", test_wizard_stop);
+  g_test_add_func ("/wizard/ui/closed-while-detecting", test_wizard_closed_while_detecting);
   ret = g_test_run ();
 
   {
