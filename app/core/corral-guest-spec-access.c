@@ -407,20 +407,39 @@ access_data_free (AccessData *data)
   g_free (data);
 }
 
-static GTask *
-access_task_new (const char          *path,
+static void
+run_access_task (const char          *path,
                  const char          *user,
+                 gpointer             source_tag,
+                 GTaskThreadFunc      thread,
                  GCancellable        *cancellable,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  AccessData *data = g_new0 (AccessData, 1);
+  g_autoptr(GTask) task = NULL;
+  AccessData *data;
 
+  g_return_if_fail (path != NULL && g_path_is_absolute (path));
+  g_return_if_fail (user != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  data = g_new0 (AccessData, 1);
   data->path = g_strdup (path);
   data->user = g_strdup (user);
   g_task_set_task_data (task, data, (GDestroyNotify) access_data_free);
-  return task;
+  g_task_run_in_thread (task, thread);
+}
+
+static gpointer
+access_task_propagate (GAsyncResult  *result,
+                       gpointer       source_tag,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -446,14 +465,8 @@ corral_guest_spec_access_blockers_async (const char          *path,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (path != NULL && g_path_is_absolute (path));
-  g_return_if_fail (user != NULL);
-
-  task = access_task_new (path, user, cancellable, callback, user_data);
-  g_task_set_source_tag (task, corral_guest_spec_access_blockers_async);
-  g_task_run_in_thread (task, blockers_thread);
+  run_access_task (path, user, corral_guest_spec_access_blockers_async, blockers_thread,
+                   cancellable, callback, user_data);
 }
 
 /* The blockers (see corral_guest_spec_access_blockers), or NULL with @error set; a cancelled check
@@ -462,11 +475,7 @@ GPtrArray *
 corral_guest_spec_access_blockers_finish (GAsyncResult  *result,
                                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
-                        == corral_guest_spec_access_blockers_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return access_task_propagate (result, corral_guest_spec_access_blockers_async, error);
 }
 
 static void
@@ -481,7 +490,7 @@ grant_thread (GTask        *task,
   if (!corral_guest_spec_access_grant (data->path, data->user, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_boolean (task, TRUE);
+    g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
 }
 
 void
@@ -491,23 +500,13 @@ corral_guest_spec_access_grant_async (const char          *path,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (path != NULL && g_path_is_absolute (path));
-  g_return_if_fail (user != NULL);
-
-  task = access_task_new (path, user, cancellable, callback, user_data);
-  g_task_set_source_tag (task, corral_guest_spec_access_grant_async);
-  g_task_run_in_thread (task, grant_thread);
+  run_access_task (path, user, corral_guest_spec_access_grant_async, grant_thread, cancellable,
+                   callback, user_data);
 }
 
 gboolean
 corral_guest_spec_access_grant_finish (GAsyncResult  *result,
                                        GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
-                        == corral_guest_spec_access_grant_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return access_task_propagate (result, corral_guest_spec_access_grant_async, error) != NULL;
 }
