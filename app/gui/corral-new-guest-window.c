@@ -555,38 +555,82 @@ recent_row_activated_cb (AdwActionRow         *row,
   gtk_editable_set_text (GTK_EDITABLE (self->iso_entry), path);
 }
 
+/* which of the recent ISOs are still there: looked at in a thread */
+static void
+recent_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GPtrArray *candidates = task_data;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < candidates->len && found->len < MAX_RECENT; i++)
+    {
+      const char *path = g_ptr_array_index (candidates, i);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (found, g_strdup (path));
+    }
+  g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+recent_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CorralNewGuestWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (found == NULL)
+    return;   /* cancelled with the window */
+  self = CORRAL_NEW_GUEST_WINDOW (user_data);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const char *path = g_ptr_array_index (found, i);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *dir = g_path_get_dirname (path);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "corral-path", g_strdup (path), g_free);
+      g_signal_connect_object (row, "activated", G_CALLBACK (recent_row_activated_cb), self, 0);
+      gtk_list_box_append (self->recent_list, row);
+    }
+  gtk_widget_set_visible (self->recent_group, found->len > 0);
+}
+
 static void
 fill_recent (CorralNewGuestWindow *self)
 {
   GtkRecentManager *recent = gtk_recent_manager_get_default ();
   GList *items = gtk_recent_manager_get_items (recent);
-  guint shown = 0;
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GTask) task = NULL;
 
-  for (GList *l = items; l != NULL && shown < MAX_RECENT; l = l->next)
+  for (GList *l = items; l != NULL; l = l->next)
     {
       const char *uri = gtk_recent_info_get_uri (l->data);
       g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
       g_autofree char *lower = path != NULL ? g_ascii_strdown (path, -1) : NULL;
-      g_autofree char *base = NULL, *dir = NULL;
-      GtkWidget *row;
 
-      if (lower == NULL || !g_str_has_suffix (lower, ".iso")
-          || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
-      base = g_path_get_basename (path);
-      dir = g_path_get_dirname (path);
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "corral-path", g_steal_pointer (&path), g_free);
-      g_signal_connect_object (row, "activated", G_CALLBACK (recent_row_activated_cb), self, 0);
-      gtk_list_box_append (self->recent_list, row);
-      shown++;
+      if (lower != NULL && g_str_has_suffix (lower, ".iso"))
+        g_ptr_array_add (candidates, g_steal_pointer (&path));
     }
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
-  gtk_widget_set_visible (self->recent_group, shown > 0);
+  gtk_widget_set_visible (self->recent_group, FALSE);
+  if (candidates->len == 0)
+    return;
+
+  task = g_task_new (NULL, self->cancellable, recent_found_cb, self);
+  g_task_set_source_tag (task, fill_recent);
+  g_task_set_task_data (task, g_steal_pointer (&candidates), (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, recent_thread);
 }
 
 /* --- creating --- */

@@ -195,8 +195,9 @@ test_wizard_creates_guest (void)
   WAIT_FOR ((wizard = find_wizard ()) != NULL);
   g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
+  /* the recent ISOs are looked at off the main thread */
+  WAIT_FOR (gtk_widget_get_visible (child (wizard, "recent_group")));
   page_screenshot (wizard, "wizard-1-source-recent.png");
-  g_assert_true (gtk_widget_get_visible (child (wizard, "recent_group")));
   g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), "debian-11.5.0-amd64-netinst.iso"));
   g_signal_emit_by_name (gtk_widget_get_first_child (child (wizard, "recent_list")), "activated");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==,
