@@ -138,27 +138,43 @@ may (const char        *path,
   return ((other & want) == want);
 }
 
+/* getpwnam_r: the checks run in worker threads, several at once */
 static gboolean
-lookup_user (const char  *user,
-             Who         *who,
-             GError     **error)
+lookup_ids (const char  *user,
+            uid_t       *uid,
+            gid_t       *gid,
+            GError     **error)
 {
-  struct passwd *pw = getpwnam (user);
-  int n = 64;
+  struct passwd pwd, *pw = NULL;
+  char buf[4096];
 
-  if (pw == NULL)
+  if (getpwnam_r (user, &pwd, buf, sizeof buf, &pw) != 0 || pw == NULL)
     {
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
                    _("There is no user “%s” on this computer: is libvirt-daemon-system "
                      "installed?"), user);
       return FALSE;
     }
-  who->uid = pw->pw_uid;
+  *uid = pw->pw_uid;
+  *gid = pw->pw_gid;
+  return TRUE;
+}
+
+static gboolean
+lookup_user (const char  *user,
+             Who         *who,
+             GError     **error)
+{
+  gid_t gid;
+  int n = 64;
+
+  if (!lookup_ids (user, &who->uid, &gid, error))
+    return FALSE;
   who->gids = g_new (gid_t, n);
-  if (getgrouplist (user, pw->pw_gid, who->gids, &n) < 0)
+  if (getgrouplist (user, gid, who->gids, &n) < 0)
     {
       who->gids = g_renew (gid_t, who->gids, n);
-      getgrouplist (user, pw->pw_gid, who->gids, &n);
+      getgrouplist (user, gid, who->gids, &n);
     }
   who->n_gids = n;
   return TRUE;
@@ -360,18 +376,137 @@ corral_guest_spec_access_grant (const char  *path,
                                 GError     **error)
 {
   g_autoptr(GPtrArray) blockers = corral_guest_spec_access_blockers (path, user, error);
-  struct passwd *pw;
+  uid_t uid;
+  gid_t gid;
 
-  if (blockers == NULL)
+  if (blockers == NULL || !lookup_ids (user, &uid, &gid, error))
     return FALSE;
-  pw = getpwnam (user);
-  g_assert (pw != NULL);
   for (guint i = 0; i < blockers->len; i++)
     {
       const char *blocker = g_ptr_array_index (blockers, i);
 
-      if (!add_acl_entry (blocker, pw->pw_uid, g_str_equal (blocker, path) ? 4 : 1, error))
+      if (!add_acl_entry (blocker, uid, g_str_equal (blocker, path) ? 4 : 1, error))
         return FALSE;
     }
   return TRUE;
+}
+
+/* --- the same in a worker thread: they stat every folder on the way and read ACLs --- */
+
+typedef struct
+{
+  char *path;
+  char *user;
+} AccessData;
+
+static void
+access_data_free (AccessData *data)
+{
+  g_free (data->path);
+  g_free (data->user);
+  g_free (data);
+}
+
+static void
+run_access_task (const char          *path,
+                 const char          *user,
+                 gpointer             source_tag,
+                 GTaskThreadFunc      thread,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AccessData *data;
+
+  g_return_if_fail (path != NULL && g_path_is_absolute (path));
+  g_return_if_fail (user != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  data = g_new0 (AccessData, 1);
+  data->path = g_strdup (path);
+  data->user = g_strdup (user);
+  g_task_set_task_data (task, data, (GDestroyNotify) access_data_free);
+  g_task_run_in_thread (task, thread);
+}
+
+static gpointer
+access_task_propagate (GAsyncResult  *result,
+                       gpointer       source_tag,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+blockers_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  AccessData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *blockers = corral_guest_spec_access_blockers (data->path, data->user, &error);
+
+  if (blockers == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, blockers, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+corral_guest_spec_access_blockers_async (const char          *path,
+                                         const char          *user,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  run_access_task (path, user, corral_guest_spec_access_blockers_async, blockers_thread,
+                   cancellable, callback, user_data);
+}
+
+/* The blockers (see corral_guest_spec_access_blockers), or NULL with @error set; a cancelled check
+ * returns G_IO_ERROR_CANCELLED whatever it found. */
+GPtrArray *
+corral_guest_spec_access_blockers_finish (GAsyncResult  *result,
+                                          GError       **error)
+{
+  return access_task_propagate (result, corral_guest_spec_access_blockers_async, error);
+}
+
+static void
+grant_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  AccessData *data = task_data;
+  GError *error = NULL;
+
+  if (!corral_guest_spec_access_grant (data->path, data->user, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, GINT_TO_POINTER (TRUE), NULL);
+}
+
+void
+corral_guest_spec_access_grant_async (const char          *path,
+                                      const char          *user,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  run_access_task (path, user, corral_guest_spec_access_grant_async, grant_thread, cancellable,
+                   callback, user_data);
+}
+
+gboolean
+corral_guest_spec_access_grant_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  return access_task_propagate (result, corral_guest_spec_access_grant_async, error) != NULL;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -12,14 +12,28 @@ G_BEGIN_DECLS
 
 #define CORRAL_QEMU_USER "libvirt-qemu"
 
-GPtrArray *corral_guest_spec_access_blockers  (const char  *path,
-                                               const char  *user,
-                                               GError     **error);
-char      *corral_guest_spec_access_describe  (const char  *path,
-                                               const char  *user,
-                                               GPtrArray   *blockers);
-gboolean   corral_guest_spec_access_grant     (const char  *path,
-                                               const char  *user,
-                                               GError     **error);
+GPtrArray *corral_guest_spec_access_blockers        (const char           *path,
+                                                     const char           *user,
+                                                     GError              **error);
+void       corral_guest_spec_access_blockers_async  (const char           *path,
+                                                     const char           *user,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GPtrArray *corral_guest_spec_access_blockers_finish (GAsyncResult         *result,
+                                                     GError              **error);
+char      *corral_guest_spec_access_describe        (const char           *path,
+                                                     const char           *user,
+                                                     GPtrArray            *blockers);
+gboolean   corral_guest_spec_access_grant           (const char           *path,
+                                                     const char           *user,
+                                                     GError              **error);
+void       corral_guest_spec_access_grant_async     (const char           *path,
+                                                     const char           *user,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean   corral_guest_spec_access_grant_finish    (GAsyncResult         *result,
+                                                     GError              **error);
 
 G_END_DECLS

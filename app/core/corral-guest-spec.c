@@ -13,7 +13,6 @@
 
 G_DEFINE_BOXED_TYPE (CorralGuestSpec, corral_guest_spec, corral_guest_spec_copy,
                      corral_guest_spec_free)
-G_DEFINE_QUARK (corral-guest-spec-error-quark, corral_guest_spec_error)
 
 CorralGuestSpec *
 corral_guest_spec_new (void)
@@ -89,19 +88,19 @@ corral_guest_spec_check_name (const char          *name,
 {
   if (name == NULL || *name == '\0')
     {
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NAME,
                            _("Give the guest a name"));
       return FALSE;
     }
   if (strlen (name) > NAME_MAX_LEN)
     {
-      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NAME,
                    _("The name is too long: use at most %d characters"), NAME_MAX_LEN);
       return FALSE;
     }
   if (!g_ascii_isalnum (name[0]))
     {
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NAME,
                            _("The name must start with a letter or a digit"));
       return FALSE;
     }
@@ -109,14 +108,14 @@ corral_guest_spec_check_name (const char          *name,
     {
       if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
         {
-          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME,
+          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NAME,
                                _("The name may only contain letters, digits, “-”, “_” and “.”"));
           return FALSE;
         }
     }
   if (count < 1 || count > CORRAL_GUEST_SPEC_MAX_COUNT)
     {
-      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_COUNT,
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_COUNT,
                    _("Create between 1 and %d guests at once"), CORRAL_GUEST_SPEC_MAX_COUNT);
       return FALSE;
     }
@@ -128,7 +127,7 @@ corral_guest_spec_check_name (const char          *name,
 
       if (g_strv_contains (taken_names, guest_name))
         {
-          g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
+          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NAME_TAKEN,
                        _("A guest called “%s” exists already: choose another name"), guest_name);
           return FALSE;
         }
@@ -151,7 +150,7 @@ corral_guest_spec_check_memory (guint64                  memory,
     {
       g_autofree char *min_str = corral_format_size (minimum);
 
-      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEMORY,
                    _("Too little memory: this system needs at least %s"), min_str);
       return FALSE;
     }
@@ -159,7 +158,7 @@ corral_guest_spec_check_memory (guint64                  memory,
     {
       g_autofree char *host_str = corral_format_size (limits->host_memory);
 
-      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEMORY,
                    _("More memory than the host has (%s): choose less"), host_str);
       return FALSE;
     }
@@ -173,13 +172,13 @@ corral_guest_spec_check_vcpus (guint                    vcpus,
 {
   if (vcpus < 1)
     {
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_VCPUS,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_VCPUS,
                            _("A guest needs at least one processor"));
       return FALSE;
     }
   if (limits != NULL && limits->host_cpus > 0 && vcpus > limits->host_cpus)
     {
-      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_VCPUS,
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_VCPUS,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "More processors than the host has (%u): choose fewer",
                                 "More processors than the host has (%u): choose fewer",
@@ -199,7 +198,7 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
 
   if (spec->source == CORRAL_INSTALL_SOURCE_IMPORT && spec->disk_kind != CORRAL_DISK_EXISTING)
     {
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
                            _("Importing needs an existing disk image: choose its file"));
       return FALSE;
     }
@@ -212,13 +211,13 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
     case CORRAL_DISK_EXISTING:
       if (spec->disk_location == NULL || !g_path_is_absolute (spec->disk_location))
         {
-          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
                                _("Choose the disk image file or device"));
           return FALSE;
         }
       if (spec->count > 1)
         {
-          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
                                _("Several guests cannot share one existing disk: create new disks "
                                  "instead"));
           return FALSE;
@@ -229,7 +228,7 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
     case CORRAL_DISK_POOL:
       if (spec->disk_location == NULL || *spec->disk_location == '\0')
         {
-          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
                                spec->disk_kind == CORRAL_DISK_LVM
                                ? _("Choose a volume group for the disk")
                                : _("Choose a storage pool for the disk"));
@@ -237,7 +236,7 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
         }
       if (spec->disk_size < 1024 * 1024)
         {
-          g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
                                _("The disk is too small: give it at least 1 MiB"));
           return FALSE;
         }
@@ -247,7 +246,7 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
           g_autofree char *need = corral_format_size (spec->disk_size * MAX (spec->count, 1));
           g_autofree char *have = corral_format_size (limits->disk_free);
 
-          g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
                        _("Not enough free space in “%s”: %s needed, %s free. Choose a smaller "
                          "disk or another place"),
                        spec->disk_location, need, have);
@@ -256,7 +255,7 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
       return TRUE;
 
     default:
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_DISK,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
                            _("Choose where the disk goes"));
       return FALSE;
     }
@@ -269,14 +268,14 @@ check_media (const CorralGuestSpec  *spec,
   if (spec->source == CORRAL_INSTALL_SOURCE_ISO
       && (spec->iso_path == NULL || !g_path_is_absolute (spec->iso_path)))
     {
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEDIA,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
                            _("Choose an install image (ISO file)"));
       return FALSE;
     }
   if (spec->source == CORRAL_INSTALL_SOURCE_ISO && spec->disk_kind == CORRAL_DISK_EXISTING
       && g_strcmp0 (spec->iso_path, spec->disk_location) == 0)
     {
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEDIA,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
                            _("The install image cannot also be the guest’s disk"));
       return FALSE;
     }
@@ -291,7 +290,7 @@ check_network (const CorralGuestSpec  *spec,
     return TRUE;
   if (spec->network == NULL || *spec->network == '\0')
     {
-      g_set_error_literal (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NETWORK,
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NETWORK,
                            spec->network_kind == CORRAL_NETWORK_BRIDGE
                            ? _("Choose a bridge for the network")
                            : _("Choose a network"));
@@ -316,6 +315,141 @@ corral_guest_spec_validate (const CorralGuestSpec   *spec,
          && corral_guest_spec_check_name (spec->name, spec->count, limits != NULL
                                           ? limits->taken_names : NULL,
                                           error);
+}
+
+/* --- the wizard's pages: what keeps the user on each, in the words the page shows --- */
+
+gboolean
+corral_guest_spec_check_source_page (const CorralGuestSpec       *spec,
+                                     const CorralGuestPageFacts  *facts,
+                                     GError                     **error)
+{
+  gboolean missing;
+
+  g_return_val_if_fail (spec != NULL && facts != NULL, FALSE);
+
+  missing = facts->source_file == CORRAL_SOURCE_FILE_MISSING;
+  if (spec->source == CORRAL_INSTALL_SOURCE_ISO)
+    {
+      if (spec->iso_path == NULL || !g_path_is_absolute (spec->iso_path))
+        {
+          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
+                               _("Choose an install image (ISO file), or drop one here"));
+          return FALSE;
+        }
+      if (missing)
+        {
+          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
+                       _("There is no file “%s”: choose another one"), spec->iso_path);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (spec->disk_location == NULL || !g_path_is_absolute (spec->disk_location))
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
+                           _("Choose the disk image to import"));
+      return FALSE;
+    }
+  if (missing)
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
+                   _("There is no file “%s”: choose another one"), spec->disk_location);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+corral_guest_spec_check_os_page (const CorralGuestSpec       *spec,
+                                 const CorralGuestPageFacts  *facts,
+                                 GError                     **error)
+{
+  g_return_val_if_fail (spec != NULL && facts != NULL, FALSE);
+
+  if (!facts->os_db_loaded)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_OS,
+                           _("Reading the list of operating systems…"));
+      return FALSE;
+    }
+  if (spec->os_id == NULL)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_OS,
+                           _("Choose the operating system from the list"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+corral_guest_spec_check_resources_page (const CorralGuestSpec    *spec,
+                                        const CorralGuestLimits  *limits,
+                                        GError                  **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return corral_guest_spec_check_memory (spec->memory, spec->count, limits, error)
+         && corral_guest_spec_check_vcpus (spec->vcpus, limits, error);
+}
+
+gboolean
+corral_guest_spec_check_disk_page (const CorralGuestSpec       *spec,
+                                   const CorralGuestLimits     *limits,
+                                   const CorralGuestPageFacts  *facts,
+                                   GError                     **error)
+{
+  g_return_val_if_fail (spec != NULL && facts != NULL, FALSE);
+
+  if (spec->disk_kind == CORRAL_DISK_POOL && facts->pools_known && facts->n_pools == 0)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
+                           _("This connection has no active storage pool: choose another kind of "
+                             "disk"));
+      return FALSE;
+    }
+  if (spec->disk_kind == CORRAL_DISK_LVM && facts->lvm_problem != NULL)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK, facts->lvm_problem);
+      return FALSE;
+    }
+  return corral_guest_spec_check_disk (spec, limits, error);
+}
+
+gboolean
+corral_guest_spec_check_network_page (const CorralGuestSpec  *spec,
+                                      GError                **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (spec->network_kind == CORRAL_NETWORK_LIBVIRT && spec->network == NULL)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NETWORK,
+                           _("This connection has no virtual network: choose a bridge or no "
+                             "network"));
+      return FALSE;
+    }
+  if (spec->network_kind == CORRAL_NETWORK_BRIDGE && spec->network == NULL)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NETWORK,
+                           _("This host has no bridge: choose a virtual network or no network"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The last page: the name, then everything once more (the host may have changed meanwhile). */
+gboolean
+corral_guest_spec_check_review_page (const CorralGuestSpec    *spec,
+                                     const CorralGuestLimits  *limits,
+                                     GError                  **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return corral_guest_spec_check_name (spec->name, spec->count,
+                                       limits != NULL ? limits->taken_names : NULL, error)
+         && corral_guest_spec_validate (spec, limits, error);
 }
 
 /* --- the domain XML --- */
@@ -384,7 +518,7 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
     virt_type = GVIR_CONFIG_DOMAIN_VIRT_TEST;
   else
     {
-      g_set_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_MEDIA,
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
                    _("This host cannot run guests of type “%s”"), params->virt_type);
       return NULL;
     }

@@ -4,6 +4,7 @@
 #include <glib-object.h>
 #include <osinfo/osinfo.h>
 
+#include "corral-error.h"
 #include "corral-gvir-autoptr.h"
 
 G_BEGIN_DECLS
@@ -58,18 +59,22 @@ typedef struct
   guint64              os_min_memory; /* bytes, from osinfo-db */
 } CorralGuestLimits;
 
-#define CORRAL_GUEST_SPEC_ERROR (corral_guest_spec_error_quark ())
-
+/* Whether the install image or disk image to import is there, as the source page last saw it. */
 typedef enum {
-  CORRAL_GUEST_SPEC_ERROR_NAME,
-  CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
-  CORRAL_GUEST_SPEC_ERROR_MEMORY,
-  CORRAL_GUEST_SPEC_ERROR_VCPUS,
-  CORRAL_GUEST_SPEC_ERROR_MEDIA,
-  CORRAL_GUEST_SPEC_ERROR_DISK,
-  CORRAL_GUEST_SPEC_ERROR_NETWORK,
-  CORRAL_GUEST_SPEC_ERROR_COUNT,
-} CorralGuestSpecError;
+  CORRAL_SOURCE_FILE_UNCHECKED,   /* not looked at: the path names a file on another host */
+  CORRAL_SOURCE_FILE_FOUND,
+  CORRAL_SOURCE_FILE_MISSING,
+} CorralSourceFile;
+
+/* What the wizard's pages know beyond the spec and the limits. */
+typedef struct
+{
+  CorralSourceFile     source_file;
+  gboolean             os_db_loaded;  /* the list of operating systems is read */
+  gboolean             pools_known;   /* the connection's storage pools are listed … */
+  guint                n_pools;       /* … and this many are active */
+  const char          *lvm_problem;   /* why no volume group can be chosen, or NULL */
+} CorralGuestPageFacts;
 
 /* How one guest of the spec becomes a domain: decided by the creator from the host and the disk it
  * made. */
@@ -87,7 +92,6 @@ typedef struct
 #define CORRAL_TYPE_GUEST_SPEC (corral_guest_spec_get_type ())
 
 GType             corral_guest_spec_get_type        (void) G_GNUC_CONST;
-GQuark            corral_guest_spec_error_quark     (void);
 CorralGuestSpec  *corral_guest_spec_new             (void);
 CorralGuestSpec  *corral_guest_spec_copy            (const CorralGuestSpec   *spec);
 void              corral_guest_spec_free            (CorralGuestSpec         *spec);
@@ -110,6 +114,24 @@ gboolean          corral_guest_spec_check_disk      (const CorralGuestSpec   *sp
 gboolean          corral_guest_spec_validate        (const CorralGuestSpec   *spec,
                                                      const CorralGuestLimits *limits,
                                                      GError                 **error);
+gboolean          corral_guest_spec_check_source_page    (const CorralGuestSpec      *spec,
+                                                          const CorralGuestPageFacts *facts,
+                                                          GError                    **error);
+gboolean          corral_guest_spec_check_os_page        (const CorralGuestSpec      *spec,
+                                                          const CorralGuestPageFacts *facts,
+                                                          GError                    **error);
+gboolean          corral_guest_spec_check_resources_page (const CorralGuestSpec      *spec,
+                                                          const CorralGuestLimits    *limits,
+                                                          GError                    **error);
+gboolean          corral_guest_spec_check_disk_page      (const CorralGuestSpec      *spec,
+                                                          const CorralGuestLimits    *limits,
+                                                          const CorralGuestPageFacts *facts,
+                                                          GError                    **error);
+gboolean          corral_guest_spec_check_network_page   (const CorralGuestSpec      *spec,
+                                                          GError                    **error);
+gboolean          corral_guest_spec_check_review_page    (const CorralGuestSpec      *spec,
+                                                          const CorralGuestLimits    *limits,
+                                                          GError                    **error);
 GVirConfigDomain *corral_guest_spec_build_domain    (const CorralGuestSpec   *spec,
                                                      const CorralDomainParams *params,
                                                      GError                 **error);

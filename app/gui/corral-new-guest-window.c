@@ -5,106 +5,20 @@
 
 #include <glib/gi18n.h>
 
-#include "corral-guest-creator.h"
 #include "corral-guest-spec-access.h"
-#include "corral-helper-client.h"
-#include "corral-new-guest-window.h"
-#include "corral-osinfo.h"
+#include "corral-new-guest-window-private.h"
 #include "corral-window.h"
 
-#define MiB (G_GUINT64_CONSTANT (1024) * 1024)
-#define GiB (MiB * 1024)
 #define MAX_RECENT 5
 
-static const char * const page_names[] = { "source", "os", "resources", "disk", "network",
-                                          "review" };
-#define N_PAGES G_N_ELEMENTS (page_names)
-#define PAGE_REVIEW (N_PAGES - 1)
-
-struct _CorralNewGuestWindow
-{
-  AdwWindow           parent_instance;
-
-  CorralConnection   *connection;
-  CorralHostInfo     *host;
-  GPtrArray          *volume_groups;     /* CorralVolumeGroup */
-  CorralHelperClient *helper;
-  GCancellable       *cancellable;       /* host queries, OS database; cancelled in dispose */
-  GCancellable       *detect_cancellable;
-  GCancellable       *create_cancellable;
-  CorralGuestCreator *creator;
-  GtkNativeDialog    *chooser;
-  GListStore         *os_store;
-  GtkStringFilter    *os_filter;
-  GtkSingleSelection *os_selection;
-  OsinfoOs           *detected_os;
-  OsinfoOs           *os;                /* the chosen one */
-  char               *suggested_name;
-  GStrv               created;
-  guint               page;
-  gboolean            detecting;
-  gboolean            db_loaded;
-
-  /* template children */
-  AdwWindowTitle     *window_title;
-  GtkWidget          *back_button;
-  GtkWidget          *close_button;
-  GtkWidget          *next_button;
-  GtkStack           *stack;
-  GtkCheckButton     *iso_check;
-  AdwEntryRow        *iso_entry;
-  GtkCheckButton     *import_check;
-  AdwEntryRow        *import_entry;
-  GtkWidget          *access_group;
-  AdwActionRow       *access_row;
-  GtkWidget          *access_button;
-  GtkWidget          *recent_group;
-  GtkListBox         *recent_list;
-  AdwActionRow       *detected_row;
-  GtkStack           *detect_icon_stack;
-  GtkSpinner         *detect_spinner;
-  GtkSearchEntry     *os_search;
-  GtkListView        *os_list;
-  AdwActionRow       *memory_row;
-  GtkSpinButton      *memory_spin;
-  AdwActionRow       *cpus_row;
-  GtkSpinButton      *cpus_spin;
-  GtkCheckButton     *pool_check;
-  AdwComboRow        *pool_combo;
-  GtkStringList      *pool_model;
-  AdwActionRow       *lvm_row;
-  GtkCheckButton     *lvm_check;
-  AdwComboRow        *vg_combo;
-  GtkStringList      *vg_model;
-  AdwActionRow       *size_row;
-  GtkSpinButton      *size_spin;
-  GtkCheckButton     *existing_check;
-  AdwEntryRow        *existing_entry;
-  GtkCheckButton     *nodisk_check;
-  GtkCheckButton     *net_check;
-  AdwComboRow        *network_combo;
-  GtkStringList      *network_model;
-  AdwActionRow       *bridge_row;
-  GtkCheckButton     *bridge_check;
-  AdwComboRow        *bridge_combo;
-  GtkStringList      *bridge_model;
-  GtkCheckButton     *nonet_check;
-  AdwEntryRow        *name_entry;
-  AdwActionRow       *count_row;
-  GtkSpinButton      *count_spin;
-  AdwActionRow       *summary_source;
-  AdwActionRow       *summary_os;
-  AdwActionRow       *summary_resources;
-  AdwActionRow       *summary_disk;
-  AdwActionRow       *summary_network;
-  GtkSwitch          *start_switch;
-  AdwStatusPage      *progress_page;
-  GtkProgressBar     *progress_bar;
-  GtkLabel           *progress_label;
-  GtkWidget          *cancel_button;
-  AdwStatusPage      *failed_page;
-  GtkRevealer        *error_revealer;
-  GtkLabel           *error_label;
+/* the stack children of the pages, in corral-new-guest-window.ui */
+static const char * const page_names[CORRAL_NEW_GUEST_N_PAGES] = {
+  [CORRAL_NEW_GUEST_PAGE_SOURCE] = "source",
+  [CORRAL_NEW_GUEST_PAGE_OS] = "os",
+  [CORRAL_NEW_GUEST_PAGE_RESOURCES] = "resources",
+  [CORRAL_NEW_GUEST_PAGE_DISK] = "disk",
+  [CORRAL_NEW_GUEST_PAGE_NETWORK] = "network",
+  [CORRAL_NEW_GUEST_PAGE_REVIEW] = "review",
 };
 
 enum {
@@ -117,12 +31,11 @@ G_DEFINE_FINAL_TYPE (CorralNewGuestWindow, corral_new_guest_window, ADW_TYPE_WIN
 
 static GParamSpec *properties[N_PROPS];
 
-static void update (CorralNewGuestWindow *self);
-
 /* --- reading the pages --- */
 
-static char *
-entry_path (AdwEntryRow *entry)
+/* The entry's text without surrounding blanks, or NULL when that leaves nothing. */
+char *
+_corral_new_guest_window_entry_text (AdwEntryRow *entry)
 {
   g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
 
@@ -130,53 +43,12 @@ entry_path (AdwEntryRow *entry)
   return *text != '\0' ? g_steal_pointer (&text) : NULL;
 }
 
-static CorralStoragePlace *
-selected_pool (CorralNewGuestWindow *self)
-{
-  guint pos = adw_combo_row_get_selected (self->pool_combo);
-
-  if (self->host == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->host->pools->len)
-    return NULL;
-  return g_ptr_array_index (self->host->pools, pos);
-}
-
-static CorralVolumeGroup *
-selected_vg (CorralNewGuestWindow *self)
-{
-  guint pos = adw_combo_row_get_selected (self->vg_combo);
-
-  if (self->volume_groups == NULL || pos == GTK_INVALID_LIST_POSITION
-      || pos >= self->volume_groups->len)
-    return NULL;
-  return g_ptr_array_index (self->volume_groups, pos);
-}
-
-static const char *
-selected_network (CorralNewGuestWindow *self)
-{
-  guint pos = adw_combo_row_get_selected (self->network_combo);
-
-  if (self->host == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->host->networks->len)
-    return NULL;
-  return g_ptr_array_index (self->host->networks, pos);
-}
-
-static const char *
-selected_bridge (CorralNewGuestWindow *self)
-{
-  guint pos = adw_combo_row_get_selected (self->bridge_combo);
-
-  if (self->host == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->host->bridges->len)
-    return NULL;
-  return g_ptr_array_index (self->host->bridges, pos);
-}
-
 static CorralGuestSpec *
 build_spec (CorralNewGuestWindow *self)
 {
   CorralGuestSpec *spec = corral_guest_spec_new ();
 
-  spec->name = entry_path (self->name_entry);
+  spec->name = _corral_new_guest_window_entry_text (self->name_entry);
   if (self->os != NULL)
     spec->os_id = g_strdup (osinfo_entity_get_id (OSINFO_ENTITY (self->os)));
   spec->memory = (guint64) gtk_spin_button_get_value_as_int (self->memory_spin) * MiB;
@@ -189,24 +61,24 @@ build_spec (CorralNewGuestWindow *self)
       spec->source = CORRAL_INSTALL_SOURCE_IMPORT;
       spec->disk_kind = CORRAL_DISK_EXISTING;
       g_free (spec->disk_location);
-      spec->disk_location = entry_path (self->import_entry);
+      spec->disk_location = _corral_new_guest_window_entry_text (self->import_entry);
     }
   else
     {
       spec->source = CORRAL_INSTALL_SOURCE_ISO;
-      spec->iso_path = entry_path (self->iso_entry);
+      spec->iso_path = _corral_new_guest_window_entry_text (self->iso_entry);
       g_clear_pointer (&spec->disk_location, g_free);
       spec->disk_size = (guint64) gtk_spin_button_get_value_as_int (self->size_spin) * GiB;
       if (gtk_check_button_get_active (self->pool_check))
         {
-          CorralStoragePlace *pool = selected_pool (self);
+          CorralStoragePlace *pool = _corral_new_guest_window_selected_pool (self);
 
           spec->disk_kind = CORRAL_DISK_POOL;
           spec->disk_location = pool != NULL ? g_strdup (pool->name) : NULL;
         }
       else if (gtk_check_button_get_active (self->lvm_check))
         {
-          CorralVolumeGroup *vg = selected_vg (self);
+          CorralVolumeGroup *vg = _corral_new_guest_window_selected_vg (self);
 
           spec->disk_kind = CORRAL_DISK_LVM;
           spec->disk_location = vg != NULL ? g_strdup (vg->name) : NULL;
@@ -214,7 +86,7 @@ build_spec (CorralNewGuestWindow *self)
       else if (gtk_check_button_get_active (self->existing_check))
         {
           spec->disk_kind = CORRAL_DISK_EXISTING;
-          spec->disk_location = entry_path (self->existing_entry);
+          spec->disk_location = _corral_new_guest_window_entry_text (self->existing_entry);
         }
       else
         spec->disk_kind = CORRAL_DISK_NONE;
@@ -224,12 +96,12 @@ build_spec (CorralNewGuestWindow *self)
   if (gtk_check_button_get_active (self->net_check))
     {
       spec->network_kind = CORRAL_NETWORK_LIBVIRT;
-      spec->network = g_strdup (selected_network (self));
+      spec->network = g_strdup (_corral_new_guest_window_selected_network (self));
     }
   else if (gtk_check_button_get_active (self->bridge_check))
     {
       spec->network_kind = CORRAL_NETWORK_BRIDGE;
-      spec->network = g_strdup (selected_bridge (self));
+      spec->network = g_strdup (_corral_new_guest_window_selected_bridge (self));
     }
   else
     spec->network_kind = CORRAL_NETWORK_NONE;
@@ -251,87 +123,58 @@ fill_limits (CorralNewGuestWindow *self,
       limits->host_cpus = self->host->cpus;
       limits->taken_names = (const char * const *) self->host->guest_names;
     }
-  if (spec->disk_kind == CORRAL_DISK_POOL && selected_pool (self) != NULL)
-    limits->disk_free = selected_pool (self)->available;
-  else if (spec->disk_kind == CORRAL_DISK_LVM && selected_vg (self) != NULL)
-    limits->disk_free = selected_vg (self)->free;
+  if (spec->disk_kind == CORRAL_DISK_POOL && _corral_new_guest_window_selected_pool (self) != NULL)
+    limits->disk_free = _corral_new_guest_window_selected_pool (self)->available;
+  else if (spec->disk_kind == CORRAL_DISK_LVM && _corral_new_guest_window_selected_vg (self) != NULL)
+    limits->disk_free = _corral_new_guest_window_selected_vg (self)->free;
   corral_osinfo_os_get_resources (self->os, self->host != NULL ? self->host->arch : "x86_64", &res);
   limits->os_min_memory = res.min_ram;
 }
 
-/* The problem that keeps the user on @page, or NULL. */
-static char *
-page_problem (CorralNewGuestWindow *self,
-              guint                 page)
+/* TRUE when the user may leave @page; FALSE with @error saying what keeps them there, or FALSE
+ * without an error while the page still waits for a fact (the source file being looked at). */
+static gboolean
+page_ready (CorralNewGuestWindow  *self,
+            CorralNewGuestPage     page,
+            GError               **error)
 {
   g_autoptr(CorralGuestSpec) spec = build_spec (self);
-  g_autoptr(GError) error = NULL;
   CorralGuestLimits limits;
+  CorralGuestPageFacts facts = { 0 };
   /* paths name files on the libvirt host: only check them when that is this machine */
   gboolean local = corral_connection_is_local (self->connection);
 
   fill_limits (self, spec, &limits);
+  facts.source_file = local ? self->source_file : CORRAL_SOURCE_FILE_UNCHECKED;
+  facts.os_db_loaded = self->db_loaded;
+  facts.pools_known = self->host != NULL;
+  facts.n_pools = self->host != NULL ? self->host->pools->len : 0;
+  if (self->volume_groups == NULL || self->volume_groups->len == 0)
+    {
+      const char *why = adw_action_row_get_subtitle (self->lvm_row);
+
+      facts.lvm_problem = why != NULL && *why != '\0' ? why : NULL;
+    }
 
   switch (page)
     {
-    case 0:
-      if (spec->source == CORRAL_INSTALL_SOURCE_ISO)
-        {
-          if (spec->iso_path == NULL || !g_path_is_absolute (spec->iso_path))
-            return g_strdup (_("Choose an install image (ISO file), or drop one here"));
-          if (local && !g_file_test (spec->iso_path, G_FILE_TEST_IS_REGULAR))
-            return g_strdup_printf (_("There is no file “%s”: choose another one"), spec->iso_path);
-        }
-      else
-        {
-          if (spec->disk_location == NULL || !g_path_is_absolute (spec->disk_location))
-            return g_strdup (_("Choose the disk image to import"));
-          if (local && !g_file_test (spec->disk_location, G_FILE_TEST_EXISTS))
-            return g_strdup_printf (_("There is no file “%s”: choose another one"),
-                                    spec->disk_location);
-        }
-      return NULL;
-
-    case 1:
-      if (!self->db_loaded)
-        return g_strdup (_("Reading the list of operating systems…"));
-      if (self->os == NULL)
-        return g_strdup (_("Choose the operating system from the list"));
-      return NULL;
-
-    case 2:
-      if (!corral_guest_spec_check_memory (spec->memory, spec->count, &limits, &error)
-          || !corral_guest_spec_check_vcpus (spec->vcpus, &limits, &error))
-        return g_strdup (error->message);
-      return NULL;
-
-    case 3:
-      if (spec->disk_kind == CORRAL_DISK_POOL && self->host != NULL && self->host->pools->len == 0)
-        return g_strdup (_("This connection has no active storage pool: choose another kind of "
-                           "disk"));
-      if (spec->disk_kind == CORRAL_DISK_LVM
-          && (self->volume_groups == NULL || self->volume_groups->len == 0))
-        return g_strdup (adw_action_row_get_subtitle (self->lvm_row));
-      if (!corral_guest_spec_check_disk (spec, &limits, &error))
-        return g_strdup (error->message);
-      return NULL;
-
-    case 4:
-      if (spec->network_kind == CORRAL_NETWORK_LIBVIRT && spec->network == NULL)
-        return g_strdup (_("This connection has no virtual network: choose a bridge or no "
-                           "network"));
-      if (spec->network_kind == CORRAL_NETWORK_BRIDGE && spec->network == NULL)
-        return g_strdup (_("This host has no bridge: choose a virtual network or no network"));
-      return NULL;
-
-    case PAGE_REVIEW:
-      if (!corral_guest_spec_check_name (spec->name, spec->count, limits.taken_names, &error)
-          || !corral_guest_spec_validate (spec, &limits, &error))
-        return g_strdup (error->message);
-      return NULL;
-
+    case CORRAL_NEW_GUEST_PAGE_SOURCE:
+      if (local && self->source_checking)
+        return FALSE;
+      return corral_guest_spec_check_source_page (spec, &facts, error);
+    case CORRAL_NEW_GUEST_PAGE_OS:
+      return corral_guest_spec_check_os_page (spec, &facts, error);
+    case CORRAL_NEW_GUEST_PAGE_RESOURCES:
+      return corral_guest_spec_check_resources_page (spec, &limits, error);
+    case CORRAL_NEW_GUEST_PAGE_DISK:
+      return corral_guest_spec_check_disk_page (spec, &limits, &facts, error);
+    case CORRAL_NEW_GUEST_PAGE_NETWORK:
+      return corral_guest_spec_check_network_page (spec, error);
+    case CORRAL_NEW_GUEST_PAGE_REVIEW:
+      return corral_guest_spec_check_review_page (spec, &limits, error);
+    case CORRAL_NEW_GUEST_N_PAGES:
     default:
-      return NULL;
+      g_assert_not_reached ();
     }
 }
 
@@ -406,12 +249,16 @@ update_summary (CorralNewGuestWindow *self)
   adw_action_row_set_subtitle (self->count_row, count_text);
 }
 
-static void
-update (CorralNewGuestWindow *self)
+void
+_corral_new_guest_window_update (CorralNewGuestWindow *self)
 {
   const char *visible = gtk_stack_get_visible_child_name (self->stack);
-  gboolean wizard_page = self->page < N_PAGES && g_strcmp0 (visible, page_names[self->page]) == 0;
-  g_autofree char *problem = wizard_page ? page_problem (self, self->page) : NULL;
+  gboolean wizard_page = self->page < CORRAL_NEW_GUEST_N_PAGES
+                         && g_strcmp0 (visible, page_names[self->page]) == 0;
+  g_autoptr(GError) problem = NULL;
+  gboolean ready = wizard_page && page_ready (self, self->page, &problem);
+  /* while a fact is still coming, what the page said last stays */
+  gboolean waiting = wizard_page && !ready && problem == NULL;
   g_autofree char *subtitle = NULL;
 
   if (wizard_page)
@@ -419,218 +266,172 @@ update (CorralNewGuestWindow *self)
       GtkWidget *visible_child = gtk_stack_get_visible_child (self->stack);
       GtkStackPage *page = gtk_stack_get_page (self->stack, visible_child);
 
-      subtitle = g_strdup_printf (_("Step %u of %u: %s"), self->page + 1, (guint) N_PAGES,
+      subtitle = g_strdup_printf (_("Step %u of %u: %s"), self->page + 1,
+                                  (guint) CORRAL_NEW_GUEST_N_PAGES,
                                   gtk_stack_page_get_title (page));
       adw_window_title_set_subtitle (self->window_title, subtitle);
     }
   else
     adw_window_title_set_subtitle (self->window_title, NULL);
 
-  if (self->page == PAGE_REVIEW && wizard_page)
+  if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW && wizard_page)
     update_summary (self);
 
-  if (self->page == PAGE_REVIEW && problem != NULL)
+  if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW && problem != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->name_entry), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->name_entry), "error");
-  gtk_label_set_label (self->error_label, problem != NULL ? problem : "");
-  gtk_revealer_set_reveal_child (self->error_revealer, problem != NULL);
+  if (!waiting)
+    {
+      gtk_label_set_label (self->error_label, problem != NULL ? problem->message : "");
+      gtk_revealer_set_reveal_child (self->error_revealer, problem != NULL);
+    }
 
   gtk_widget_set_visible (self->back_button,
-                          g_strcmp0 (visible, "failed") == 0 || (wizard_page && self->page > 0));
+                          g_strcmp0 (visible, "failed") == 0 || (wizard_page
+                                                          && self->page
+                                                          > CORRAL_NEW_GUEST_PAGE_SOURCE));
   gtk_widget_set_visible (self->next_button, wizard_page);
   gtk_widget_set_visible (self->close_button, g_strcmp0 (visible, "progress") != 0);
   gtk_button_set_label (GTK_BUTTON (self->next_button),
-                        self->page == PAGE_REVIEW ? _("_Create") : _("_Next"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next", wizard_page && problem == NULL);
+                        self->page == CORRAL_NEW_GUEST_PAGE_REVIEW ? _("_Create") : _("_Next"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "wizard.next", ready);
 }
 
 static void
 show_page (CorralNewGuestWindow *self,
-           guint                 page)
+           CorralNewGuestPage    page)
 {
   self->page = page;
   gtk_stack_set_visible_child_name (self->stack, page_names[page]);
-  update (self);
-}
-
-/* --- the OS --- */
-
-static char *
-unique_name (CorralNewGuestWindow *self,
-             const char           *base)
-{
-  const char * const *taken = NULL;
-
-  if (self->host != NULL)
-    taken = (const char * const *) self->host->guest_names;
-
-  if (taken == NULL || !g_strv_contains (taken, base))
-    return g_strdup (base);
-  for (guint i = 2;; i++)
-    {
-      g_autofree char *candidate = g_strdup_printf ("%s-%u", base, i);
-
-      if (!g_strv_contains (taken, candidate))
-        return g_steal_pointer (&candidate);
-    }
-}
-
-static void
-suggest_name (CorralNewGuestWindow *self)
-{
-  g_autofree char *current = entry_path (self->name_entry);
-  g_autofree char *base = corral_osinfo_suggest_name (self->os);
-  g_autofree char *name = unique_name (self, base);
-
-  /* only while the user has not typed a name of their own */
-  if (current != NULL && g_strcmp0 (current, self->suggested_name) != 0)
-    return;
-  g_free (self->suggested_name);
-  self->suggested_name = g_strdup (name);
-  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
-}
-
-static void
-set_os (CorralNewGuestWindow *self,
-        OsinfoOs             *os)
-{
-  CorralOsResources res;
-  g_autofree char *memory_hint = NULL;
-  g_autofree char *host_memory = NULL;
-
-  if (!g_set_object (&self->os, os))
-    return;
-
-  corral_osinfo_os_get_resources (os, self->host != NULL ? self->host->arch : "x86_64", &res);
-  if (res.recommended_ram > 0)
-    {
-      guint64 ram = res.recommended_ram;
-
-      if (self->host != NULL && self->host->memory > 0)
-        ram = MIN (ram, self->host->memory / 2);
-      gtk_spin_button_set_value (self->memory_spin, MAX (ram, res.min_ram) / MiB);
-    }
-  if (res.recommended_cpus > 0)
-    gtk_spin_button_set_value (self->cpus_spin, MIN (res.recommended_cpus,
-                                                     self->host != NULL && self->host->cpus > 0
-                                                     ? self->host->cpus : res.recommended_cpus));
-  if (res.recommended_storage > 0)
-    gtk_spin_button_set_value (self->size_spin, MAX (res.recommended_storage / GiB, 1));
-
-  if (os != NULL && res.recommended_ram > 0)
-    {
-      g_autofree char *rec = corral_format_size (res.recommended_ram);
-
-      host_memory = self->host != NULL ? corral_format_size (self->host->memory) : NULL;
-      memory_hint = host_memory != NULL
-                    ? g_strdup_printf (_("Recommended for %s: %s. This host has %s."),
-                                       osinfo_product_get_name (OSINFO_PRODUCT (os)), rec,
-                                       host_memory)
-                    : g_strdup_printf (_("Recommended for %s: %s."),
-                                       osinfo_product_get_name (OSINFO_PRODUCT (os)), rec);
-    }
-  adw_action_row_set_subtitle (self->memory_row, memory_hint != NULL ? memory_hint : "");
-
-  suggest_name (self);
-  update (self);
-}
-
-static void search_changed_cb (CorralNewGuestWindow *self);
-
-static void
-select_os_in_list (CorralNewGuestWindow *self,
-                   OsinfoOs             *os)
-{
-  GListModel *model = G_LIST_MODEL (self->os_selection);
-
-  const char *distro = osinfo_os_get_distro (os);
-
-  /* show the detected OS among its siblings ("debian": Debian 6 … 11), selected */
-  gtk_editable_set_text (GTK_EDITABLE (self->os_search), distro != NULL ? distro : "");
-  search_changed_cb (self);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(OsinfoOs) item = g_list_model_get_item (model, i);
-
-      if (item == os)
-        {
-          gtk_single_selection_set_selected (self->os_selection, i);
-          return;
-        }
-    }
-}
-
-static void
-os_selected_cb (CorralNewGuestWindow *self)
-{
-  OsinfoOs *os = gtk_single_selection_get_selected_item (self->os_selection);
-
-  if (os != NULL)
-    set_os (self, os);
-}
-
-static void
-detected_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  CorralNewGuestWindow *self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OsinfoOs) os = corral_osinfo_detect_media_finish (result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = CORRAL_NEW_GUEST_WINDOW (user_data);
-  self->detecting = FALSE;
-  gtk_spinner_stop (self->detect_spinner);
-
-  g_set_object (&self->detected_os, os);
-  if (os != NULL)
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detected_row),
-                                     osinfo_product_get_name (OSINFO_PRODUCT (os)));
-      adw_action_row_set_subtitle (self->detected_row, _("Detected from the install image"));
-      gtk_stack_set_visible_child_name (self->detect_icon_stack, "found");
-      select_os_in_list (self, os);
-      set_os (self, os);
-    }
-  else
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detected_row), _("Not detected"));
-      adw_action_row_set_subtitle (self->detected_row, error->message);
-      gtk_stack_set_visible_child_name (self->detect_icon_stack, "unknown");
-    }
-  update (self);
-  g_object_unref (self);
+  _corral_new_guest_window_update (self);
 }
 
 static gboolean is_system_connection (CorralConnection *connection);
 
-/* System libvirt runs QEMU as its own user: warn when that user cannot read the ISO, and offer the
- * fix. */
+/* --- the source page: is the file there, may QEMU read it (off the main thread) --- */
+
 static void
-check_access (CorralNewGuestWindow *self)
+source_checked (CorralNewGuestWindow *self,
+                CorralSourceFile      found)
 {
-  g_autofree char *path = entry_path (self->iso_entry);
-  g_autoptr(GPtrArray) blockers = NULL;
-  g_autofree char *message = NULL;
+  self->source_file = found;
+  self->source_checking = FALSE;
+  _corral_new_guest_window_update (self);
+}
 
+static void
+access_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CorralNewGuestWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) blockers = corral_guest_spec_access_blockers_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CORRAL_NEW_GUEST_WINDOW (user_data);
+  if (blockers != NULL && blockers->len > 0)
+    {
+      g_autofree char *path = _corral_new_guest_window_entry_text (self->iso_entry);
+      g_autofree char *message = corral_guest_spec_access_describe (path, CORRAL_QEMU_USER,
+                                                                    blockers);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row),
+                                     _("The virtual machine cannot read this file"));
+      adw_action_row_set_subtitle (self->access_row, message);
+      gtk_widget_set_sensitive (self->access_button, TRUE);
+      gtk_widget_set_visible (self->access_group, TRUE);
+    }
+  source_checked (self, CORRAL_SOURCE_FILE_FOUND);
+}
+
+static void
+source_info_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GFile *file = G_FILE (object);
+  CorralNewGuestWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (file, result, &error);
+  g_autofree char *path = NULL;
+  gboolean iso, found;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CORRAL_NEW_GUEST_WINDOW (user_data);
+  /* an install image is a file; a disk image to import may be a block device too */
+  iso = !gtk_check_button_get_active (self->import_check);
+  found = info != NULL && (!iso || g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR);
+  if (!iso || !found)
+    {
+      source_checked (self, found ? CORRAL_SOURCE_FILE_FOUND : CORRAL_SOURCE_FILE_MISSING);
+      return;
+    }
+
+  path = g_file_get_path (file);
+  _corral_new_guest_window_detect (self, path);
+  /* System libvirt runs QEMU as its own user: warn when that user cannot read the ISO, and offer
+   * the fix. */
+  if (is_system_connection (self->connection) && corral_connection_is_local (self->connection))
+    corral_guest_spec_access_blockers_async (path, CORRAL_QEMU_USER, self->source_cancellable,
+                                             access_checked_cb, self);
+  else
+    source_checked (self, CORRAL_SOURCE_FILE_FOUND);
+}
+
+/* Looks at the chosen ISO or disk image anew: whether it is there, then (an ISO) which OS it holds
+ * and whether QEMU may read it. A newer choice cancels the checks of the one before. */
+static void
+check_source (CorralNewGuestWindow *self)
+{
+  gboolean import = gtk_check_button_get_active (self->import_check);
+  g_autofree char *path = _corral_new_guest_window_entry_text (import ? self->import_entry
+                                                                      : self->iso_entry);
+  g_autoptr(GFile) file = NULL;
+
+  g_cancellable_cancel (self->source_cancellable);
+  g_clear_object (&self->source_cancellable);
+  self->source_file = CORRAL_SOURCE_FILE_UNCHECKED;
+  self->source_checking = FALSE;
   gtk_widget_set_visible (self->access_group, FALSE);
-  if (path == NULL || gtk_check_button_get_active (self->import_check)
-      || !is_system_connection (self->connection) || !corral_connection_is_local (self->connection)
-      || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  _corral_new_guest_window_detect (self, NULL);
+  if (path == NULL || !g_path_is_absolute (path))
     return;
 
-  blockers = corral_guest_spec_access_blockers (path, CORRAL_QEMU_USER, NULL);
-  if (blockers == NULL || blockers->len == 0)
-    return;
-  message = corral_guest_spec_access_describe (path, CORRAL_QEMU_USER, blockers);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row),
-                                 _("The virtual machine cannot read this file"));
-  adw_action_row_set_subtitle (self->access_row, message);
-  gtk_widget_set_sensitive (self->access_button, TRUE);
-  gtk_widget_set_visible (self->access_group, TRUE);
+  self->source_checking = TRUE;
+  self->source_cancellable = g_cancellable_new ();
+  file = g_file_new_for_path (path);
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, self->source_cancellable, source_info_cb, self);
+}
+
+static void
+access_granted_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  CorralNewGuestWindow *self;
+  g_autoptr(GError) error = NULL;
+
+  if (!corral_guest_spec_access_grant_finish (result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      self = CORRAL_NEW_GUEST_WINDOW (user_data);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row),
+                                     _("Access could not be allowed"));
+      adw_action_row_set_subtitle (self->access_row, error->message);
+      gtk_widget_set_sensitive (self->access_button, TRUE);
+      return;
+    }
+  self = CORRAL_NEW_GUEST_WINDOW (user_data);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row), _("Access allowed"));
+  adw_action_row_set_subtitle (self->access_row,
+                               _("The virtual machine may now read this file, and nothing else of "
+                                 "yours."));
 }
 
 static void
@@ -639,195 +440,14 @@ grant_access_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
-  g_autofree char *path = entry_path (self->iso_entry);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = _corral_new_guest_window_entry_text (self->iso_entry);
 
-  if (path == NULL)
+  /* the grant belongs to this file: choosing another one cancels it */
+  if (path == NULL || self->source_cancellable == NULL)
     return;
-  if (!corral_guest_spec_access_grant (path, CORRAL_QEMU_USER, &error))
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row),
-                                     _("Access could not be allowed"));
-      adw_action_row_set_subtitle (self->access_row, error->message);
-      return;
-    }
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->access_row), _("Access allowed"));
-  adw_action_row_set_subtitle (self->access_row,
-                               _("The virtual machine may now read this file, and nothing else of "
-                                 "yours."));
   gtk_widget_set_sensitive (self->access_button, FALSE);
-}
-
-static void
-detect (CorralNewGuestWindow *self)
-{
-  g_autofree char *path = NULL;
-
-  g_cancellable_cancel (self->detect_cancellable);
-  g_clear_object (&self->detect_cancellable);
-  self->detecting = FALSE;
-
-  if (gtk_check_button_get_active (self->import_check))
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detected_row),
-                                     _("Choose the system on the disk image"));
-      adw_action_row_set_subtitle (self->detected_row, _("Imported disks are not examined"));
-      gtk_stack_set_visible_child_name (self->detect_icon_stack, "unknown");
-      return;
-    }
-
-  path = entry_path (self->iso_entry);
-  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return;
-
-  self->detecting = TRUE;
-  self->detect_cancellable = g_cancellable_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detected_row), _("Detecting…"));
-  adw_action_row_set_subtitle (self->detected_row, "");
-  gtk_stack_set_visible_child_name (self->detect_icon_stack, "spinner");
-  gtk_spinner_start (self->detect_spinner);
-  corral_osinfo_detect_media_async (path, self->detect_cancellable, detected_cb,
-                                    g_object_ref (self));
-}
-
-static void
-db_loaded_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  CorralNewGuestWindow *self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OsinfoDb) db = corral_osinfo_load_db_finish (result, &error);
-  g_autoptr(GPtrArray) all = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = CORRAL_NEW_GUEST_WINDOW (user_data);
-  if (db == NULL)
-    {
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detected_row), error->message);
-      return;
-    }
-
-  self->db_loaded = TRUE;
-  all = corral_osinfo_list_os ();
-  g_list_store_splice (self->os_store, 0, 0, all->pdata, all->len);
-  gtk_single_selection_set_selected (self->os_selection, GTK_INVALID_LIST_POSITION);
-  /* given to the view only once filled: GTK 4.8's list view shows a single row when a model this
-   * size arrives while it is unmapped */
-  gtk_list_view_set_model (self->os_list, GTK_SELECTION_MODEL (self->os_selection));
-  update (self);
-}
-
-/* --- host: pools, networks, bridges, volume groups --- */
-
-static void
-fill_model (GtkStringList *model,
-            GPtrArray     *strings)
-{
-  g_autoptr(GPtrArray) items = g_ptr_array_new ();
-
-  for (guint i = 0; i < strings->len; i++)
-    g_ptr_array_add (items, g_ptr_array_index (strings, i));
-  g_ptr_array_add (items, NULL);
-  gtk_string_list_splice (model, 0, g_list_model_get_n_items (G_LIST_MODEL (model)),
-                          (const char * const *) items->pdata);
-}
-
-static void
-host_info_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  CorralNewGuestWindow *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) pool_labels = g_ptr_array_new_with_free_func (g_free);
-  CorralHostInfo *info = corral_host_info_query_finish (result, &error);
-  guint default_net;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (info == NULL)
-    {
-      gtk_label_set_label (self->error_label, error->message);
-      gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
-      return;
-    }
-  g_clear_pointer (&self->host, corral_host_info_free);
-  self->host = info;
-
-  for (guint i = 0; i < info->pools->len; i++)
-    {
-      CorralStoragePlace *pool = g_ptr_array_index (info->pools, i);
-      g_autofree char *free_str = corral_format_size (pool->available);
-
-      g_ptr_array_add (pool_labels, g_strdup_printf (_("%s (%s free)"), pool->name, free_str));
-    }
-  fill_model (self->pool_model, pool_labels);
-  for (guint i = 0; i < info->pools->len; i++)
-    {
-      if (g_str_equal (((CorralStoragePlace *) g_ptr_array_index (info->pools, i))->name,
-                       "default"))
-        adw_combo_row_set_selected (self->pool_combo, i);
-    }
-  fill_model (self->network_model, info->networks);
-  if (g_ptr_array_find_with_equal_func (info->networks, "default", g_str_equal, &default_net))
-    adw_combo_row_set_selected (self->network_combo, default_net);
-  fill_model (self->bridge_model, info->bridges);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->bridge_check), info->bridges->len > 0);
-  if (info->bridges->len == 0)
-    adw_action_row_set_subtitle (self->bridge_row, _("This host has no bridge"));
-
-  if (info->memory > 0)
-    gtk_spin_button_set_range (self->memory_spin, CORRAL_GUEST_SPEC_MIN_MEMORY / MiB,
-                               info->memory / MiB);
-  if (info->cpus > 0)
-    gtk_spin_button_set_range (self->cpus_spin, 1, info->cpus);
-
-  suggest_name (self);
-  update (self);
-}
-
-static void
-volume_groups_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  CorralNewGuestWindow *self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) groups = NULL;
-  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-
-  groups = corral_helper_client_list_volume_groups_finish (CORRAL_HELPER_CLIENT (object), result,
-                                                           &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = CORRAL_NEW_GUEST_WINDOW (user_data);
-  if (groups == NULL)
-    {
-      adw_action_row_set_subtitle (self->lvm_row, error->message);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
-      return;
-    }
-  if (groups->len == 0)
-    {
-      adw_action_row_set_subtitle (self->lvm_row, _("This host has no LVM volume group"));
-      gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
-      return;
-    }
-  for (guint i = 0; i < groups->len; i++)
-    {
-      CorralVolumeGroup *vg = g_ptr_array_index (groups, i);
-      g_autofree char *free_str = corral_format_size (vg->free);
-
-      g_ptr_array_add (labels, g_strdup_printf (_("%s (%s free)"), vg->name, free_str));
-    }
-  g_clear_pointer (&self->volume_groups, g_ptr_array_unref);
-  self->volume_groups = g_steal_pointer (&groups);
-  fill_model (self->vg_model, labels);
-  adw_action_row_set_subtitle (self->lvm_row, _("A block device managed by corral-helper"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), TRUE);
-  update (self);
+  corral_guest_spec_access_grant_async (path, CORRAL_QEMU_USER, self->source_cancellable,
+                                        access_granted_cb, self);
 }
 
 static gboolean
@@ -919,7 +539,7 @@ drop_cb (GtkDropTarget        *target,
          double                y,
          CorralNewGuestWindow *self)
 {
-  if (!G_VALUE_HOLDS (value, G_TYPE_FILE) || self->page != 0)
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE) || self->page != CORRAL_NEW_GUEST_PAGE_SOURCE)
     return FALSE;
   set_source_file (self, g_value_get_object (value));
   return TRUE;
@@ -935,38 +555,82 @@ recent_row_activated_cb (AdwActionRow         *row,
   gtk_editable_set_text (GTK_EDITABLE (self->iso_entry), path);
 }
 
+/* which of the recent ISOs are still there: looked at in a thread */
+static void
+recent_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GPtrArray *candidates = task_data;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < candidates->len && found->len < MAX_RECENT; i++)
+    {
+      const char *path = g_ptr_array_index (candidates, i);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (found, g_strdup (path));
+    }
+  g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+recent_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CorralNewGuestWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (found == NULL)
+    return;   /* cancelled with the window */
+  self = CORRAL_NEW_GUEST_WINDOW (user_data);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const char *path = g_ptr_array_index (found, i);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *dir = g_path_get_dirname (path);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      g_object_set_data_full (G_OBJECT (row), "corral-path", g_strdup (path), g_free);
+      g_signal_connect_object (row, "activated", G_CALLBACK (recent_row_activated_cb), self, 0);
+      gtk_list_box_append (self->recent_list, row);
+    }
+  gtk_widget_set_visible (self->recent_group, found->len > 0);
+}
+
 static void
 fill_recent (CorralNewGuestWindow *self)
 {
   GtkRecentManager *recent = gtk_recent_manager_get_default ();
   GList *items = gtk_recent_manager_get_items (recent);
-  guint shown = 0;
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GTask) task = NULL;
 
-  for (GList *l = items; l != NULL && shown < MAX_RECENT; l = l->next)
+  for (GList *l = items; l != NULL; l = l->next)
     {
       const char *uri = gtk_recent_info_get_uri (l->data);
       g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
       g_autofree char *lower = path != NULL ? g_ascii_strdown (path, -1) : NULL;
-      g_autofree char *base = NULL, *dir = NULL;
-      GtkWidget *row;
 
-      if (lower == NULL || !g_str_has_suffix (lower, ".iso")
-          || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        continue;
-      base = g_path_get_basename (path);
-      dir = g_path_get_dirname (path);
-      row = adw_action_row_new ();
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), base);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), dir);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      g_object_set_data_full (G_OBJECT (row), "corral-path", g_steal_pointer (&path), g_free);
-      g_signal_connect_object (row, "activated", G_CALLBACK (recent_row_activated_cb), self, 0);
-      gtk_list_box_append (self->recent_list, row);
-      shown++;
+      if (lower != NULL && g_str_has_suffix (lower, ".iso"))
+        g_ptr_array_add (candidates, g_steal_pointer (&path));
     }
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
-  gtk_widget_set_visible (self->recent_group, shown > 0);
+  gtk_widget_set_visible (self->recent_group, FALSE);
+  if (candidates->len == 0)
+    return;
+
+  task = g_task_new (NULL, self->cancellable, recent_found_cb, self);
+  g_task_set_source_tag (task, fill_recent);
+  g_task_set_task_data (task, g_steal_pointer (&candidates), (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, recent_thread);
 }
 
 /* --- creating --- */
@@ -990,9 +654,14 @@ created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) uuids = corral_guest_creator_run_finish (CORRAL_GUEST_CREATOR (object), result,
                                                          &error);
-  g_autoptr(CorralGuestSpec) spec = build_spec (self);
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  g_autoptr(CorralGuestSpec) spec = NULL;
+  GtkWindow *parent;
 
+  /* destroyed while creating: dispose cleared the creator and the widgets; touch nothing */
+  if (self->creator == NULL)
+    return;
+  spec = build_spec (self);
+  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   g_clear_object (&self->creator);
   g_clear_object (&self->create_cancellable);
 
@@ -1000,7 +669,7 @@ created_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          show_page (self, PAGE_REVIEW);
+          show_page (self, CORRAL_NEW_GUEST_PAGE_REVIEW);
           gtk_label_set_label (self->error_label,
                                _("Stopped. Nothing that was made is left behind."));
           gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
@@ -1008,7 +677,7 @@ created_cb (GObject      *object,
         }
       adw_status_page_set_description (self->failed_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "failed");
-      update (self);
+      _corral_new_guest_window_update (self);
       return;
     }
 
@@ -1051,7 +720,7 @@ create (CorralNewGuestWindow *self)
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   gtk_label_set_label (self->progress_label, "");
   gtk_stack_set_visible_child_name (self->stack, "progress");
-  update (self);
+  _corral_new_guest_window_update (self);
   corral_guest_creator_run_async (self->creator, self->create_cancellable, created_cb,
                                   g_object_ref (self));
 }
@@ -1064,11 +733,9 @@ next_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
-  g_autofree char *problem = page_problem (self, self->page);
-
-  if (problem != NULL)
+  if (!page_ready (self, self->page, NULL))
     return;
-  if (self->page == PAGE_REVIEW)
+  if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW)
     create (self);
   else
     show_page (self, self->page + 1);
@@ -1082,8 +749,8 @@ back_action (GtkWidget  *widget,
   CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "failed") == 0)
-    show_page (self, PAGE_REVIEW);
-  else if (self->page > 0)
+    show_page (self, CORRAL_NEW_GUEST_PAGE_REVIEW);
+  else if (self->page > CORRAL_NEW_GUEST_PAGE_SOURCE)
     show_page (self, self->page - 1);
 }
 
@@ -1121,22 +788,14 @@ choose_image_action (GtkWidget  *widget,
 static void
 changed_cb (CorralNewGuestWindow *self)
 {
-  update (self);
+  _corral_new_guest_window_update (self);
 }
 
 static void
 source_changed_cb (CorralNewGuestWindow *self)
 {
-  check_access (self);
-  detect (self);
-  update (self);
-}
-
-static void
-search_changed_cb (CorralNewGuestWindow *self)
-{
-  gtk_string_filter_set_search (self->os_filter,
-                                gtk_editable_get_text (GTK_EDITABLE (self->os_search)));
+  check_source (self);
+  _corral_new_guest_window_update (self);
 }
 
 /* --- object --- */
@@ -1161,21 +820,8 @@ corral_new_guest_window_constructed (GObject *object)
   G_OBJECT_CLASS (corral_new_guest_window_parent_class)->constructed (object);
 
   g_assert (self->connection != NULL);
-  corral_host_info_query_async (self->connection, self->cancellable, host_info_cb, self);
-  if (is_system_connection (self->connection))
-    {
-      self->helper = corral_helper_client_new (NULL);
-      corral_helper_client_list_volume_groups_async (self->helper, self->cancellable,
-                                                     volume_groups_cb, self);
-    }
-  else
-    {
-      adw_action_row_set_subtitle (self->lvm_row,
-                                   _("Only for guests of this computer’s system connection "
-                                     "(qemu:///system)"));
-      gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
-    }
-  update (self);
+  _corral_new_guest_window_query_host (self, is_system_connection (self->connection));
+  _corral_new_guest_window_update (self);
 }
 
 static void
@@ -1187,6 +833,8 @@ corral_new_guest_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->detect_cancellable);
   g_clear_object (&self->detect_cancellable);
+  g_cancellable_cancel (self->source_cancellable);
+  g_clear_object (&self->source_cancellable);
   g_cancellable_cancel (self->create_cancellable);
   g_clear_object (&self->create_cancellable);
   if (self->chooser != NULL)
@@ -1352,34 +1000,20 @@ static void
 corral_new_guest_window_init (CorralNewGuestWindow *self)
 {
   GtkDropTarget *drop;
-  GtkExpression *name;
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->os_store = g_list_store_new (OSINFO_TYPE_OS);
-  name = gtk_property_expression_new (OSINFO_TYPE_PRODUCT, NULL, "name");
-  self->os_filter = gtk_string_filter_new (name);
-  gtk_string_filter_set_match_mode (self->os_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  gtk_string_filter_set_ignore_case (self->os_filter, TRUE);
-  self->os_selection = gtk_single_selection_new (
-    G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->os_store)),
-                                             g_object_ref (GTK_FILTER (self->os_filter)))));
-  gtk_single_selection_set_autoselect (self->os_selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->os_selection, TRUE);
-  g_signal_connect_object (self->os_selection, "notify::selected-item", G_CALLBACK (os_selected_cb),
-                           self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->os_search, "search-changed", G_CALLBACK (search_changed_cb), self,
-                           G_CONNECT_SWAPPED);
+  _corral_new_guest_window_init_os (self);
 
   g_signal_connect_object (self->iso_entry, "changed", G_CALLBACK (source_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->import_check, "toggled", G_CALLBACK (source_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->import_entry, "changed", G_CALLBACK (source_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 #define WATCH(widget, signal) \
   g_signal_connect_object (self->widget, signal, G_CALLBACK (changed_cb), self, G_CONNECT_SWAPPED)
-  WATCH (import_entry, "changed");
   WATCH (memory_spin, "value-changed");
   WATCH (cpus_spin, "value-changed");
   WATCH (size_spin, "value-changed");
@@ -1406,7 +1040,6 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   fill_recent (self);
-  corral_osinfo_load_db_async (self->cancellable, db_loaded_cb, self);
 }
 
 /* --- public --- */

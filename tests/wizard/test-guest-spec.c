@@ -191,7 +191,7 @@ assert_message (GError     *error,
                 int         code,
                 const char *message)
 {
-  g_assert_error (error, CORRAL_GUEST_SPEC_ERROR, code);
+  g_assert_error (error, CORRAL_ERROR, code);
   g_assert_cmpstr (error->message, ==, message);
 }
 
@@ -206,42 +206,42 @@ test_validate_name (void)
   g_assert_true (corral_guest_spec_check_name ("node", 1, taken, &error));
 
   g_assert_false (corral_guest_spec_check_name ("", 1, taken, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "Give the guest a name");
+  assert_message (error, CORRAL_ERROR_SPEC_NAME, "Give the guest a name");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("-x", 1, taken, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME,
+  assert_message (error, CORRAL_ERROR_SPEC_NAME,
                   "The name must start with a letter or a digit");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("my guest", 1, taken, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME,
+  assert_message (error, CORRAL_ERROR_SPEC_NAME,
                   "The name may only contain letters, digits, “-”, “_” and “.”");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("a/b", 1, taken, &error));
-  g_assert_error (error, CORRAL_GUEST_SPEC_ERROR, CORRAL_GUEST_SPEC_ERROR_NAME);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NAME);
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name (
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, taken, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME,
+  assert_message (error, CORRAL_ERROR_SPEC_NAME,
                   "The name is too long: use at most 48 characters");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("web", 1, taken, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
+  assert_message (error, CORRAL_ERROR_SPEC_NAME_TAKEN,
                   "A guest called “web” exists already: choose another name");
   g_clear_error (&error);
 
   /* node1…node3 collide with node2 */
   g_assert_false (corral_guest_spec_check_name ("node", 3, taken, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME_TAKEN,
+  assert_message (error, CORRAL_ERROR_SPEC_NAME_TAKEN,
                   "A guest called “node2” exists already: choose another name");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_name ("node", 17, NULL, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_COUNT, "Create between 1 and 16 guests at once");
+  assert_message (error, CORRAL_ERROR_SPEC_COUNT, "Create between 1 and 16 guests at once");
 }
 
 static void
@@ -252,26 +252,26 @@ test_validate_resources (void)
 
   g_assert_true (corral_guest_spec_check_memory (2 * GiB, 1, &limits, &error));
   g_assert_false (corral_guest_spec_check_memory (512 * MiB, 1, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+  assert_message (error, CORRAL_ERROR_SPEC_MEMORY,
                   "Too little memory: this system needs at least 1.0\u00a0GiB");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_memory (16 * MiB, 1, NULL, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+  assert_message (error, CORRAL_ERROR_SPEC_MEMORY,
                   "Too little memory: this system needs at least 64.0\u00a0MiB");
   g_clear_error (&error);
 
   g_assert_false (corral_guest_spec_check_memory (9 * GiB, 1, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEMORY,
+  assert_message (error, CORRAL_ERROR_SPEC_MEMORY,
                   "More memory than the host has (8.0\u00a0GiB): choose less");
   g_clear_error (&error);
 
   g_assert_true (corral_guest_spec_check_vcpus (4, &limits, &error));
   g_assert_false (corral_guest_spec_check_vcpus (0, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_VCPUS, "A guest needs at least one processor");
+  assert_message (error, CORRAL_ERROR_SPEC_VCPUS, "A guest needs at least one processor");
   g_clear_error (&error);
   g_assert_false (corral_guest_spec_check_vcpus (5, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_VCPUS,
+  assert_message (error, CORRAL_ERROR_SPEC_VCPUS,
                   "More processors than the host has (4): choose fewer");
 }
 
@@ -289,7 +289,7 @@ test_validate_disk (void)
 
   spec->disk_size = 40 * GiB;
   g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+  assert_message (error, CORRAL_ERROR_SPEC_DISK,
                   "Not enough free space in “default”: 40.0\u00a0GiB needed, 30.0\u00a0GiB free. "
                   "Choose a smaller disk or another place");
   g_clear_error (&error);
@@ -298,7 +298,7 @@ test_validate_disk (void)
   spec->disk_size = 20 * GiB;
   spec->count = 2;
   g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+  assert_message (error, CORRAL_ERROR_SPEC_DISK,
                   "Not enough free space in “default”: 40.0\u00a0GiB needed, 30.0\u00a0GiB free. "
                   "Choose a smaller disk or another place");
   g_clear_error (&error);
@@ -307,20 +307,20 @@ test_validate_disk (void)
   spec->disk_kind = CORRAL_DISK_LVM;
   g_clear_pointer (&spec->disk_location, g_free);
   g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK, "Choose a volume group for the disk");
+  assert_message (error, CORRAL_ERROR_SPEC_DISK, "Choose a volume group for the disk");
   g_clear_error (&error);
 
   spec->disk_kind = CORRAL_DISK_EXISTING;
   spec->disk_location = g_strdup ("relative/disk.img");
   g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK, "Choose the disk image file or device");
+  assert_message (error, CORRAL_ERROR_SPEC_DISK, "Choose the disk image file or device");
   g_clear_error (&error);
 
   g_free (spec->disk_location);
   spec->disk_location = g_strdup ("/srv/disk.img");
   spec->count = 3;
   g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+  assert_message (error, CORRAL_ERROR_SPEC_DISK,
                   "Several guests cannot share one existing disk: create new disks instead");
   g_clear_error (&error);
 
@@ -328,7 +328,7 @@ test_validate_disk (void)
   spec->source = CORRAL_INSTALL_SOURCE_IMPORT;
   spec->disk_kind = CORRAL_DISK_POOL;
   g_assert_false (corral_guest_spec_check_disk (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_DISK,
+  assert_message (error, CORRAL_ERROR_SPEC_DISK,
                   "Importing needs an existing disk image: choose its file");
 }
 
@@ -342,18 +342,18 @@ test_validate_whole (void)
   g_autoptr(GError) error = NULL;
 
   g_assert_false (corral_guest_spec_validate (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_MEDIA, "Choose an install image (ISO file)");
+  assert_message (error, CORRAL_ERROR_SPEC_MEDIA, "Choose an install image (ISO file)");
   g_clear_error (&error);
 
   spec->iso_path = g_strdup ("/srv/x.iso");
   g_assert_false (corral_guest_spec_validate (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NAME, "Give the guest a name");
+  assert_message (error, CORRAL_ERROR_SPEC_NAME, "Give the guest a name");
   g_clear_error (&error);
 
   spec->name = g_strdup ("b");
   g_clear_pointer (&spec->network, g_free);
   g_assert_false (corral_guest_spec_validate (spec, &limits, &error));
-  assert_message (error, CORRAL_GUEST_SPEC_ERROR_NETWORK, "Choose a network");
+  assert_message (error, CORRAL_ERROR_SPEC_NETWORK, "Choose a network");
   g_clear_error (&error);
 
   spec->network = g_strdup ("default");
@@ -384,6 +384,213 @@ test_names (void)
   g_assert_cmpuint (res.recommended_storage, ==, 20 * GiB);
 }
 
+/* --- the wizard's pages: what keeps the user on each, word for word --- */
+
+static void
+test_page_source (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  CorralGuestPageFacts facts = { .source_file = CORRAL_SOURCE_FILE_UNCHECKED };
+  g_autoptr(GError) error = NULL;
+
+  spec->source = CORRAL_INSTALL_SOURCE_ISO;
+  g_assert_false (corral_guest_spec_check_source_page (spec, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_MEDIA,
+                  "Choose an install image (ISO file), or drop one here");
+  g_clear_error (&error);
+
+  spec->iso_path = g_strdup ("relative.iso");
+  g_assert_false (corral_guest_spec_check_source_page (spec, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_MEDIA,
+                  "Choose an install image (ISO file), or drop one here");
+  g_clear_error (&error);
+
+  /* on another host the file is not looked at */
+  g_free (spec->iso_path);
+  spec->iso_path = g_strdup ("/nonexistent/x.iso");
+  g_assert_true (corral_guest_spec_check_source_page (spec, &facts, &error));
+  g_assert_no_error (error);
+
+  facts.source_file = CORRAL_SOURCE_FILE_MISSING;
+  g_assert_false (corral_guest_spec_check_source_page (spec, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_MEDIA,
+                  "There is no file “/nonexistent/x.iso”: choose another one");
+  g_clear_error (&error);
+
+  facts.source_file = CORRAL_SOURCE_FILE_FOUND;
+  g_assert_true (corral_guest_spec_check_source_page (spec, &facts, &error));
+  g_assert_no_error (error);
+
+  /* importing a disk image */
+  spec->source = CORRAL_INSTALL_SOURCE_IMPORT;
+  g_clear_pointer (&spec->disk_location, g_free);
+  g_assert_false (corral_guest_spec_check_source_page (spec, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_MEDIA, "Choose the disk image to import");
+  g_clear_error (&error);
+
+  spec->disk_location = g_strdup ("/srv/images/old-server.qcow2");
+  facts.source_file = CORRAL_SOURCE_FILE_MISSING;
+  g_assert_false (corral_guest_spec_check_source_page (spec, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_MEDIA,
+                  "There is no file “/srv/images/old-server.qcow2”: choose another one");
+  g_clear_error (&error);
+
+  facts.source_file = CORRAL_SOURCE_FILE_FOUND;
+  g_assert_true (corral_guest_spec_check_source_page (spec, &facts, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_page_os (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  CorralGuestPageFacts facts = { .os_db_loaded = FALSE };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (corral_guest_spec_check_os_page (spec, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_OS, "Reading the list of operating systems…");
+  g_clear_error (&error);
+
+  facts.os_db_loaded = TRUE;
+  g_assert_false (corral_guest_spec_check_os_page (spec, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_OS, "Choose the operating system from the list");
+  g_clear_error (&error);
+
+  spec->os_id = g_strdup ("http://debian.org/debian/11");
+  g_assert_true (corral_guest_spec_check_os_page (spec, &facts, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_page_resources (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  CorralGuestLimits limits = { .host_memory = 4 * GiB, .host_cpus = 2 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_guest_spec_check_resources_page (spec, &limits, &error));
+  g_assert_no_error (error);
+
+  spec->memory = 8 * GiB;
+  g_assert_false (corral_guest_spec_check_resources_page (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_MEMORY,
+                  "More memory than the host has (4.0\u00a0GiB): choose less");
+  g_clear_error (&error);
+
+  spec->memory = GiB;
+  spec->vcpus = 4;
+  g_assert_false (corral_guest_spec_check_resources_page (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_VCPUS,
+                  "More processors than the host has (2): choose fewer");
+}
+
+static void
+test_page_disk (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  CorralGuestLimits limits = { 0 };
+  CorralGuestPageFacts facts = { .pools_known = FALSE };
+  g_autoptr(GError) error = NULL;
+
+  /* pools not listed yet: only the spec is checked */
+  g_assert_true (corral_guest_spec_check_disk_page (spec, &limits, &facts, &error));
+  g_assert_no_error (error);
+
+  facts.pools_known = TRUE;
+  g_assert_false (corral_guest_spec_check_disk_page (spec, &limits, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_DISK,
+                  "This connection has no active storage pool: choose another kind of disk");
+  g_clear_error (&error);
+
+  facts.n_pools = 1;
+  limits.disk_free = 10 * GiB;
+  g_assert_false (corral_guest_spec_check_disk_page (spec, &limits, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_DISK,
+                  "Not enough free space in “default”: 20.0\u00a0GiB needed, 10.0\u00a0GiB free. "
+                  "Choose a smaller disk or another place");
+  g_clear_error (&error);
+
+  /* LVM: the reason the page gives for having no volume group */
+  spec->disk_kind = CORRAL_DISK_LVM;
+  g_clear_pointer (&spec->disk_location, g_free);
+  facts.lvm_problem = "This host has no LVM volume group";
+  g_assert_false (corral_guest_spec_check_disk_page (spec, &limits, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_DISK, "This host has no LVM volume group");
+  g_clear_error (&error);
+
+  facts.lvm_problem = NULL;
+  g_assert_false (corral_guest_spec_check_disk_page (spec, &limits, &facts, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_DISK, "Choose a volume group for the disk");
+  g_clear_error (&error);
+
+  spec->disk_location = g_strdup ("vg0");
+  spec->disk_size = GiB;
+  g_assert_true (corral_guest_spec_check_disk_page (spec, &limits, &facts, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_page_network (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (corral_guest_spec_check_network_page (spec, &error));
+  g_assert_no_error (error);
+
+  g_clear_pointer (&spec->network, g_free);
+  g_assert_false (corral_guest_spec_check_network_page (spec, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_NETWORK,
+                  "This connection has no virtual network: choose a bridge or no network");
+  g_clear_error (&error);
+
+  spec->network_kind = CORRAL_NETWORK_BRIDGE;
+  g_assert_false (corral_guest_spec_check_network_page (spec, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_NETWORK,
+                  "This host has no bridge: choose a virtual network or no network");
+  g_clear_error (&error);
+
+  spec->network_kind = CORRAL_NETWORK_NONE;
+  g_assert_true (corral_guest_spec_check_network_page (spec, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_page_review (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  const char *taken[] = { "test", NULL };
+  CorralGuestLimits limits = { .taken_names = taken };
+  g_autoptr(GError) error = NULL;
+
+  spec->iso_path = g_strdup ("/srv/debian.iso");
+  spec->name = g_strdup ("test");
+  g_assert_false (corral_guest_spec_check_review_page (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_NAME_TAKEN,
+                  "A guest called “test” exists already: choose another name");
+  g_clear_error (&error);
+
+  g_free (spec->name);
+  spec->name = g_strdup ("my guest");
+  g_assert_false (corral_guest_spec_check_review_page (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_NAME,
+                  "The name may only contain letters, digits, “-”, “_” and “.”");
+  g_clear_error (&error);
+
+  /* the name is fine, but something on an earlier page no longer is */
+  g_free (spec->name);
+  spec->name = g_strdup ("debian11");
+  spec->network_kind = CORRAL_NETWORK_BRIDGE;
+  g_clear_pointer (&spec->network, g_free);
+  g_assert_false (corral_guest_spec_check_review_page (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_NETWORK, "Choose a bridge for the network");
+  g_clear_error (&error);
+
+  spec->network_kind = CORRAL_NETWORK_NONE;
+  g_assert_true (corral_guest_spec_check_review_page (spec, &limits, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -408,6 +615,12 @@ main (int   argc,
   g_test_add_func ("/wizard/spec/validate/resources", test_validate_resources);
   g_test_add_func ("/wizard/spec/validate/disk", test_validate_disk);
   g_test_add_func ("/wizard/spec/validate/whole", test_validate_whole);
+  g_test_add_func ("/wizard/spec/page/source", test_page_source);
+  g_test_add_func ("/wizard/spec/page/os", test_page_os);
+  g_test_add_func ("/wizard/spec/page/resources", test_page_resources);
+  g_test_add_func ("/wizard/spec/page/disk", test_page_disk);
+  g_test_add_func ("/wizard/spec/page/network", test_page_network);
+  g_test_add_func ("/wizard/spec/page/review", test_page_review);
 
   return g_test_run ();
 }

@@ -136,6 +136,89 @@ test_blocked_then_granted (void)
   g_rmdir (base);
 }
 
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* The same checks in a worker thread, as the wizard runs them: the blockers, an unknown user's
+ * error, a cancelled check (cancelled whatever it found), then the grant. */
+static void
+test_async (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = g_dir_make_tmp ("corral-access-XXXXXX", &error);
+  g_autofree char *iso = g_build_filename (base, "debian.iso", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) blockers = NULL;
+  struct passwd *pw = getpwnam (USER);
+
+  g_assert_no_error (error);
+  if (pw == NULL || pw->pw_uid == geteuid ())
+    {
+      g_test_skip ("needs a user “nobody” other than the one running the test");
+      g_rmdir (base);
+      return;
+    }
+  g_assert_true (g_file_set_contents (iso, "CD001", -1, NULL));
+  g_assert_cmpint (g_chmod (iso, 0600), ==, 0);
+  g_assert_cmpint (g_chmod (base, 0700), ==, 0);
+
+  corral_guest_spec_access_blockers_async (iso, USER, NULL, result_cb, &result);
+  blockers = corral_guest_spec_access_blockers_finish (wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (blockers->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (blockers, 0), ==, base);
+  g_assert_cmpstr (g_ptr_array_index (blockers, 1), ==, iso);
+  g_clear_pointer (&blockers, g_ptr_array_unref);
+  g_clear_object (&result);
+
+  corral_guest_spec_access_blockers_async (iso, "no-such-user-corral", NULL, result_cb, &result);
+  g_assert_null (corral_guest_spec_access_blockers_finish (wait_result (&result), &error));
+  g_assert_cmpstr (error->message, ==,
+                   "There is no user “no-such-user-corral” on this computer: is "
+                   "libvirt-daemon-system installed?");
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  corral_guest_spec_access_blockers_async (iso, USER, cancellable, result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (corral_guest_spec_access_blockers_finish (wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  corral_guest_spec_access_grant_async (iso, USER, NULL, result_cb, &result);
+  if (!corral_guest_spec_access_grant_finish (wait_result (&result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        g_test_skip (error->message);
+      else
+        g_assert_no_error (error);
+    }
+  else
+    {
+      blockers = corral_guest_spec_access_blockers (iso, USER, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (blockers->len, ==, 0);
+    }
+
+  g_unlink (iso);
+  g_rmdir (base);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -145,6 +228,7 @@ main (int   argc,
   g_test_add_func ("/wizard/iso-access/readable", test_readable);
   g_test_add_func ("/wizard/iso-access/unknown-user", test_unknown_user);
   g_test_add_func ("/wizard/iso-access/blocked-then-granted", test_blocked_then_granted);
+  g_test_add_func ("/wizard/iso-access/async", test_async);
 
   return g_test_run ();
 }

@@ -105,8 +105,10 @@ test_wizard_creates_guest (void)
   g_assert_false (next_enabled (wizard));
   g_assert_cmpstr (error_text (wizard), ==, "Choose an install image (ISO file), or drop one here");
   set_text (wizard, "iso_entry", "/nonexistent/x.iso");
-  g_assert_cmpstr (error_text (wizard), ==,
-                   "There is no file “/nonexistent/x.iso”: choose another one");
+  /* the file is looked for off the main thread */
+  WAIT_FOR (g_strcmp0 (error_text (wizard),
+                       "There is no file “/nonexistent/x.iso”: choose another one") == 0);
+  g_assert_false (next_enabled (wizard));
   /* dropping a disk image switches to importing it; dropping an ISO back to installing from it */
   drop_file (wizard, "/srv/images/old-server.qcow2");
   g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (wizard, "import_check"))));
@@ -193,8 +195,9 @@ test_wizard_creates_guest (void)
   WAIT_FOR ((wizard = find_wizard ()) != NULL);
   g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
+  /* the recent ISOs are looked at off the main thread */
+  WAIT_FOR (gtk_widget_get_visible (child (wizard, "recent_group")));
   page_screenshot (wizard, "wizard-1-source-recent.png");
-  g_assert_true (gtk_widget_get_visible (child (wizard, "recent_group")));
   g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), "debian-11.5.0-amd64-netinst.iso"));
   g_signal_emit_by_name (gtk_widget_get_first_child (child (wizard, "recent_list")), "activated");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (wizard, "iso_entry"))), ==,
@@ -478,6 +481,46 @@ test_wizard_manual_os (void)
   corral_test_drain (100);
 }
 
+/* Closing the wizard while it reads the install image: the detection is cancelled and the window is
+ * freed with nothing holding on to it. */
+static void
+test_wizard_closed_while_detecting (void)
+{
+  g_autoptr(CorralManager) manager = NULL;
+  CorralConnection *demo;
+  CorralNewGuestWindow *wizard;
+
+  if (skip_reason != NULL)
+    {
+      g_test_skip (skip_reason);
+      return;
+    }
+
+  manager = corral_manager_new ();
+  demo = corral_manager_add_connection (manager, CORRAL_DEMO_URI);
+  corral_connection_open_async (demo, NULL, NULL, NULL);
+  WAIT_FOR (corral_connection_get_status (demo) == CORRAL_CONNECTION_STATUS_CONNECTED);
+
+  wizard = g_object_ref (corral_new_guest_window_new (NULL, demo));
+  gtk_window_present (GTK_WINDOW (wizard));
+  /* the host facts arrive first, so that only the detection is in flight when it closes */
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (gtk_widget_get_template_child (
+                                        GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW,
+                                        "network_model"))) > 0);
+
+  /* detecting twice: the second choice cancels the first detection */
+  gtk_editable_set_text (GTK_EDITABLE (child (wizard, "iso_entry")), iso_path);
+  WAIT_FOR (gtk_spinner_get_spinning (GTK_SPINNER (child (wizard, "detect_spinner"))));
+  gtk_editable_set_text (GTK_EDITABLE (child (wizard, "iso_entry")), "");
+  gtk_editable_set_text (GTK_EDITABLE (child (wizard, "iso_entry")), iso_path);
+  WAIT_FOR (gtk_spinner_get_spinning (GTK_SPINNER (child (wizard, "detect_spinner"))));
+  g_assert_cmpstr (row_title (wizard, "detected_row"), ==, "Detecting…");
+
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  corral_test_drain (200);
+  g_assert_finalize_object (wizard);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +563,7 @@ main (int   argc,
   g_test_add_func ("/wizard/ui/cluster", test_wizard_cluster);
   g_test_add_func ("/wizard/ui/manual-os", test_wizard_manual_os);
   g_test_add_func ("/wizard/ui/stop", test_wizard_stop);
+  g_test_add_func ("/wizard/ui/closed-while-detecting", test_wizard_closed_while_detecting);
   ret = g_test_run ();
 
   {

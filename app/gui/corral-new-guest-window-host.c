@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the host offers the wizard: its storage pools, networks and bridges, memory and processors
+ * (from libvirt), and LVM volume groups (from corral-helper, for the local system connection);
+ * which of them the pages have selected. */
+#define G_LOG_DOMAIN "corral-new-guest-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "corral-new-guest-window-private.h"
+
+CorralStoragePlace *
+_corral_new_guest_window_selected_pool (CorralNewGuestWindow *self)
+{
+  guint pos = adw_combo_row_get_selected (self->pool_combo);
+
+  if (self->host == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->host->pools->len)
+    return NULL;
+  return g_ptr_array_index (self->host->pools, pos);
+}
+
+CorralVolumeGroup *
+_corral_new_guest_window_selected_vg (CorralNewGuestWindow *self)
+{
+  guint pos = adw_combo_row_get_selected (self->vg_combo);
+
+  if (self->volume_groups == NULL || pos == GTK_INVALID_LIST_POSITION
+      || pos >= self->volume_groups->len)
+    return NULL;
+  return g_ptr_array_index (self->volume_groups, pos);
+}
+
+const char *
+_corral_new_guest_window_selected_network (CorralNewGuestWindow *self)
+{
+  guint pos = adw_combo_row_get_selected (self->network_combo);
+
+  if (self->host == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->host->networks->len)
+    return NULL;
+  return g_ptr_array_index (self->host->networks, pos);
+}
+
+const char *
+_corral_new_guest_window_selected_bridge (CorralNewGuestWindow *self)
+{
+  guint pos = adw_combo_row_get_selected (self->bridge_combo);
+
+  if (self->host == NULL || pos == GTK_INVALID_LIST_POSITION || pos >= self->host->bridges->len)
+    return NULL;
+  return g_ptr_array_index (self->host->bridges, pos);
+}
+
+static void
+fill_model (GtkStringList *model,
+            GPtrArray     *strings)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+
+  for (guint i = 0; i < strings->len; i++)
+    g_ptr_array_add (items, g_ptr_array_index (strings, i));
+  g_ptr_array_add (items, NULL);
+  gtk_string_list_splice (model, 0, g_list_model_get_n_items (G_LIST_MODEL (model)),
+                          (const char * const *) items->pdata);
+}
+
+static void
+host_info_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CorralNewGuestWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pool_labels = g_ptr_array_new_with_free_func (g_free);
+  CorralHostInfo *info = corral_host_info_query_finish (result, &error);
+  guint default_net;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (info == NULL)
+    {
+      gtk_label_set_label (self->error_label, error->message);
+      gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+      return;
+    }
+  g_clear_pointer (&self->host, corral_host_info_free);
+  self->host = info;
+
+  for (guint i = 0; i < info->pools->len; i++)
+    {
+      CorralStoragePlace *pool = g_ptr_array_index (info->pools, i);
+      g_autofree char *free_str = corral_format_size (pool->available);
+
+      g_ptr_array_add (pool_labels, g_strdup_printf (_("%s (%s free)"), pool->name, free_str));
+    }
+  fill_model (self->pool_model, pool_labels);
+  for (guint i = 0; i < info->pools->len; i++)
+    {
+      if (g_str_equal (((CorralStoragePlace *) g_ptr_array_index (info->pools, i))->name,
+                       "default"))
+        adw_combo_row_set_selected (self->pool_combo, i);
+    }
+  fill_model (self->network_model, info->networks);
+  if (g_ptr_array_find_with_equal_func (info->networks, "default", g_str_equal, &default_net))
+    adw_combo_row_set_selected (self->network_combo, default_net);
+  fill_model (self->bridge_model, info->bridges);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->bridge_check), info->bridges->len > 0);
+  if (info->bridges->len == 0)
+    adw_action_row_set_subtitle (self->bridge_row, _("This host has no bridge"));
+
+  if (info->memory > 0)
+    gtk_spin_button_set_range (self->memory_spin, CORRAL_GUEST_SPEC_MIN_MEMORY / MiB,
+                               info->memory / MiB);
+  if (info->cpus > 0)
+    gtk_spin_button_set_range (self->cpus_spin, 1, info->cpus);
+
+  _corral_new_guest_window_suggest_name (self);
+  _corral_new_guest_window_update (self);
+}
+
+static void
+volume_groups_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CorralNewGuestWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
+  groups = corral_helper_client_list_volume_groups_finish (CORRAL_HELPER_CLIENT (object), result,
+                                                           &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CORRAL_NEW_GUEST_WINDOW (user_data);
+  if (groups == NULL)
+    {
+      adw_action_row_set_subtitle (self->lvm_row, error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
+      return;
+    }
+  if (groups->len == 0)
+    {
+      adw_action_row_set_subtitle (self->lvm_row, _("This host has no LVM volume group"));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
+      return;
+    }
+  for (guint i = 0; i < groups->len; i++)
+    {
+      CorralVolumeGroup *vg = g_ptr_array_index (groups, i);
+      g_autofree char *free_str = corral_format_size (vg->free);
+
+      g_ptr_array_add (labels, g_strdup_printf (_("%s (%s free)"), vg->name, free_str));
+    }
+  g_clear_pointer (&self->volume_groups, g_ptr_array_unref);
+  self->volume_groups = g_steal_pointer (&groups);
+  fill_model (self->vg_model, labels);
+  adw_action_row_set_subtitle (self->lvm_row, _("A block device managed by corral-helper"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), TRUE);
+  _corral_new_guest_window_update (self);
+}
+
+/* Asks libvirt what the host has and, for the local system connection (@system), corral-helper
+ * for its volume groups; both cancelled with the window. */
+void
+_corral_new_guest_window_query_host (CorralNewGuestWindow *self,
+                                     gboolean              system)
+{
+  corral_host_info_query_async (self->connection, self->cancellable, host_info_cb, self);
+  if (system)
+    {
+      self->helper = corral_helper_client_new (NULL);
+      corral_helper_client_list_volume_groups_async (self->helper, self->cancellable,
+                                                     volume_groups_cb, self);
+    }
+  else
+    {
+      adw_action_row_set_subtitle (self->lvm_row,
+                                   _("Only for guests of this computer’s system connection "
+                                     "(qemu:///system)"));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
+    }
+}

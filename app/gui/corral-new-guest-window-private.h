@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The new-guest wizard's parts: the window and its pages (corral-new-guest-window.c), the OS page's
+ * database and detection (-os.c), and what the host offers: pools, networks, bridges, volume groups,
+ * memory and processors (-host.c). */
+
+#include <adwaita.h>
+
+#include "corral-guest-creator.h"
+#include "corral-guest-spec.h"
+#include "corral-helper-client.h"
+#include "corral-new-guest-window.h"
+#include "corral-osinfo.h"
+
+G_BEGIN_DECLS
+
+#define MiB (G_GUINT64_CONSTANT (1024) * 1024)
+#define GiB (MiB * 1024)
+
+/* The wizard's pages, in order; each is the stack child of the same name in
+ * corral-new-guest-window.ui ("source", "os", "resources", "disk", "network", "review"). */
+typedef enum {
+  CORRAL_NEW_GUEST_PAGE_SOURCE,
+  CORRAL_NEW_GUEST_PAGE_OS,
+  CORRAL_NEW_GUEST_PAGE_RESOURCES,
+  CORRAL_NEW_GUEST_PAGE_DISK,
+  CORRAL_NEW_GUEST_PAGE_NETWORK,
+  CORRAL_NEW_GUEST_PAGE_REVIEW,
+  CORRAL_NEW_GUEST_N_PAGES,
+} CorralNewGuestPage;
+
+struct _CorralNewGuestWindow
+{
+  AdwWindow           parent_instance;
+
+  CorralConnection   *connection;
+  CorralHostInfo     *host;
+  GPtrArray          *volume_groups;     /* CorralVolumeGroup */
+  CorralHelperClient *helper;
+  GCancellable       *cancellable;       /* host queries, OS database; cancelled in dispose */
+  GCancellable       *detect_cancellable;
+  GCancellable       *source_cancellable; /* the source file's checks and access grant: cancelled
+                                           * by a newer choice and in dispose */
+  GCancellable       *create_cancellable;
+  CorralGuestCreator *creator;
+  GtkNativeDialog    *chooser;
+  GListStore         *os_store;
+  GtkStringFilter    *os_filter;
+  GtkSingleSelection *os_selection;
+  OsinfoOs           *detected_os;
+  OsinfoOs           *os;                /* the chosen one */
+  char               *suggested_name;
+  GStrv               created;
+  CorralSourceFile    source_file;       /* what the last finished check found */
+  gboolean            source_checking;   /* a check of the source file is under way */
+  CorralNewGuestPage  page;
+  gboolean            db_loaded;
+
+  /* template children */
+  AdwWindowTitle     *window_title;
+  GtkWidget          *back_button;
+  GtkWidget          *close_button;
+  GtkWidget          *next_button;
+  GtkStack           *stack;
+  GtkCheckButton     *iso_check;
+  AdwEntryRow        *iso_entry;
+  GtkCheckButton     *import_check;
+  AdwEntryRow        *import_entry;
+  GtkWidget          *access_group;
+  AdwActionRow       *access_row;
+  GtkWidget          *access_button;
+  GtkWidget          *recent_group;
+  GtkListBox         *recent_list;
+  AdwActionRow       *detected_row;
+  GtkStack           *detect_icon_stack;
+  GtkSpinner         *detect_spinner;
+  GtkSearchEntry     *os_search;
+  GtkListView        *os_list;
+  AdwActionRow       *memory_row;
+  GtkSpinButton      *memory_spin;
+  AdwActionRow       *cpus_row;
+  GtkSpinButton      *cpus_spin;
+  GtkCheckButton     *pool_check;
+  AdwComboRow        *pool_combo;
+  GtkStringList      *pool_model;
+  AdwActionRow       *lvm_row;
+  GtkCheckButton     *lvm_check;
+  AdwComboRow        *vg_combo;
+  GtkStringList      *vg_model;
+  AdwActionRow       *size_row;
+  GtkSpinButton      *size_spin;
+  GtkCheckButton     *existing_check;
+  AdwEntryRow        *existing_entry;
+  GtkCheckButton     *nodisk_check;
+  GtkCheckButton     *net_check;
+  AdwComboRow        *network_combo;
+  GtkStringList      *network_model;
+  AdwActionRow       *bridge_row;
+  GtkCheckButton     *bridge_check;
+  AdwComboRow        *bridge_combo;
+  GtkStringList      *bridge_model;
+  GtkCheckButton     *nonet_check;
+  AdwEntryRow        *name_entry;
+  AdwActionRow       *count_row;
+  GtkSpinButton      *count_spin;
+  AdwActionRow       *summary_source;
+  AdwActionRow       *summary_os;
+  AdwActionRow       *summary_resources;
+  AdwActionRow       *summary_disk;
+  AdwActionRow       *summary_network;
+  GtkSwitch          *start_switch;
+  AdwStatusPage      *progress_page;
+  GtkProgressBar     *progress_bar;
+  GtkLabel           *progress_label;
+  GtkWidget          *cancel_button;
+  AdwStatusPage      *failed_page;
+  GtkRevealer        *error_revealer;
+  GtkLabel           *error_label;
+};
+
+/* corral-new-guest-window.c */
+void                _corral_new_guest_window_update             (CorralNewGuestWindow *self);
+char               *_corral_new_guest_window_entry_text         (AdwEntryRow          *entry);
+
+/* corral-new-guest-window-os.c */
+void                _corral_new_guest_window_init_os            (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_detect             (CorralNewGuestWindow *self,
+                                                                 const char           *path);
+void                _corral_new_guest_window_suggest_name       (CorralNewGuestWindow *self);
+
+/* corral-new-guest-window-host.c */
+void                _corral_new_guest_window_query_host         (CorralNewGuestWindow *self,
+                                                                 gboolean              system);
+CorralStoragePlace *_corral_new_guest_window_selected_pool      (CorralNewGuestWindow *self);
+CorralVolumeGroup  *_corral_new_guest_window_selected_vg        (CorralNewGuestWindow *self);
+const char         *_corral_new_guest_window_selected_network   (CorralNewGuestWindow *self);
+const char         *_corral_new_guest_window_selected_bridge    (CorralNewGuestWindow *self);
+
+G_END_DECLS
