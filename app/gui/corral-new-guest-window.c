@@ -605,8 +605,6 @@ detected_cb (GObject      *object,
   g_object_unref (self);
 }
 
-static gboolean is_system_connection (CorralConnection *connection);
-
 /* System libvirt runs QEMU as its own user: warn when that user cannot read the ISO, and offer the
  * fix. */
 static void
@@ -618,7 +616,7 @@ check_access (CorralNewGuestWindow *self)
 
   gtk_widget_set_visible (self->access_group, FALSE);
   if (path == NULL || gtk_check_button_get_active (self->import_check)
-      || !is_system_connection (self->connection) || !corral_connection_is_local (self->connection)
+      || !corral_connection_is_system (self->connection) || !corral_connection_is_local (self->connection)
       || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return;
 
@@ -828,14 +826,6 @@ volume_groups_cb (GObject      *object,
   adw_action_row_set_subtitle (self->lvm_row, _("A block device managed by corral-helper"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), TRUE);
   update (self);
-}
-
-static gboolean
-is_system_connection (CorralConnection *connection)
-{
-  const char *uri = corral_connection_get_uri (connection);
-
-  return g_str_has_prefix (uri, "qemu:///system") || g_str_has_prefix (uri, "qemu+unix:///system");
 }
 
 /* --- files: chooser, recent ISOs, drag and drop --- */
@@ -1162,7 +1152,7 @@ corral_new_guest_window_constructed (GObject *object)
 
   g_assert (self->connection != NULL);
   corral_host_info_query_async (self->connection, self->cancellable, host_info_cb, self);
-  if (is_system_connection (self->connection))
+  if (corral_connection_is_system (self->connection) && corral_connection_is_local (self->connection))
     {
       self->helper = corral_helper_client_new (NULL);
       corral_helper_client_list_volume_groups_async (self->helper, self->cancellable,
@@ -1422,27 +1412,6 @@ corral_new_guest_window_new (GtkWindow        *parent,
   self = g_object_new (CORRAL_TYPE_NEW_GUEST_WINDOW, "transient-for", parent, "connection",
                        connection, NULL);
   return self;
-}
-
-/* The connection new guests go to: the first connected one, local before remote. */
-CorralConnection *
-corral_new_guest_window_pick_connection (CorralManager *manager)
-{
-  GListModel *connections = corral_manager_get_connections (manager);
-  CorralConnection *remote = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-    {
-      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
-
-      if (corral_connection_get_status (connection) != CORRAL_CONNECTION_STATUS_CONNECTED)
-        continue;
-      if (corral_connection_is_local (connection))
-        return connection;
-      if (remote == NULL)
-        remote = connection;
-    }
-  return remote;
 }
 
 /* The wizard's visible page: one of "source", "os", "resources", "disk", "network", "review",
