@@ -12,6 +12,9 @@ typedef enum {
   CORRAL_ERROR_NOT_CONNECTED,
   CORRAL_ERROR_INVALID_STATE,
   CORRAL_ERROR_LIBVIRT_UNAVAILABLE,
+
+  /* graphics */
+  CORRAL_ERROR_NO_GRAPHICS,          /* the guest has no VNC display to open */
 } CorralError;
 
 GQuark corral_error_quark (void);
