@@ -14,8 +14,9 @@
 #include "corral-guest-graphics.h"
 
 /* A guest's screen in a tab. Watches the guest's state: connects when it runs, says so when it does
- * not (with a Start button), reconnects when it comes back. Local connections get the VNC stream from
- * libvirt itself (virDomainOpenGraphicsFD); qemu+ssh:// ones through an ssh tunnel. */
+ * not (with a Start button), reconnects when it comes back. Where the VNC stream comes from is core's
+ * answer (corral_guest_open_graphics_async): a file descriptor from libvirt on a local connection, or
+ * the argv of an ssh tunnel for qemu+ssh://, which the page spawns with the display on its far end. */
 
 #define RECONNECT_DELAY_MS 1000
 #define FULLSCREEN_REVEAL_EDGE 6
