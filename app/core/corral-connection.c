@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <libvirt/virterror.h>
+#include <string.h>
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
@@ -18,6 +19,8 @@ struct _CorralConnection
   GObject                 parent_instance;
 
   char                   *uri;
+  GUri                   *parsed_uri;       /* the URI parsed once, when it is set; NULL if it does not parse */
+  char                   *driver;           /* "qemu", "test", ...: the scheme up to its '+' */
   char                   *title;
   char                   *error_message;
 
@@ -74,37 +77,54 @@ found_free (Found *found)
 }
 
 static char *
-make_title (const char *uri)
+make_title (CorralConnection *self)
 {
-  g_autoptr(GUri) parsed = NULL;
-  const char *scheme, *path, *host;
+  const char *path, *host;
 
-  if (g_strcmp0 (uri, CORRAL_DEMO_URI) == 0)
+  if (corral_connection_is_demo (self))
     return g_strdup (_("libvirt test driver"));
 
-  parsed = g_uri_parse (uri, G_URI_FLAGS_NON_DNS, NULL);
-  if (parsed == NULL)
-    return g_strdup (uri);
+  if (self->parsed_uri == NULL)
+    return g_strdup (self->uri);
 
-  scheme = g_uri_get_scheme (parsed);
-  path = g_uri_get_path (parsed);
-  host = g_uri_get_host (parsed);
+  path = g_uri_get_path (self->parsed_uri);
+  host = g_uri_get_host (self->parsed_uri);
 
-  if (g_str_has_prefix (scheme, "test"))
+  if (corral_connection_is_test (self))
     return g_strdup_printf (_("Test driver (%s)"), path);
 
   if (host == NULL || *host == '\0')
     {
-      if (g_strcmp0 (path, "/system") == 0)
+      if (corral_connection_is_system (self))
         return g_strdup (_("This computer"));
-      if (g_strcmp0 (path, "/session") == 0)
+      if (corral_connection_is_session (self))
         return g_strdup (_("This computer (user session)"));
-      return g_strdup (uri);
+      return g_strdup (self->uri);
     }
 
-  if (g_strcmp0 (path, "/session") == 0)
+  if (corral_connection_is_session (self))
     return g_strdup_printf (_("%s (user session)"), host);
   return g_strdup (host);
+}
+
+/* libvirt's URIs: driver[+transport]://[user@][host][:port]/path[?parameters] */
+static void
+set_uri (CorralConnection *self,
+         const char       *uri)
+{
+  const char *scheme, *plus;
+
+  g_assert (self->uri == NULL);
+  self->uri = g_strdup (uri);
+  self->parsed_uri = uri != NULL ? g_uri_parse (uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED_QUERY, NULL)
+                                 : NULL;
+  scheme = self->parsed_uri != NULL ? g_uri_get_scheme (self->parsed_uri) : NULL;
+  if (scheme != NULL)
+    {
+      plus = strchr (scheme, '+');
+      self->driver = plus != NULL ? g_strndup (scheme, plus - scheme) : g_strdup (scheme);
+    }
+  self->title = make_title (self);
 }
 
 static void
@@ -546,7 +566,7 @@ load_cb (GObject      *object,
   set_error_message (self, NULL);
   set_status (self, CORRAL_CONNECTION_STATUS_CONNECTED);
 
-  if (corral_connection_is_demo (self) || g_str_has_prefix (self->uri, "test:"))
+  if (corral_connection_is_test (self))
     set_acceleration (self, CORRAL_ACCELERATION_NOT_APPLICABLE);
   else
     gvir_connection_get_capabilities_async (self->gvir, self->cancellable, capabilities_cb,
@@ -656,6 +676,8 @@ corral_connection_finalize (GObject *object)
 
   g_clear_pointer (&self->guests_by_uuid, g_hash_table_unref);
   g_free (self->uri);
+  g_clear_pointer (&self->parsed_uri, g_uri_unref);
+  g_free (self->driver);
   g_free (self->title);
   g_free (self->error_message);
 
@@ -709,8 +731,7 @@ corral_connection_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_URI:
-      self->uri = g_value_dup_string (value);
-      self->title = make_title (self->uri);
+      set_uri (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -785,19 +806,122 @@ corral_connection_is_demo (CorralConnection *self)
   return g_strcmp0 (self->uri, CORRAL_DEMO_URI) == 0;
 }
 
+/* On this computer: the URI names no host, or localhost (libvirt's own rule for local). A URI that does
+ * not parse is not. */
 gboolean
 corral_connection_is_local (CorralConnection *self)
 {
-  g_autoptr(GUri) parsed = NULL;
   const char *host;
 
   g_return_val_if_fail (CORRAL_IS_CONNECTION (self), FALSE);
 
-  parsed = g_uri_parse (self->uri, G_URI_FLAGS_NON_DNS, NULL);
-  if (parsed == NULL)
+  if (self->parsed_uri == NULL)
     return FALSE;
-  host = g_uri_get_host (parsed);
+  host = g_uri_get_host (self->parsed_uri);
   return host == NULL || *host == '\0' || g_strcmp0 (host, "localhost") == 0;
+}
+
+/* The driver part of the URI's scheme ("qemu" for qemu+ssh://…, "test" for test:///…), or NULL when the
+ * URI does not parse. */
+const char *
+corral_connection_get_driver (CorralConnection *self)
+{
+  g_return_val_if_fail (CORRAL_IS_CONNECTION (self), NULL);
+  return self->driver;
+}
+
+/* libvirt's test driver (test:///default, test:///path/to/node.xml): in process, no real guests. */
+gboolean
+corral_connection_is_test (CorralConnection *self)
+{
+  g_return_val_if_fail (CORRAL_IS_CONNECTION (self), FALSE);
+  return g_strcmp0 (self->driver, "test") == 0;
+}
+
+static gboolean
+has_path (CorralConnection *self,
+          const char       *path)
+{
+  return self->parsed_uri != NULL && !corral_connection_is_test (self) &&
+         g_strcmp0 (g_uri_get_path (self->parsed_uri), path) == 0;
+}
+
+/* A driver's privileged instance (qemu:///system, qemu+ssh://host/system, qemu+unix:///system?socket=…),
+ * on this computer or another: guests run as the daemon's own user. */
+gboolean
+corral_connection_is_system (CorralConnection *self)
+{
+  g_return_val_if_fail (CORRAL_IS_CONNECTION (self), FALSE);
+  return has_path (self, "/system");
+}
+
+/* A user's own instance (qemu:///session): no libvirt networks, guests run as that user. */
+gboolean
+corral_connection_is_session (CorralConnection *self)
+{
+  g_return_val_if_fail (CORRAL_IS_CONNECTION (self), FALSE);
+  return has_path (self, "/session");
+}
+
+/* Where ssh goes for a qemu+ssh:// connection, as ssh's destination takes it: `host` or `user@host`,
+ * then `:port` when the URI names one (an IPv6 host in brackets then). NULL for a connection that is
+ * not over ssh, or whose user or host corral_ssh_target_is_valid() refuses. */
+char *
+corral_connection_dup_ssh_target (CorralConnection *self)
+{
+  g_autofree char *target = NULL;
+  const char *scheme, *host, *user;
+
+  g_return_val_if_fail (CORRAL_IS_CONNECTION (self), NULL);
+
+  if (self->parsed_uri == NULL)
+    return NULL;
+  scheme = g_uri_get_scheme (self->parsed_uri);
+  if (!g_str_has_suffix (scheme, "+ssh"))
+    return NULL;
+  host = g_uri_get_host (self->parsed_uri);
+  user = g_uri_get_user (self->parsed_uri);
+  if (host == NULL)
+    return NULL;
+  target = user != NULL ? g_strconcat (user, "@", host, NULL) : g_strdup (host);
+  if (!corral_ssh_target_is_valid (target))
+    return NULL;
+  if (g_uri_get_port (self->parsed_uri) > 0)
+    {
+      if (strchr (host, ':') != NULL)
+        return g_strdup_printf ("%s%s[%s]:%d", user != NULL ? user : "", user != NULL ? "@" : "", host,
+                                g_uri_get_port (self->parsed_uri));
+      return g_strdup_printf ("%s:%d", target, g_uri_get_port (self->parsed_uri));
+    }
+  return g_steal_pointer (&target);
+}
+
+/**
+ * corral_ssh_target_is_valid:
+ * @text: (nullable): `host` or `user@host`
+ *
+ * Whether @text can be given to ssh as its destination, and put into a qemu+ssh:// URI, as it is:
+ * letters, digits, dots, dashes and underscores, colons in the host (an IPv6 address without
+ * brackets), one `@` at most; neither the user nor the host empty, nor starting with a dash (ssh would
+ * read an option). Nothing there needs quoting or could be read as another part of a URI.
+ */
+gboolean
+corral_ssh_target_is_valid (const char *text)
+{
+  const char *at, *host;
+
+  if (text == NULL || *text == '\0' || *text == '-' || strlen (text) > 255)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("@._-:", *p) == NULL)
+      return FALSE;
+  at = strchr (text, '@');
+  if (at == NULL)
+    return TRUE;
+  host = at + 1;
+  if (at == text || memchr (text, ':', at - text) != NULL || strchr (host, '@') != NULL)
+    return FALSE;
+  return *host != '\0' && *host != '-';
 }
 
 CorralConnectionStatus

@@ -34,6 +34,11 @@ const char             *corral_connection_get_uri             (CorralConnection 
 const char             *corral_connection_get_title           (CorralConnection     *self);
 gboolean                corral_connection_is_demo             (CorralConnection     *self);
 gboolean                corral_connection_is_local            (CorralConnection     *self);
+gboolean                corral_connection_is_system           (CorralConnection     *self);
+gboolean                corral_connection_is_session          (CorralConnection     *self);
+gboolean                corral_connection_is_test             (CorralConnection     *self);
+const char             *corral_connection_get_driver          (CorralConnection     *self);
+char                   *corral_connection_dup_ssh_target      (CorralConnection     *self);
 CorralConnectionStatus  corral_connection_get_status          (CorralConnection     *self);
 const char             *corral_connection_get_status_label    (CorralConnection     *self);
 const char             *corral_connection_get_error_message   (CorralConnection     *self);
@@ -53,5 +58,7 @@ gboolean                corral_connection_open_finish         (CorralConnection 
                                                                GAsyncResult         *result,
                                                                GError              **error);
 void                    corral_connection_close               (CorralConnection     *self);
+
+gboolean                corral_ssh_target_is_valid            (const char           *text);
 
 G_END_DECLS

@@ -22,6 +22,9 @@ typedef enum {
   CORRAL_ERROR_SPEC_VCPUS,
   CORRAL_ERROR_SPEC_DISK,
   CORRAL_ERROR_SPEC_NETWORK,
+
+  /* graphics */
+  CORRAL_ERROR_NO_GRAPHICS,          /* the guest has no VNC display to open */
 } CorralError;
 
 GQuark corral_error_quark (void);

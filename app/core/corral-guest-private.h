@@ -22,4 +22,13 @@ void         _corral_guest_set_domain   (CorralGuest           *self,
 void         _corral_guest_set_state    (CorralGuest           *self,
                                          CorralGuestState       state);
 
+/* Tests only (tests/core/test-guest-action-race.c): when set, the worker of
+ * corral_guest_run_action_async() calls @hook first, before anything else, so that a test can hold it
+ * there while the main thread reconnects (a forced interleaving). Set it before starting the action and
+ * clear it (NULL) after; Corral itself never sets it. */
+typedef void (*CorralGuestWorkerHook) (gpointer user_data);
+
+void         _corral_guest_set_action_hook (CorralGuestWorkerHook hook,
+                                            gpointer              user_data);
+
 G_END_DECLS

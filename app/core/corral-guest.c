@@ -543,18 +543,48 @@ check_usable (CorralGuest        *self,
   return TRUE;
 }
 
+/* Copied on the main thread: the worker must not read self->domain, which the main thread replaces when
+ * libvirtd reconnects (and clears when the guest is gone after it). */
+typedef struct
+{
+  CorralGuestAction  action;
+  GVirDomain        *domain;
+} ActionData;
+
+static void
+action_data_free (ActionData *data)
+{
+  g_clear_object (&data->domain);
+  g_free (data);
+}
+
+static CorralGuestWorkerHook action_hook;
+static gpointer              action_hook_data;
+
+/* Tests only: see corral-guest-private.h. */
+void
+_corral_guest_set_action_hook (CorralGuestWorkerHook hook,
+                               gpointer              user_data)
+{
+  action_hook = hook;
+  action_hook_data = user_data;
+}
+
 static void
 run_action_thread (GTask        *task,
                    gpointer      source_object,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  CorralGuest *self = source_object;
-  CorralGuestAction action = GPOINTER_TO_INT (task_data);
-  g_autoptr(GVirDomain) domain = g_object_ref (self->domain);
+  ActionData *data = task_data;
+  CorralGuestAction action = data->action;
+  GVirDomain *domain = data->domain;
   g_autoptr(GError) error = NULL;
   gboolean ok = FALSE;
   const char *what = NULL;
+
+  if (action_hook != NULL)
+    action_hook (action_hook_data);
 
   switch (action)
     {
@@ -607,13 +637,13 @@ corral_guest_run_action_async (CorralGuest         *self,
 {
   g_autoptr(GTask) task = NULL;
   GError *error = NULL;
+  ActionData *data;
 
   g_return_if_fail (CORRAL_IS_GUEST (self));
   g_return_if_fail (action != CORRAL_GUEST_ACTION_DELETE);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, corral_guest_run_action_async);
-  g_task_set_task_data (task, GINT_TO_POINTER (action), NULL);
 
   if (!check_usable (self, action, &error))
     {
@@ -621,6 +651,10 @@ corral_guest_run_action_async (CorralGuest         *self,
       return;
     }
 
+  data = g_new0 (ActionData, 1);
+  data->action = action;
+  data->domain = g_object_ref (self->domain);
+  g_task_set_task_data (task, data, (GDestroyNotify) action_data_free);
   g_task_run_in_thread (task, run_action_thread);
 }
 

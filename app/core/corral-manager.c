@@ -72,6 +72,53 @@ corral_manager_find_connection (CorralManager *self,
   return NULL;
 }
 
+/* The guest with @uuid on any of the connections, or NULL (borrowed: its connection holds it). */
+CorralGuest *
+corral_manager_find_guest (CorralManager *self,
+                           const char    *uuid)
+{
+  guint n;
+
+  g_return_val_if_fail (CORRAL_IS_MANAGER (self), NULL);
+  g_return_val_if_fail (uuid != NULL, NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+      CorralGuest *guest = corral_connection_find_guest (connection, uuid);
+
+      if (guest != NULL)
+        return guest;
+    }
+  return NULL;
+}
+
+/* The connection new guests go to: the first connected one, local before remote; NULL when none is
+ * connected (borrowed: the manager holds it). */
+CorralConnection *
+corral_manager_pick_connection_for_new_guest (CorralManager *self)
+{
+  CorralConnection *remote = NULL;
+  guint n;
+
+  g_return_val_if_fail (CORRAL_IS_MANAGER (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (corral_connection_get_status (connection) != CORRAL_CONNECTION_STATUS_CONNECTED)
+        continue;
+      if (corral_connection_is_local (connection))
+        return connection;
+      if (remote == NULL)
+        remote = connection;
+    }
+  return remote;
+}
+
 /* Adds a connection (once per URI) and returns it; opening it is the caller's call. */
 CorralConnection *
 corral_manager_add_connection (CorralManager *self,

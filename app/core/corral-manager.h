@@ -15,6 +15,9 @@ CorralManager    *corral_manager_new                   (void);
 GListModel       *corral_manager_get_connections       (CorralManager        *self);
 CorralConnection *corral_manager_find_connection       (CorralManager        *self,
                                                         const char           *uri);
+CorralGuest      *corral_manager_find_guest            (CorralManager        *self,
+                                                        const char           *uuid);
+CorralConnection *corral_manager_pick_connection_for_new_guest (CorralManager *self);
 CorralConnection *corral_manager_add_connection        (CorralManager        *self,
                                                         const char           *uri);
 void              corral_manager_remove_connection     (CorralManager        *self,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "corral-add-connection-dialog.h"
+#include "corral-connection.h"
 #include "corral-error.h"
 
 enum {
@@ -28,19 +29,6 @@ struct _CorralAddConnectionDialog
 
 G_DEFINE_FINAL_TYPE (CorralAddConnectionDialog, corral_add_connection_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
-static gboolean
-is_valid_ssh_target (const char *text)
-{
-  /* user@host or host; host names, IPv4 and bracket-less IPv6 characters only: nothing that ssh could
-   * read as an option or the URI as something else. */
-  if (text == NULL || *text == '\0' || *text == '-' || strlen (text) > 255)
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("@._-:", *p) == NULL)
-      return FALSE;
-  return strchr (text, '@') == strrchr (text, '@') && text[strlen (text) - 1] != '@';
-}
-
 char *
 corral_connection_uri_for (guint        kind,
                            const char  *text,
@@ -55,7 +43,7 @@ corral_connection_uri_for (guint        kind,
     case KIND_SESSION:
       return g_strdup ("qemu:///session");
     case KIND_SSH:
-      if (!is_valid_ssh_target (text))
+      if (!corral_ssh_target_is_valid (text))
         {
           g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
                        _("Enter a host name, or user@host, with letters, digits, dots and dashes only"));

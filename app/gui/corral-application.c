@@ -173,22 +173,16 @@ open_console_action (GSimpleAction *action,
 {
   CorralApplication *self = user_data;
   const char *uuid = g_variant_get_string (parameter, NULL);
-  GListModel *connections = corral_manager_get_connections (self->manager);
   CorralWindow *window = get_window (self);
+  CorralGuest *guest;
 
   if (window == NULL)
     return;
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+  guest = corral_manager_find_guest (self->manager, uuid);
+  if (guest != NULL)
     {
-      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
-      CorralGuest *guest = corral_connection_find_guest (connection, uuid);
-
-      if (guest != NULL)
-        {
-          corral_window_select_guest (window, guest);
-          corral_window_open_console (window, guest);
-          return;
-        }
+      corral_window_select_guest (window, guest);
+      corral_window_open_console (window, guest);
     }
 }
 

@@ -5,19 +5,18 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <libvirt-gconfig/libvirt-gconfig.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "corral-connection.h"
 #include "corral-console-page.h"
+#include "corral-error.h"
+#include "corral-guest-graphics.h"
 
 /* A guest's screen in a tab. Watches the guest's state: connects when it runs, says so when it does
- * not (with a Start button), reconnects when it comes back. Local connections get the VNC stream from
- * libvirt itself (virDomainOpenGraphicsFD); qemu+ssh:// ones through an ssh tunnel. */
+ * not (with a Start button), reconnects when it comes back. Where the VNC stream comes from is core's
+ * answer (corral_guest_open_graphics_async): a file descriptor from libvirt on a local connection, or
+ * the argv of an ssh tunnel for qemu+ssh://, which the page spawns with the display on its far end. */
 
 #define RECONNECT_DELAY_MS 1000
 #define FULLSCREEN_REVEAL_EDGE 6
@@ -80,14 +79,6 @@ G_DEFINE_FINAL_TYPE (CorralConsolePage, corral_console_page, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 
-#define CORRAL_CONSOLE_ERROR (corral_console_error_quark ())
-static G_DEFINE_QUARK (corral-console-error-quark, corral_console_error)
-
-enum {
-  CORRAL_CONSOLE_ERROR_NO_GRAPHICS,
-  CORRAL_CONSOLE_ERROR_UNSUPPORTED,
-};
-
 /* ---- status ----------------------------------------------------------------------------------- */
 
 static void
@@ -132,315 +123,7 @@ show_toast (CorralConsolePage *self,
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
 }
 
-/* ---- ssh tunnel ------------------------------------------------------------------------------- */
-
-static gboolean
-is_safe_remote_word (const char *s)
-{
-  /* goes through the remote user's shell: allow only what needs no quoting */
-  if (s == NULL || *s == '\0' || *s == '-')
-    return FALSE;
-  for (const char *p = s; *p; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("/._-+@:", *p) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
-/**
- * corral_console_build_ssh_argv:
- * @libvirt_uri: a qemu+ssh:// URI (user, host, port and the keyfile, known_hosts and no_verify
- *   parameters are used, as libvirt uses them)
- * @vnc_socket: (nullable): the guest's VNC UNIX socket on the remote host, or %NULL
- * @vnc_host: (nullable): where the VNC port listens on the remote host (default 127.0.0.1)
- * @vnc_port: the VNC TCP port when there is no socket
- *
- * The argv of an ssh whose stdin/stdout carry the guest's VNC stream, as virt-viewer does: `ssh -W`
- * for a TCP port, `nc -U` on the remote host for a UNIX socket. No local shell is involved; the
- * remote command's words are checked to need no quoting.
- */
-char **
-corral_console_build_ssh_argv (const char  *libvirt_uri,
-                               const char  *vnc_socket,
-                               const char  *vnc_host,
-                               int          vnc_port,
-                               GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  g_autoptr(GHashTable) params = NULL;
-  const char *scheme, *host, *user, *query, *keyfile = NULL, *known_hosts = NULL;
-
-  g_return_val_if_fail (libvirt_uri != NULL, NULL);
-
-  uri = g_uri_parse (libvirt_uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED_QUERY, error);
-  if (uri == NULL)
-    return NULL;
-
-  scheme = g_uri_get_scheme (uri);
-  host = g_uri_get_host (uri);
-  user = g_uri_get_user (uri);
-  if (scheme == NULL || !g_str_has_suffix (scheme, "+ssh"))
-    {
-      g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_UNSUPPORTED,
-                   _("“%s” is not an ssh connection"), libvirt_uri);
-      return NULL;
-    }
-  if (host == NULL || *host == '\0' || *host == '-' || strpbrk (host, " \t\n/") != NULL)
-    {
-      g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_UNSUPPORTED,
-                   _("The connection “%s” names no usable host"), libvirt_uri);
-      return NULL;
-    }
-  if (user != NULL && (*user == '\0' || *user == '-' || strpbrk (user, " \t\n@") != NULL))
-    {
-      g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_UNSUPPORTED,
-                   _("The connection “%s” names an unusable user"), libvirt_uri);
-      return NULL;
-    }
-
-  query = g_uri_get_query (uri);
-  if (query != NULL)
-    params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-
-  g_strv_builder_add_many (argv, "ssh", "-T", "-e", "none", "-o", "BatchMode=yes", NULL);
-  if (g_uri_get_port (uri) > 0)
-    {
-      g_autofree char *port = g_strdup_printf ("%d", g_uri_get_port (uri));
-      g_strv_builder_add_many (argv, "-p", port, NULL);
-    }
-  if (user != NULL)
-    g_strv_builder_add_many (argv, "-l", user, NULL);
-  if (params != NULL)
-    {
-      keyfile = g_hash_table_lookup (params, "keyfile");
-      if (keyfile != NULL && *keyfile != '\0')
-        g_strv_builder_add_many (argv, "-i", keyfile, NULL);
-      if (g_strcmp0 (g_hash_table_lookup (params, "no_verify"), "1") == 0)
-        g_strv_builder_add_many (argv, "-o", "StrictHostKeyChecking=no", NULL);
-      known_hosts = g_hash_table_lookup (params, "known_hosts");
-      if (known_hosts != NULL && *known_hosts != '\0')
-        {
-          g_autofree char *option = NULL;
-
-          /* ssh splits an option's value at white space and takes quotes: allow neither */
-          if (!g_path_is_absolute (known_hosts) || strpbrk (known_hosts, " \t\n\r\"'") != NULL)
-            {
-              g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_UNSUPPORTED,
-                           _("The known hosts file “%s” cannot be given to ssh"), known_hosts);
-              return NULL;
-            }
-          option = g_strconcat ("UserKnownHostsFile=", known_hosts, NULL);
-          g_strv_builder_add_many (argv, "-o", option, NULL);
-        }
-    }
-
-  if (vnc_socket != NULL)
-    {
-      if (!g_path_is_absolute (vnc_socket) || !is_safe_remote_word (vnc_socket))
-        {
-          g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_UNSUPPORTED,
-                       _("The guest's VNC socket path “%s” cannot be used through ssh"), vnc_socket);
-          return NULL;
-        }
-      g_strv_builder_add_many (argv, "--", host, "nc", "-U", vnc_socket, NULL);
-    }
-  else
-    {
-      g_autofree char *target = NULL;
-
-      if (vnc_port <= 0 || vnc_port > 65535)
-        {
-          g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_NO_GRAPHICS,
-                       _("The guest's VNC display has no port"));
-          return NULL;
-        }
-      /* a wildcard listen address is reached on the loopback */
-      if (vnc_host == NULL || *vnc_host == '\0' || g_str_equal (vnc_host, "0.0.0.0") ||
-          g_str_equal (vnc_host, "::"))
-        vnc_host = "127.0.0.1";
-      if (!is_safe_remote_word (vnc_host))
-        {
-          g_set_error (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_UNSUPPORTED,
-                       _("The guest's VNC address “%s” cannot be used through ssh"), vnc_host);
-          return NULL;
-        }
-      target = strchr (vnc_host, ':') != NULL ? g_strdup_printf ("[%s]:%d", vnc_host, vnc_port)
-                                               : g_strdup_printf ("%s:%d", vnc_host, vnc_port);
-      g_strv_builder_add_many (argv, "-W", target, "--", host, NULL);
-    }
-
-  return g_strv_builder_end (argv);
-}
-
-/* A copy of @node's attribute @name, or NULL when it has none or an empty one. */
-static char *
-xml_attribute (xmlNode    *node,
-               const char *name)
-{
-  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
-  char *copy = value != NULL && *value != '\0' ? g_strdup ((const char *) value) : NULL;
-
-  xmlFree (value);
-  return copy;
-}
-
-/**
- * corral_console_vnc_listen:
- * @graphics_xml: a domain's `<graphics type='vnc'>` element
- * @socket_path: (out) (transfer full) (nullable): the UNIX socket the display listens on, or %NULL
- * @address: (out) (transfer full) (nullable): the address its TCP port listens on, or %NULL
- *
- * Where a guest's VNC display listens, as libvirt writes it: the element's `socket` and `listen`
- * attributes, else its first `<listen>` child (`type='socket'` with `socket`, `type='address'` or
- * `type='network'` with `address`). libvirt-gconfig has no getter for the listen address. XML that
- * does not parse gives %NULL for both.
- */
-void
-corral_console_vnc_listen (const char  *graphics_xml,
-                           char       **socket_path,
-                           char       **address)
-{
-  xmlDoc *doc;
-  xmlNode *root;
-
-  *socket_path = NULL;
-  *address = NULL;
-  if (graphics_xml == NULL)
-    return;
-  doc = xmlReadMemory (graphics_xml, strlen (graphics_xml), "graphics.xml", NULL,
-                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  if (doc == NULL)
-    return;
-  root = xmlDocGetRootElement (doc);
-  if (root != NULL && xmlStrEqual (root->name, (const xmlChar *) "graphics"))
-    {
-      *socket_path = xml_attribute (root, "socket");
-      *address = xml_attribute (root, "listen");
-      for (xmlNode *child = root->children; child != NULL && *socket_path == NULL && *address == NULL;
-           child = child->next)
-        {
-          g_autofree char *type = NULL;
-
-          if (child->type != XML_ELEMENT_NODE || !xmlStrEqual (child->name, (const xmlChar *) "listen"))
-            continue;
-          type = xml_attribute (child, "type");
-          if (g_strcmp0 (type, "socket") == 0)
-            *socket_path = xml_attribute (child, "socket");
-          else if (g_strcmp0 (type, "address") == 0 || g_strcmp0 (type, "network") == 0)
-            *address = xml_attribute (child, "address");
-          break;
-        }
-    }
-  xmlFreeDoc (doc);
-}
-
 /* ---- connecting ------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  GVirDomain *domain;
-  char       *uri;
-  gboolean    local;
-} OpenData;
-
-static void
-open_data_free (OpenData *data)
-{
-  g_clear_object (&data->domain);
-  g_free (data->uri);
-  g_free (data);
-}
-
-typedef struct
-{
-  int    fd;           /* from libvirt, or -1 */
-  char **ssh_argv;     /* for a tunnel */
-  char  *hostname;     /* the host at its far end (what a TLS certificate names) */
-} OpenResult;
-
-static void
-open_result_free (OpenResult *result)
-{
-  if (result->fd >= 0)
-    close (result->fd);
-  g_strfreev (result->ssh_argv);
-  g_free (result->hostname);
-  g_free (result);
-}
-
-/* In a worker thread: libvirt calls may block on a busy or remote daemon. */
-static void
-open_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  OpenData *data = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVirConfigDomain) config = NULL;
-  GVirConfigDomainGraphicsVnc *vnc = NULL;
-  g_autofree char *vnc_socket = NULL;
-  g_autofree char *vnc_address = NULL;
-  g_autofree char *vnc_xml = NULL;
-  int vnc_port = -1;
-  GList *devices;
-  OpenResult *result;
-
-  config = gvir_domain_get_config (data->domain, 0, &error);
-  if (config == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  devices = gvir_config_domain_get_devices (config);
-  for (GList *l = devices; l != NULL; l = l->next)
-    if (vnc == NULL && GVIR_CONFIG_IS_DOMAIN_GRAPHICS_VNC (l->data))
-      vnc = g_object_ref (l->data);
-  g_list_free_full (devices, g_object_unref);
-
-  if (vnc == NULL)
-    {
-      g_task_return_new_error (task, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_NO_GRAPHICS,
-                               _("This guest has no VNC graphics device"));
-      return;
-    }
-  vnc_xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (vnc));
-  corral_console_vnc_listen (vnc_xml, &vnc_socket, &vnc_address);
-  vnc_port = gvir_config_domain_graphics_vnc_get_port (vnc);
-  g_object_unref (vnc);
-
-  result = g_new0 (OpenResult, 1);
-  result->fd = -1;
-
-  if (data->local)
-    {
-      result->fd = gvir_domain_open_graphics_fd (data->domain, 0, 0, &error);
-      if (result->fd < 0)
-        {
-          open_result_free (result);
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-    }
-  else
-    {
-      g_autoptr(GUri) uri = NULL;
-
-      result->ssh_argv = corral_console_build_ssh_argv (data->uri, vnc_socket, vnc_address, vnc_port, &error);
-      if (result->ssh_argv == NULL)
-        {
-          open_result_free (result);
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      /* parsed as corral_console_build_ssh_argv() does: the same host ssh is given */
-      uri = g_uri_parse (data->uri, G_URI_FLAGS_NON_DNS | G_URI_FLAGS_ENCODED_QUERY, NULL);
-      result->hostname = uri != NULL ? g_strdup (g_uri_get_host (uri)) : NULL;
-    }
-
-  g_task_return_pointer (task, result, (GDestroyNotify) open_result_free);
-}
 
 static void start_connect (CorralConsolePage *self);
 
@@ -456,10 +139,10 @@ reconnect_timeout_cb (gpointer user_data)
 }
 
 static gboolean
-open_tunnel (CorralConsolePage  *self,
-             char              **ssh_argv,
-             const char         *hostname,
-             GError            **error)
+open_tunnel (CorralConsolePage   *self,
+             const char * const  *ssh_argv,
+             const char          *hostname,
+             GError             **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   int sv[2], in_fd;
@@ -488,7 +171,7 @@ open_tunnel (CorralConsolePage  *self,
       g_subprocess_force_exit (self->tunnel);
       g_clear_object (&self->tunnel);
     }
-  self->tunnel = g_subprocess_launcher_spawnv (launcher, (const char * const *) ssh_argv, error);
+  self->tunnel = g_subprocess_launcher_spawnv (launcher, ssh_argv, error);
   if (self->tunnel == NULL)
     {
       close (sv[0]);
@@ -504,15 +187,16 @@ open_cb (GObject      *source,
 {
   g_autoptr(CorralConsolePage) self = user_data;
   g_autoptr(GError) error = NULL;
-  OpenResult *result = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr(CorralGraphics) graphics = corral_guest_open_graphics_finish (CORRAL_GUEST (source), res, &error);
+  int fd;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->connecting = FALSE;
 
-  if (result == NULL)
+  if (graphics == NULL)
     {
-      if (g_error_matches (error, CORRAL_CONSOLE_ERROR, CORRAL_CONSOLE_ERROR_NO_GRAPHICS))
+      if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_NO_GRAPHICS))
         set_status (self, "no-graphics");
       else if (self->guest != NULL && !corral_guest_state_is_active (corral_guest_get_state (self->guest)))
         set_status (self, "not-running");
@@ -521,35 +205,27 @@ open_cb (GObject      *source,
       return;
     }
 
-  if (result->fd >= 0)
+  fd = corral_graphics_steal_fd (graphics);
+  if (fd >= 0)
     {
-      int fd = result->fd;
-      result->fd = -1;   /* the display owns it now */
+      /* the display owns it now */
       if (!corral_vnc_display_open_fd (self->display, fd, &error))
         show_error (self, error->message);
     }
-  else if (!open_tunnel (self, result->ssh_argv, result->hostname, &error))
+  else if (!open_tunnel (self, corral_graphics_get_ssh_argv (graphics),
+                         corral_graphics_get_tls_hostname (graphics), &error))
     {
       show_error (self, error->message);
     }
-  open_result_free (result);
 }
 
 static void
 start_connect (CorralConsolePage *self)
 {
-  g_autoptr(GTask) task = NULL;
-  CorralConnection *connection;
-  GVirDomain *domain;
-  OpenData *data;
-
   if (self->guest == NULL || self->connecting || corral_vnc_display_is_open (self->display))
     return;
 
-  connection = corral_guest_get_connection (self->guest);
-  /* the GVirDomain changes when libvirtd reconnects: take the current one */
-  domain = corral_guest_get_domain (self->guest);
-  if (connection == NULL || domain == NULL)
+  if (corral_guest_get_connection (self->guest) == NULL || corral_guest_get_domain (self->guest) == NULL)
     {
       set_status (self, "disconnected");
       return;
@@ -565,16 +241,7 @@ start_connect (CorralConsolePage *self)
   g_clear_pointer (&self->display_error, g_free);
   set_status (self, "connecting");
 
-  data = g_new0 (OpenData, 1);
-  data->domain = g_object_ref (domain);
-  data->uri = g_strdup (corral_connection_get_uri (connection));
-  data->local = corral_connection_is_local (connection);
-
-  task = g_task_new (self, self->cancellable, open_cb, g_object_ref (self));
-  g_task_set_source_tag (task, start_connect);
-  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-  g_task_set_return_on_cancel (task, TRUE);
-  g_task_run_in_thread (task, open_thread);
+  corral_guest_open_graphics_async (self->guest, self->cancellable, open_cb, g_object_ref (self));
 }
 
 static void

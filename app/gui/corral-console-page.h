@@ -19,13 +19,4 @@ const char       *corral_console_page_get_status       (CorralConsolePage  *self
 CorralVncDisplay *corral_console_page_get_display      (CorralConsolePage  *self);
 gboolean          corral_console_page_get_fullscreen   (CorralConsolePage  *self);
 
-char            **corral_console_build_ssh_argv        (const char         *libvirt_uri,
-                                                        const char         *vnc_socket,
-                                                        const char         *vnc_host,
-                                                        int                 vnc_port,
-                                                        GError            **error);
-void              corral_console_vnc_listen            (const char         *graphics_xml,
-                                                        char              **socket_path,
-                                                        char              **address);
-
 G_END_DECLS

@@ -307,8 +307,6 @@ show_page (CorralNewGuestWindow *self,
   _corral_new_guest_window_update (self);
 }
 
-static gboolean is_system_connection (CorralConnection *connection);
-
 /* --- the source page: is the file there, may QEMU read it (off the main thread) --- */
 
 static void
@@ -375,7 +373,7 @@ source_info_cb (GObject      *object,
   _corral_new_guest_window_detect (self, path);
   /* System libvirt runs QEMU as its own user: warn when that user cannot read the ISO, and offer
    * the fix. */
-  if (is_system_connection (self->connection) && corral_connection_is_local (self->connection))
+  if (corral_connection_is_system (self->connection) && corral_connection_is_local (self->connection))
     corral_guest_spec_access_blockers_async (path, CORRAL_QEMU_USER, self->source_cancellable,
                                              access_checked_cb, self);
   else
@@ -448,14 +446,6 @@ grant_access_action (GtkWidget  *widget,
   gtk_widget_set_sensitive (self->access_button, FALSE);
   corral_guest_spec_access_grant_async (path, CORRAL_QEMU_USER, self->source_cancellable,
                                         access_granted_cb, self);
-}
-
-static gboolean
-is_system_connection (CorralConnection *connection)
-{
-  const char *uri = corral_connection_get_uri (connection);
-
-  return g_str_has_prefix (uri, "qemu:///system") || g_str_has_prefix (uri, "qemu+unix:///system");
 }
 
 /* --- files: chooser, recent ISOs, drag and drop --- */
@@ -820,7 +810,8 @@ corral_new_guest_window_constructed (GObject *object)
   G_OBJECT_CLASS (corral_new_guest_window_parent_class)->constructed (object);
 
   g_assert (self->connection != NULL);
-  _corral_new_guest_window_query_host (self, is_system_connection (self->connection));
+  _corral_new_guest_window_query_host (self, corral_connection_is_system (self->connection) &&
+                                             corral_connection_is_local (self->connection));
   _corral_new_guest_window_update (self);
 }
 
@@ -1055,27 +1046,6 @@ corral_new_guest_window_new (GtkWindow        *parent,
   self = g_object_new (CORRAL_TYPE_NEW_GUEST_WINDOW, "transient-for", parent, "connection",
                        connection, NULL);
   return self;
-}
-
-/* The connection new guests go to: the first connected one, local before remote. */
-CorralConnection *
-corral_new_guest_window_pick_connection (CorralManager *manager)
-{
-  GListModel *connections = corral_manager_get_connections (manager);
-  CorralConnection *remote = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-    {
-      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
-
-      if (corral_connection_get_status (connection) != CORRAL_CONNECTION_STATUS_CONNECTED)
-        continue;
-      if (corral_connection_is_local (connection))
-        return connection;
-      if (remote == NULL)
-        remote = connection;
-    }
-  return remote;
 }
 
 /* The wizard's visible page: one of "source", "os", "resources", "disk", "network", "review",

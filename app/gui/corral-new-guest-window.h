@@ -15,7 +15,6 @@ G_DECLARE_FINAL_TYPE (CorralNewGuestWindow, corral_new_guest_window, CORRAL, NEW
 
 CorralNewGuestWindow *corral_new_guest_window_new             (GtkWindow            *parent,
                                                                CorralConnection     *connection);
-CorralConnection     *corral_new_guest_window_pick_connection (CorralManager        *manager);
 const char           *corral_new_guest_window_get_page        (CorralNewGuestWindow *self);
 GStrv                 corral_new_guest_window_get_created     (CorralNewGuestWindow *self);
 

@@ -399,7 +399,7 @@ new_guest_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   CorralWindow *self = CORRAL_WINDOW (widget);
-  CorralConnection *connection = corral_new_guest_window_pick_connection (self->manager);
+  CorralConnection *connection = corral_manager_pick_connection_for_new_guest (self->manager);
 
   if (connection == NULL)
     {

@@ -2,7 +2,7 @@
 /* The ssh tunnel a qemu+ssh:// console goes through, end to end: a private sshd on 127.0.0.1
  * (tests/console/private-sshd; its own host key, an authorized_keys holding a key made for the test),
  * Xvnc on loopback showing xpattern's known pattern, and between them the argv
- * corral_console_build_ssh_argv() makes, spawned the way the console page does it (its stdin and
+ * corral_graphics_build_ssh_argv() makes, spawned the way the console page does it (its stdin and
  * stdout one end of a socketpair, the CorralVncDisplay on the other). Both forms are covered:
  * `ssh -W 127.0.0.1:PORT` for a TCP port and `ssh ... nc -U SOCKET` for a UNIX socket. What the widget
  * received is compared pixel by pixel with the server's own screen (xwd -root). A key the server does
@@ -30,7 +30,7 @@
 #include <unistd.h>
 
 #include "console-test-util.h"
-#include "corral-console-page.h"
+#include "corral-guest-graphics.h"
 #include "corral-test-util.h"
 #include "corral-vnc-display.h"
 
@@ -524,9 +524,9 @@ build_argv (Fixture    *f,
   char **argv;
 
   if (f->vnc_socket != NULL)
-    argv = corral_console_build_ssh_argv (uri, f->vnc_socket, NULL, -1, &error);
+    argv = corral_graphics_build_ssh_argv (uri, f->vnc_socket, NULL, -1, &error);
   else
-    argv = corral_console_build_ssh_argv (uri, NULL, "127.0.0.1", f->vnc_port, &error);
+    argv = corral_graphics_build_ssh_argv (uri, NULL, "127.0.0.1", f->vnc_port, &error);
   g_assert_no_error (error);
   g_assert_nonnull (argv);
   return argv;
