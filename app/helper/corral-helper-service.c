@@ -128,7 +128,7 @@ check_authorization (GDBusMethodInvocation  *invocation,
 
 typedef struct
 {
-  const CorralForward *forward;
+  const CorralForwardRecord *forward;
   gboolean             running;
 } AddEdit;
 
@@ -141,9 +141,9 @@ check_no_clash (GPtrArray   *forwards,
 {
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
-      if (corral_forward_same_host_port (f, protocol, host_address, host_port))
+      if (corral_forward_record_same_host_port (f, protocol, host_address, host_port))
         {
           g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_CONFLICT,
                        "Host port %u/%s is already forwarded to guest %s port %u",
@@ -163,12 +163,12 @@ add_edit (GPtrArray   *forwards,
           GError     **error)
 {
   AddEdit *edit = user_data;
-  const CorralForward *new = edit->forward;
+  const CorralForwardRecord *new = edit->forward;
 
   if (!check_no_clash (forwards, new->protocol, new->host_address, new->host_port, error))
     return FALSE;
 
-  g_ptr_array_add (forwards, corral_forward_copy (new));
+  g_ptr_array_add (forwards, corral_forward_record_copy (new));
   if (edit->running)
     g_hash_table_add (active, g_strdup (new->guest_uuid));
   *changed = TRUE;
@@ -193,7 +193,7 @@ remove_edit (GPtrArray   *forwards,
 
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       if (g_str_equal (f->protocol, edit->protocol) && f->host_port == edit->host_port &&
           g_str_equal (f->host_address, edit->host_address))
@@ -224,7 +224,7 @@ handle_add_forward (CorralDBusHelper1     *skeleton,
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(CorralGuestTarget) target = NULL;
   g_autofree char *uuid = NULL;
-  CorralForward forward = { 0 };
+  CorralForwardRecord forward = { 0 };
   AddEdit edit = { &forward, FALSE };
 
   call_begin (self);
@@ -242,7 +242,7 @@ handle_add_forward (CorralDBusHelper1     *skeleton,
   g_mutex_lock (&self->lock);
 
   /* Cheap refusals first, before anything is asked of libvirt. */
-  existing = corral_forwards_load (&error);
+  existing = corral_forward_store_load (&error);
   if (existing != NULL && !check_no_clash (existing, protocol, host_address, host_port, &error))
     g_clear_pointer (&existing, g_ptr_array_unref);
 
@@ -261,7 +261,7 @@ handle_add_forward (CorralDBusHelper1     *skeleton,
       forward.mac = target->mac;
       edit.running = target->running;
 
-      if (corral_forwards_transact (LOCK_TIMEOUT_MS, add_edit, &edit, &error))
+      if (corral_forward_store_transact (LOCK_TIMEOUT_MS, add_edit, &edit, &error))
         corral_dbus_helper1_complete_add_forward (skeleton, invocation, target->address);
     }
 
@@ -289,7 +289,7 @@ handle_remove_forward (CorralDBusHelper1     *skeleton,
     return call_end (self, invocation, error);
 
   g_mutex_lock (&self->lock);
-  if (corral_forwards_transact (LOCK_TIMEOUT_MS, remove_edit, &edit, &error))
+  if (corral_forward_store_transact (LOCK_TIMEOUT_MS, remove_edit, &edit, &error))
     corral_dbus_helper1_complete_remove_forward (skeleton, invocation);
   g_mutex_unlock (&self->lock);
 
@@ -314,16 +314,16 @@ handle_list_forwards (CorralDBusHelper1     *skeleton,
     return call_end (self, invocation, error);
   uuid = g_ascii_strdown (guest_uuid, -1);
 
-  forwards = corral_forwards_load (&error);
+  forwards = corral_forward_store_load (&error);
   if (forwards != NULL)
-    active = corral_active_guests_load (&error);
+    active = corral_forward_store_load_active_guests (&error);
   if (active == NULL)
     return call_end (self, invocation, error);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssqsqb)"));
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       if (uuid[0] != '\0' && !g_str_equal (uuid, f->guest_uuid))
         continue;
@@ -359,15 +359,15 @@ handle_get_status (CorralDBusHelper1     *skeleton,
 
   call_begin (self);
 
-  forwards = corral_forwards_load (&error);
+  forwards = corral_forward_store_load (&error);
   if (forwards != NULL)
-    active = corral_active_guests_load (&error);
+    active = corral_forward_store_load_active_guests (&error);
   if (active == NULL)
     return call_end (self, invocation, error);
 
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       if (g_hash_table_contains (active, f->guest_uuid))
         n_active++;
