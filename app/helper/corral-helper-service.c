@@ -394,24 +394,13 @@ handle_get_status (CorralDBusHelper1     *skeleton,
 
 /* --- volumes --- */
 
+/* corral-lvm fails in CORRAL_HELPER_ERROR; anything else (a cancelled command) is FAILED. */
 static GError *
 lvm_to_helper_error (GError *lvm_error)
 {
-  static const struct { int lvm; CorralHelperError helper; } map[] = {
-    { CORRAL_LVM_ERROR_INVALID_ARGUMENT, CORRAL_HELPER_ERROR_INVALID_ARGUMENT },
-    { CORRAL_LVM_ERROR_NOT_FOUND, CORRAL_HELPER_ERROR_NOT_FOUND },
-    { CORRAL_LVM_ERROR_NO_SPACE, CORRAL_HELPER_ERROR_NO_SPACE },
-    { CORRAL_LVM_ERROR_NOT_CORRAL, CORRAL_HELPER_ERROR_NOT_CORRAL },
-    { CORRAL_LVM_ERROR_EXISTS, CORRAL_HELPER_ERROR_CONFLICT },
-  };
-  CorralHelperError code = CORRAL_HELPER_ERROR_FAILED;
-
-  if (lvm_error->domain == CORRAL_LVM_ERROR)
-    for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
-      if (map[i].lvm == lvm_error->code)
-        code = map[i].helper;
-
-  return g_error_new_literal (CORRAL_HELPER_ERROR, code, lvm_error->message);
+  if (lvm_error->domain == CORRAL_HELPER_ERROR)
+    return g_error_copy (lvm_error);
+  return g_error_new_literal (CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED, lvm_error->message);
 }
 
 static gboolean
