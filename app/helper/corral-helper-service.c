@@ -12,6 +12,7 @@
 #include "corral-helper-libvirt.h"
 #include "corral-helper-service.h"
 #include "corral-helper-validate.h"
+#include "corral-hook-state.h"
 #include "corral-host-ports.h"
 #include "corral-lvm.h"
 
@@ -381,6 +382,8 @@ handle_get_status (CorralDBusHelper1     *skeleton,
   g_variant_builder_add (&builder, "{sv}", "firewall-backend", g_variant_new_string (backend));
   g_variant_builder_add (&builder, "{sv}", "qemu-hook-installed",
                          g_variant_new_boolean (is_executable (QEMU_HOOK)));
+  g_variant_builder_add (&builder, "{sv}", "qemu-hook-active",
+                         g_variant_new_boolean (corral_hook_is_active (QEMU_HOOK)));
   g_variant_builder_add (&builder, "{sv}", "network-hook-installed",
                          g_variant_new_boolean (is_executable (NETWORK_HOOK)));
   g_variant_builder_add (&builder, "{sv}", "ip-forwarding",
@@ -389,6 +392,29 @@ handle_get_status (CorralDBusHelper1     *skeleton,
   g_variant_builder_add (&builder, "{sv}", "active-forwards", g_variant_new_uint32 (n_active));
 
   corral_dbus_helper1_complete_get_status (skeleton, invocation, g_variant_builder_end (&builder));
+  return call_end (self, invocation, NULL);
+}
+
+static gboolean
+handle_list_host_ports (CorralDBusHelper1     *skeleton,
+                        GDBusMethodInvocation *invocation,
+                        const char            *protocol,
+                        const char            *host_address,
+                        Service               *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ports = NULL;
+
+  call_begin (self);
+
+  if (!corral_validate_protocol (protocol, &error) ||
+      !corral_validate_host_address (host_address, &error))
+    return call_end (self, invocation, error);
+
+  ports = corral_host_ports_list_taken (protocol, host_address);
+  corral_dbus_helper1_complete_list_host_ports (
+      skeleton, invocation,
+      g_variant_new_fixed_array (G_VARIANT_TYPE_UINT16, ports->data, ports->len, sizeof (guint16)));
   return call_end (self, invocation, NULL);
 }
 
@@ -569,6 +595,7 @@ corral_helper_service_run (void)
   const struct { const char *signal; GCallback callback; } handlers[] = {
     { "handle-get-status", G_CALLBACK (handle_get_status) },
     { "handle-list-forwards", G_CALLBACK (handle_list_forwards) },
+    { "handle-list-host-ports", G_CALLBACK (handle_list_host_ports) },
     { "handle-add-forward", G_CALLBACK (handle_add_forward) },
     { "handle-remove-forward", G_CALLBACK (handle_remove_forward) },
     { "handle-list-volume-groups", G_CALLBACK (handle_list_volume_groups) },
