@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "corral-helper-error.h"
 #include "corral-helper-validate.h"
 
@@ -71,10 +73,37 @@ corral_validate_port (guint        port,
   if (port < 1 || port > 65535)
     {
       g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
-                   "%s %u is not between 1 and 65535", what, port);
+                   _("%s must be a number from 1 to 65535"), what);
       return FALSE;
     }
 
+  return TRUE;
+}
+
+gboolean
+corral_parse_port (const char  *text,
+                   const char  *what,
+                   guint       *port,
+                   GError     **error)
+{
+  guint64 value = 0;
+
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  if (text == NULL || text[0] == '\0')
+    {
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
+                   _("%s: enter a port number"), what);
+      return FALSE;
+    }
+  /* digits only: no sign, space or hex; more than five digits is out of range anyway */
+  if (strspn (text, "0123456789") != strlen (text) || strlen (text) > 5)
+    return corral_validate_port (0, what, error);
+  value = g_ascii_strtoull (text, NULL, 10);
+  if (!corral_validate_port (value, what, error))
+    return FALSE;
+  if (port != NULL)
+    *port = value;
   return TRUE;
 }
 

@@ -16,6 +16,11 @@ gboolean corral_validate_protocol     (const char  *protocol,
 gboolean corral_validate_port         (guint        port,
                                        const char  *what,
                                        GError     **error);
+/* @text as typed: 1 to 65535, digits only ("" asks for a port). */
+gboolean corral_parse_port            (const char  *text,
+                                       const char  *what,
+                                       guint       *port,
+                                       GError     **error);
 gboolean corral_validate_host_address (const char  *address,
                                        GError     **error);
 gboolean corral_parse_ipv4            (const char  *address,

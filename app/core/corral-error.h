@@ -12,6 +12,7 @@ typedef enum {
   CORRAL_ERROR_NOT_CONNECTED,
   CORRAL_ERROR_INVALID_STATE,
   CORRAL_ERROR_LIBVIRT_UNAVAILABLE,
+
   /* guest spec */
   CORRAL_ERROR_SPEC_NAME,
   CORRAL_ERROR_SPEC_NAME_TAKEN,
@@ -25,6 +26,16 @@ typedef enum {
 
   /* graphics */
   CORRAL_ERROR_NO_GRAPHICS,          /* the guest has no VNC display to open */
+
+  /* corral-helper */
+  CORRAL_ERROR_HELPER_MISSING,     /* not installed, not running, or the bus cannot reach it */
+  CORRAL_ERROR_NOT_AUTHORIZED,     /* polkit said no, or the prompt was dismissed */
+  CORRAL_ERROR_INVALID_ARGUMENT,
+  CORRAL_ERROR_CONFLICT,           /* the host port is forwarded already or in use; the volume exists */
+  CORRAL_ERROR_NOT_FOUND,
+  CORRAL_ERROR_UNSUPPORTED,        /* the guest is not on a libvirt NAT network */
+  CORRAL_ERROR_NO_SPACE,           /* the volume group has too little free space */
+  CORRAL_ERROR_NO_ANSWER,          /* testing a forward: nothing answered through it */
 } CorralError;
 
 GQuark corral_error_quark (void);

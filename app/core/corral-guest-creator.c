@@ -356,6 +356,107 @@ report (CorralGuestCreator *self,
                               (GDestroyNotify) progress_free);
 }
 
+/* A helper call made on the creator's main context (the client is async and lives there), which
+ * the worker waits for between its steps. */
+typedef struct
+{
+  CorralGuestCreator *self;
+  const char         *group;
+  const char         *name;
+  guint64             size;       /* 0: remove the volume, else create it */
+  GCancellable       *cancellable;
+
+  GMutex              lock;
+  GCond               cond;
+  gboolean            done;
+  char               *path;
+  GError             *error;
+} HelperCall;
+
+static void
+helper_call_finish (HelperCall *call,
+                    char       *path,
+                    GError     *error)
+{
+  g_mutex_lock (&call->lock);
+  call->path = path;
+  call->error = error;
+  call->done = TRUE;
+  g_cond_signal (&call->cond);
+  g_mutex_unlock (&call->lock);
+}
+
+static void
+helper_created_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GError *error = NULL;
+  char *path = corral_helper_client_create_volume_finish (CORRAL_HELPER_CLIENT (object), result,
+                                                          &error);
+
+  helper_call_finish (user_data, path, error);
+}
+
+static void
+helper_removed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GError *error = NULL;
+
+  corral_helper_client_remove_volume_finish (CORRAL_HELPER_CLIENT (object), result, &error);
+  helper_call_finish (user_data, NULL, error);
+}
+
+static gboolean
+helper_call_start_cb (gpointer user_data)
+{
+  HelperCall *call = user_data;
+
+  if (call->size > 0)
+    corral_helper_client_create_volume_async (call->self->helper, call->group, call->name,
+                                              call->size, call->cancellable, helper_created_cb,
+                                              call);
+  else
+    corral_helper_client_remove_volume_async (call->self->helper, call->group, call->name, NULL,
+                                              helper_removed_cb, call);
+  return G_SOURCE_REMOVE;
+}
+
+/* From the worker: runs the call on the main context and waits for its answer. Returns the new
+ * volume's path (create) or TRUE-ish non-NULL (remove); NULL with @error on failure. */
+static char *
+helper_call (CorralGuestCreator  *self,
+             const char          *group,
+             const char          *name,
+             guint64              size,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  HelperCall call = { self, group, name, size, cancellable };
+  char *path;
+
+  g_mutex_init (&call.lock);
+  g_cond_init (&call.cond);
+  g_main_context_invoke (self->context, helper_call_start_cb, &call);
+  g_mutex_lock (&call.lock);
+  while (!call.done)
+    g_cond_wait (&call.cond, &call.lock);
+  g_mutex_unlock (&call.lock);
+  g_mutex_clear (&call.lock);
+  g_cond_clear (&call.cond);
+
+  if (call.error != NULL)
+    {
+      g_propagate_error (error, call.error);
+      g_free (call.path);
+      return NULL;
+    }
+  path = call.path != NULL ? call.path : g_strdup ("");
+  return path;
+}
+
 /* "qcow2" when the file starts with qcow2's magic, else "raw" (devices, unreadable files). */
 static const char *
 probe_format (const char *path,
@@ -468,11 +569,8 @@ make_disk (CorralGuestCreator  *self,
       return make_pool_volume (conn, spec, made, error);
 
     case CORRAL_DISK_LVM:
-      if (self->helper == NULL)
-        self->helper = corral_helper_client_new (NULL);
-      made->disk_path = corral_helper_client_create_volume_sync (self->helper, spec->disk_location,
-                                                                 made->guest_name, spec->disk_size,
-                                                                 cancellable, error);
+      made->disk_path = helper_call (self, spec->disk_location, made->guest_name,
+                                     MAX (spec->disk_size, 1), cancellable, error);
       if (made->disk_path == NULL)
         return FALSE;
       made->lv_group = g_strdup (spec->disk_location);
@@ -518,9 +616,10 @@ roll_back (CorralGuestCreator *self,
   if (made->lv_name != NULL)
     {
       g_autoptr(GError) error = NULL;
+      g_autofree char *removed = helper_call (self, made->lv_group, made->lv_name, 0, NULL,
+                                              &error);
 
-      if (corral_helper_client_remove_volume_sync (self->helper, made->lv_group, made->lv_name,
-                                                   NULL, &error))
+      if (removed != NULL)
         g_string_append_printf (undone, _("Removed the volume “%s” made for it. "),
                                 made->disk_path);
       else
@@ -802,7 +901,7 @@ corral_guest_creator_run_async (CorralGuestCreator  *self,
   g_return_if_fail (CORRAL_IS_GUEST_CREATOR (self));
 
   if (self->spec->disk_kind == CORRAL_DISK_LVM && self->helper == NULL)
-    self->helper = corral_helper_client_new (NULL);
+    self->helper = g_object_ref (corral_helper_client_get_default ());
   g_clear_pointer (&self->context, g_main_context_unref);
   self->context = g_main_context_ref_thread_default ();
 

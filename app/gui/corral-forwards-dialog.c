@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "corral-forwards-dialog.h"
+#include "corral-error.h"
+#include "corral-helper-validate.h"
 
 /* After the guest starts or stops, libvirt's hook has changed the rules by the time the event
  * comes; look again a little later too, for a hook that is slow. */
@@ -16,7 +18,7 @@ struct _CorralForwardsDialog
   AdwWindow             parent_instance;
 
   CorralGuest          *guest;
-  CorralForwardsClient *client;
+  CorralHelperClient   *client;
   GCancellable         *cancellable;
   GListStore           *forwards;
   AdwToast             *toast;      /* the last one shown: unowned, cleared when dismissed */
@@ -27,6 +29,7 @@ struct _CorralForwardsDialog
   gboolean              host_port_edited;
   gboolean              setting_host_port;
   char                 *conflict;    /* the helper's refusal of the host port, until it is edited */
+  GArray               *host_ports;  /* ports host programs hold, for the selected protocol */
 
   /* template children */
   AdwToastOverlay      *toast_overlay;
@@ -224,14 +227,14 @@ list_cb (GObject      *object,
   g_autoptr(GPtrArray) forwards = NULL;
   g_autoptr(GError) error = NULL;
 
-  forwards = corral_forwards_client_list_finish (CORRAL_FORWARDS_CLIENT (object), result, &error);
+  forwards = corral_helper_client_list_forwards_finish (CORRAL_HELPER_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
   busy_end (self);
   if (forwards == NULL)
     {
-      if (g_error_matches (error, CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_HELPER_MISSING))
+      if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_HELPER_MISSING))
         set_helper_missing (self, error->message);
       else
         show_message (self, error->message);
@@ -247,7 +250,7 @@ static void
 reload (CorralForwardsDialog *self)
 {
   busy_begin (self);
-  corral_forwards_client_list_async (self->client, corral_guest_get_uuid (self->guest),
+  corral_helper_client_list_forwards_async (self->client, corral_guest_get_uuid (self->guest),
                                      self->cancellable, list_cb, self);
 }
 
@@ -261,7 +264,7 @@ readiness_cb (GObject      *object,
   g_autofree char *message = NULL;
   CorralForwardsReadiness readiness;
 
-  readiness = corral_forwards_client_get_readiness_finish (CORRAL_FORWARDS_CLIENT (object), result,
+  readiness = corral_helper_client_get_readiness_finish (CORRAL_HELPER_CLIENT (object), result,
                                                            &message, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -269,7 +272,7 @@ readiness_cb (GObject      *object,
   busy_end (self);
   if (error != NULL)
     {
-      if (g_error_matches (error, CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_HELPER_MISSING))
+      if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_HELPER_MISSING))
         set_helper_missing (self, error->message);
       else
         show_status (self, _("Corral’s helper does not answer"), error->message);
@@ -349,12 +352,12 @@ validate (CorralForwardsDialog *self)
   gboolean ok = FALSE;
 
   if (guest_text[0] != '\0' &&
-      !corral_forwards_parse_port (guest_text, _("Guest port"), &guest_port, &error))
+      !corral_parse_port (guest_text, _("Guest port"), &guest_port, &error))
     set_add_error (self, self->guest_port_row, error->message);
   else if (host_text[0] != '\0' &&
-           !corral_forwards_parse_port (host_text, _("Host port"), &host_port, &error))
+           !corral_parse_port (host_text, _("Host port"), &host_port, &error))
     set_add_error (self, self->host_port_row, error->message);
-  else if (host_port != 0 && (all = corral_forwards_client_get_cached (self->client, NULL)) != NULL)
+  else if (host_port != 0 && (all = corral_helper_client_get_cached_forwards (self->client, NULL)) != NULL)
     {
       g_autofree char *message = NULL;
 
@@ -379,7 +382,9 @@ validate (CorralForwardsDialog *self)
         }
       if (message == NULL && self->conflict != NULL)
         message = g_strdup (self->conflict);
-      if (message == NULL && corral_forwards_port_in_use (protocol, host_port))
+      if (message == NULL &&
+          corral_helper_client_host_port_taken (self->client, protocol, host_port,
+                                                self->host_ports))
         message = g_strdup_printf (_("Host port %u/%s is in use by a program on this computer: "
                                      "choose another"), host_port, protocol);
       set_add_error (self, message != NULL ? self->host_port_row : NULL, message);
@@ -403,10 +408,11 @@ guest_port_changed_cb (CorralForwardsDialog *self,
     {
       g_autofree char *suggestion = NULL;
 
-      if (corral_forwards_parse_port (text, _("Guest port"), &port, NULL))
+      if (corral_parse_port (text, _("Guest port"), &port, NULL))
         {
-          guint host_port = corral_forwards_suggest_host_port (self->client,
-                                                               selected_protocol (self), port);
+          guint host_port = corral_helper_client_suggest_host_port (self->client,
+                                                                    selected_protocol (self), port,
+                                                                    self->host_ports);
 
           if (host_port != 0)
             suggestion = g_strdup_printf ("%u", host_port);
@@ -437,18 +443,75 @@ entry_activated_cb (CorralForwardsDialog *self,
   gtk_widget_activate_action (GTK_WIDGET (self), "forwards.add", NULL);  /* a no-op while disabled */
 }
 
+typedef struct
+{
+  CorralForwardsDialog *self;      /* alive: its cancellable is cancelled in dispose */
+  char                 *protocol;
+} PortsRequest;
+
+static void
+ports_request_free (PortsRequest *request)
+{
+  g_free (request->protocol);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortsRequest, ports_request_free)
+
+static void
+host_ports_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(PortsRequest) request = user_data;
+  CorralForwardsDialog *self;
+  g_autoptr(GArray) ports = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ports = corral_helper_client_list_host_ports_finish (CORRAL_HELPER_CLIENT (object), result,
+                                                       &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = request->self;
+  busy_end (self);
+  if (!g_str_equal (request->protocol, selected_protocol (self)))
+    return;  /* the protocol changed meanwhile: its own request follows */
+  if (ports == NULL)
+    g_debug ("Could not list the host's ports: %s", error->message);
+  g_clear_pointer (&self->host_ports, g_array_unref);
+  self->host_ports = g_steal_pointer (&ports);
+  guest_port_changed_cb (self, GTK_EDITABLE (self->guest_port_row));
+}
+
+/* Asks the helper which host ports programs hold for the selected protocol (it sees them all:
+ * it runs as root). */
+static void
+load_host_ports (CorralForwardsDialog *self)
+{
+  PortsRequest *request = g_new0 (PortsRequest, 1);
+
+  request->self = self;
+  request->protocol = g_strdup (selected_protocol (self));
+  g_clear_pointer (&self->host_ports, g_array_unref);
+  busy_begin (self);
+  corral_helper_client_list_host_ports_async (self->client, request->protocol, "",
+                                              self->cancellable, host_ports_cb, request);
+}
+
 static void
 protocol_changed_cb (CorralForwardsDialog *self,
                      GParamSpec           *pspec,
                      AdwComboRow          *row)
 {
   g_clear_pointer (&self->conflict, g_free);
+  if (self->client != NULL)
+    load_host_ports (self);
   guest_port_changed_cb (self, GTK_EDITABLE (self->guest_port_row));
 }
 
 static void
 client_changed_cb (CorralForwardsDialog *self,
-                   CorralForwardsClient *client)
+                   CorralHelperClient   *client)
 {
   validate (self);
 }
@@ -478,7 +541,7 @@ add_done_cb (GObject      *object,
   g_autofree char *address = NULL;
   g_autofree char *message = NULL;
 
-  address = corral_forwards_client_add_finish (CORRAL_FORWARDS_CLIENT (object), result, &error);
+  address = corral_helper_client_add_forward_finish (CORRAL_HELPER_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
@@ -487,16 +550,17 @@ add_done_cb (GObject      *object,
   if (address == NULL)
     {
       validate (self);
-      if (g_error_matches (error, CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_HELPER_MISSING))
+      if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_HELPER_MISSING))
         set_helper_missing (self, error->message);
-      else if (g_error_matches (error, CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_CONFLICT))
+      else if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_CONFLICT))
         {
           /* Taken meanwhile (by another guest or a program): kept on the field until it changes. */
           g_free (self->conflict);
+  g_clear_pointer (&self->host_ports, g_array_unref);
           self->conflict = name_guests (self, error->message);
           set_add_error (self, self->host_port_row, self->conflict);
           gtk_widget_action_set_enabled (GTK_WIDGET (self), "forwards.add", FALSE);
-          corral_forwards_client_refresh_all (self->client);
+          corral_helper_client_refresh_forwards (self->client);
         }
       else
         set_add_error (self, NULL, error->message);
@@ -525,7 +589,7 @@ add_forward (CorralForwardsDialog *self,
   self->adding = TRUE;
   busy_begin (self);
   validate (self);
-  corral_forwards_client_add_async (self->client, corral_guest_get_uuid (self->guest), protocol,
+  corral_helper_client_add_forward_async (self->client, corral_guest_get_uuid (self->guest), protocol,
                                     host_address, host_port, guest_port, self->cancellable,
                                     add_done_cb, self);
 }
@@ -540,8 +604,8 @@ add_action (GtkWidget  *widget,
   const char *host_text = gtk_editable_get_text (GTK_EDITABLE (self->host_port_row));
   guint guest_port, host_port;
 
-  if (!corral_forwards_parse_port (guest_text, "", &guest_port, NULL) ||
-      !corral_forwards_parse_port (host_text, "", &host_port, NULL))
+  if (!corral_parse_port (guest_text, "", &guest_port, NULL) ||
+      !corral_parse_port (host_text, "", &host_port, NULL))
     return;
   add_forward (self, selected_protocol (self), "", host_port, guest_port);
 }
@@ -555,7 +619,7 @@ undo_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
 
-  address = corral_forwards_client_add_finish (CORRAL_FORWARDS_CLIENT (object), result, &error);
+  address = corral_helper_client_add_forward_finish (CORRAL_HELPER_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = user_data;
@@ -576,7 +640,7 @@ undo_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(&s&sqq)", &protocol, &host_address, &host_port, &guest_port);
   busy_begin (self);
-  corral_forwards_client_add_async (self->client, corral_guest_get_uuid (self->guest), protocol,
+  corral_helper_client_add_forward_async (self->client, corral_guest_get_uuid (self->guest), protocol,
                                     host_address, host_port, guest_port, self->cancellable,
                                     undo_done_cb, self);
 }
@@ -600,12 +664,12 @@ remove_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   g_free (data);
-  if (!corral_forwards_client_remove_finish (CORRAL_FORWARDS_CLIENT (object), result, &error))
+  if (!corral_helper_client_remove_forward_finish (CORRAL_HELPER_CLIENT (object), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       busy_end (self);
-      if (g_error_matches (error, CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_NOT_AUTHORIZED))
+      if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_NOT_AUTHORIZED))
         show_message (self, _("Authorization was refused: the forward was kept"));
       else
         show_message (self, error->message);
@@ -645,7 +709,7 @@ remove_action (GtkWidget  *widget,
   data->self = self;
   data->forward = g_variant_ref (parameter);
   busy_begin (self);
-  corral_forwards_client_remove_async (self->client, protocol, host_address, host_port,
+  corral_helper_client_remove_forward_async (self->client, protocol, host_address, host_port,
                                        self->cancellable, remove_done_cb, data);
 }
 
@@ -714,7 +778,7 @@ corral_forwards_dialog_constructed (GObject *object)
 
   g_assert (self->guest != NULL);
   if (self->client == NULL)
-    self->client = g_object_ref (corral_forwards_client_get_default ());
+    self->client = g_object_ref (corral_helper_client_get_default ());
 
   adw_window_title_set_subtitle (self->window_title, corral_guest_get_name (self->guest));
   g_signal_connect_object (self->guest, "notify::state", G_CALLBACK (guest_state_cb), self,
@@ -729,8 +793,9 @@ corral_forwards_dialog_constructed (GObject *object)
   update_address (self);
   validate (self);
   busy_begin (self);
-  corral_forwards_client_get_readiness_async (self->client, self->cancellable, readiness_cb, self);
-  corral_forwards_client_refresh_all (self->client);
+  corral_helper_client_get_readiness_async (self->client, self->cancellable, readiness_cb, self);
+  corral_helper_client_refresh_forwards (self->client);
+  load_host_ports (self);
   reload (self);
 }
 
@@ -756,6 +821,7 @@ corral_forwards_dialog_finalize (GObject *object)
   CorralForwardsDialog *self = CORRAL_FORWARDS_DIALOG (object);
 
   g_free (self->conflict);
+  g_clear_pointer (&self->host_ports, g_array_unref);
 
   G_OBJECT_CLASS (corral_forwards_dialog_parent_class)->finalize (object);
 }
@@ -817,7 +883,7 @@ corral_forwards_dialog_class_init (CorralForwardsDialogClass *klass)
   properties[PROP_GUEST] = g_param_spec_object ("guest", NULL, NULL, CORRAL_TYPE_GUEST,
                                                 G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                                 G_PARAM_STATIC_STRINGS);
-  properties[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL, CORRAL_TYPE_FORWARDS_CLIENT,
+  properties[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL, CORRAL_TYPE_HELPER_CLIENT,
                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                                  G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -869,10 +935,10 @@ corral_forwards_dialog_init (CorralForwardsDialog *self)
 
 CorralForwardsDialog *
 corral_forwards_dialog_new (CorralGuest          *guest,
-                            CorralForwardsClient *client)
+                            CorralHelperClient *client)
 {
   g_return_val_if_fail (CORRAL_IS_GUEST (guest), NULL);
-  g_return_val_if_fail (client == NULL || CORRAL_IS_FORWARDS_CLIENT (client), NULL);
+  g_return_val_if_fail (client == NULL || CORRAL_IS_HELPER_CLIENT (client), NULL);
 
   return g_object_new (CORRAL_TYPE_FORWARDS_DIALOG, "guest", guest, "client", client, NULL);
 }

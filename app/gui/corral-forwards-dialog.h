@@ -3,7 +3,9 @@
 
 #include <adwaita.h>
 
-#include "corral-forwards.h"
+#include "corral-forward.h"
+#include "corral-forwards-check.h"
+#include "corral-helper-client.h"
 #include "corral-guest.h"
 
 G_BEGIN_DECLS
@@ -13,7 +15,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CorralForwardsDialog, corral_forwards_dialog, CORRAL, FORWARDS_DIALOG, AdwWindow)
 
 CorralForwardsDialog *corral_forwards_dialog_new        (CorralGuest          *guest,
-                                                         CorralForwardsClient *client);
+                                                         CorralHelperClient *client);
 CorralGuest          *corral_forwards_dialog_get_guest  (CorralForwardsDialog *self);
 gboolean              corral_forwards_dialog_is_busy    (CorralForwardsDialog *self);
 

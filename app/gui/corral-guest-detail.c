@@ -117,7 +117,7 @@ update_forwards (CorralGuestDetail *self)
     adw_action_row_set_subtitle (self->forwards_row, _("Checking the guest’s network…"));
   else if (self->forwards_reason != NULL)
     adw_action_row_set_subtitle (self->forwards_row, self->forwards_reason);
-  else if ((summary = corral_forwards_client_dup_summary (corral_forwards_client_get_default (),
+  else if ((summary = corral_helper_client_dup_forwards_summary (corral_helper_client_get_default (),
                                                          corral_guest_get_uuid (self->guest))) != NULL)
     adw_action_row_set_subtitle (self->forwards_row, summary);
   else
@@ -148,7 +148,7 @@ forwards_check_cb (GObject      *object,
 
 static void
 forwards_changed_cb (CorralGuestDetail    *self,
-                     CorralForwardsClient *client)
+                     CorralHelperClient *client)
 {
   update_forwards (self);
 }
@@ -625,7 +625,7 @@ corral_guest_detail_init (CorralGuestDetail *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (corral_forwards_client_get_default (), "changed", G_CALLBACK (forwards_changed_cb),
+  g_signal_connect_object (corral_helper_client_get_default (), "changed", G_CALLBACK (forwards_changed_cb),
                            self, G_CONNECT_SWAPPED);
   update (self);
 }

@@ -6,7 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "corral-connection.h"
-#include "corral-forwards.h"
+#include "corral-forwards-check.h"
+#include "corral-helper-client.h"
 #include "corral-guest-row.h"
 
 struct _CorralGuestRow
@@ -49,7 +50,7 @@ forwards_summary (CorralGuest *guest)
                                        corral_connection_is_local (connection));
   if (why_not != NULL)
     return NULL;
-  return corral_forwards_client_dup_summary (corral_forwards_client_get_default (),
+  return corral_helper_client_dup_forwards_summary (corral_helper_client_get_default (),
                                              corral_guest_get_uuid (guest));
 }
 
@@ -128,7 +129,7 @@ guest_notify_cb (CorralGuestRow *self,
 
 static void
 forwards_changed_cb (CorralGuestRow       *self,
-                     CorralForwardsClient *client)
+                     CorralHelperClient *client)
 {
   update (self);
 }
@@ -208,7 +209,7 @@ static void
 corral_guest_row_init (CorralGuestRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (corral_forwards_client_get_default (), "changed",
+  g_signal_connect_object (corral_helper_client_get_default (), "changed",
                            G_CALLBACK (forwards_changed_cb), self, G_CONNECT_SWAPPED);
 }
 

@@ -169,7 +169,7 @@ _corral_new_guest_window_query_host (CorralNewGuestWindow *self,
   corral_host_info_query_async (self->connection, self->cancellable, host_info_cb, self);
   if (system)
     {
-      self->helper = corral_helper_client_new (NULL);
+      self->helper = g_object_ref (corral_helper_client_get_default ());
       corral_helper_client_list_volume_groups_async (self->helper, self->cancellable,
                                                      volume_groups_cb, self);
     }

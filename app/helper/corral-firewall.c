@@ -188,7 +188,7 @@ ipt_scan (const char   *save,
 
 static char *
 ipt_dnat_rule (const char          *chain,
-               const CorralForward *f)
+               const CorralForwardRecord *f)
 {
   g_autofree char *dest = NULL;
 
@@ -205,7 +205,7 @@ ipt_dnat_rule (const char          *chain,
 }
 
 static char *
-ipt_accept_rule (const CorralForward *f)
+ipt_accept_rule (const CorralForwardRecord *f)
 {
   /* --ctstate DNAT: only connections that came through a forward; a client
    * routing straight to the guest is still refused by libvirt. */
@@ -273,7 +273,7 @@ ipt_apply (GPtrArray  *forwards,
 
       for (guint i = 0; i < forwards->len; i++)
         {
-          const CorralForward *f = g_ptr_array_index (forwards, i);
+          const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
           if (g_str_equal (tables[t], "nat"))
             {
@@ -380,7 +380,7 @@ nft_scan (NftScan  *scan,
 }
 
 static char *
-nft_dnat_rule (const CorralForward *f)
+nft_dnat_rule (const CorralForwardRecord *f)
 {
   g_autofree char *dest = NULL;
 
@@ -411,7 +411,7 @@ nft_apply (GPtrArray      *forwards,
 
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       append_unique (dnat, nft_dnat_rule (f));
       append_unique (accept, g_strdup_printf ("insert rule ip " NFT_LIBVIRT_TABLE " "

@@ -17,7 +17,7 @@ typedef enum
 CorralFirewallBackend corral_firewall_detect       (void);
 const char           *corral_firewall_backend_name (CorralFirewallBackend backend);
 
-/* Makes Corral's rules exactly those of @forwards (CorralForward *) in the
+/* Makes Corral's rules exactly those of @forwards (CorralForwardRecord *) in the
  * backend libvirt uses, in one atomic step, touching nothing that is not
  * ours, and removes any of ours from the other backend. With no forwards,
  * every trace of ours is removed. Applying twice gives the same ruleset. */

@@ -23,10 +23,10 @@
 #define HEADER_GROUP        "corral-forwards"
 #define FORWARD_GROUP_PREFIX "forward "
 
-CorralForward *
-corral_forward_copy (const CorralForward *forward)
+CorralForwardRecord *
+corral_forward_record_copy (const CorralForwardRecord *forward)
 {
-  CorralForward *copy = g_new0 (CorralForward, 1);
+  CorralForwardRecord *copy = g_new0 (CorralForwardRecord, 1);
 
   copy->guest_uuid = g_strdup (forward->guest_uuid);
   copy->protocol = g_strdup (forward->protocol);
@@ -40,7 +40,7 @@ corral_forward_copy (const CorralForward *forward)
 }
 
 void
-corral_forward_free (CorralForward *forward)
+corral_forward_record_free (CorralForwardRecord *forward)
 {
   if (forward == NULL)
     return;
@@ -56,10 +56,10 @@ corral_forward_free (CorralForward *forward)
 /* Two forwards clash when they take the same protocol and port on a common
  * host address ("" is every address). */
 gboolean
-corral_forward_same_host_port (const CorralForward *a,
-                               const char          *protocol,
-                               const char          *host_address,
-                               guint                host_port)
+corral_forward_record_same_host_port (const CorralForwardRecord *a,
+                                      const char                *protocol,
+                                      const char                *host_address,
+                                      guint                      host_port)
 {
   return g_str_equal (a->protocol, protocol) && a->host_port == host_port &&
          (a->host_address[0] == '\0' || host_address[0] == '\0' ||
@@ -132,13 +132,13 @@ corrupt (GError     **error,
   return FALSE;
 }
 
-static CorralForward *
+static CorralForwardRecord *
 forward_from_group (GKeyFile    *kf,
                     const char  *group,
                     const char  *path,
                     GError     **error)
 {
-  g_autoptr(CorralForward) forward = g_new0 (CorralForward, 1);
+  g_autoptr(CorralForwardRecord) forward = g_new0 (CorralForwardRecord, 1);
   g_autoptr(GError) local_error = NULL;
   const char *keys[] = { "guest", "protocol", "host-address", "guest-address", "network", "mac" };
   char **fields[] = { &forward->guest_uuid, &forward->protocol, &forward->host_address,
@@ -184,7 +184,7 @@ forward_from_group (GKeyFile    *kf,
 }
 
 GPtrArray *
-corral_forwards_load (GError **error)
+corral_forward_store_load (GError **error)
 {
   g_autofree char *path = g_build_filename (corral_helper_state_dir (), FORWARDS_FILE, NULL);
   g_autoptr(GPtrArray) forwards = NULL;
@@ -193,7 +193,7 @@ corral_forwards_load (GError **error)
   g_auto(GStrv) groups = NULL;
   gint64 version;
 
-  forwards = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_forward_free);
+  forwards = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_forward_record_free);
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -214,19 +214,19 @@ corral_forwards_load (GError **error)
       corrupt (error, path, "no format version");
       return NULL;
     }
-  if (version != CORRAL_FORWARDS_FORMAT_VERSION)
+  if (version != CORRAL_FORWARD_STORE_FORMAT_VERSION)
     {
       g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_CORRUPT_STATE,
                    "The state file %s has format version %" G_GINT64_FORMAT
                    ", this helper reads version %d; it was left as it is",
-                   path, version, CORRAL_FORWARDS_FORMAT_VERSION);
+                   path, version, CORRAL_FORWARD_STORE_FORMAT_VERSION);
       return NULL;
     }
 
   groups = g_key_file_get_groups (kf, NULL);
   for (gsize i = 0; groups[i] != NULL; i++)
     {
-      CorralForward *forward;
+      CorralForwardRecord *forward;
 
       if (g_str_equal (groups[i], HEADER_GROUP))
         continue;
@@ -257,11 +257,11 @@ forwards_save (GPtrArray  *forwards,
   g_key_file_set_comment (kf, NULL, NULL,
                           " Port forwards of corral-helper. Written by the helper; do not edit.",
                           NULL);
-  g_key_file_set_integer (kf, HEADER_GROUP, "version", CORRAL_FORWARDS_FORMAT_VERSION);
+  g_key_file_set_integer (kf, HEADER_GROUP, "version", CORRAL_FORWARD_STORE_FORMAT_VERSION);
 
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
       g_autofree char *group = g_strdup_printf (FORWARD_GROUP_PREFIX "%s %s:%u", f->protocol,
                                                 f->host_address[0] ? f->host_address : "*",
                                                 f->host_port);
@@ -281,7 +281,7 @@ forwards_save (GPtrArray  *forwards,
 }
 
 GHashTable *
-corral_active_guests_load (GError **error)
+corral_forward_store_load_active_guests (GError **error)
 {
   g_autofree char *path = g_build_filename (corral_helper_runtime_dir (), ACTIVE_FILE, NULL);
   g_autoptr(GHashTable) active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -379,7 +379,7 @@ apply_active (GPtrArray   *forwards,
 
   for (guint i = 0; i < forwards->len; i++)
     {
-      CorralForward *f = g_ptr_array_index (forwards, i);
+      CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       if (g_hash_table_contains (active, f->guest_uuid))
         g_ptr_array_add (wanted, f);
@@ -392,7 +392,7 @@ static gpointer
 forward_copy_func (gconstpointer src,
                    gpointer      data)
 {
-  return corral_forward_copy (src);
+  return corral_forward_record_copy (src);
 }
 
 static void
@@ -404,10 +404,10 @@ add_copy_cb (gpointer key,
 }
 
 gboolean
-corral_forwards_transact (guint                lock_timeout_ms,
-                          CorralForwardsEdit   edit,
-                          gpointer             user_data,
-                          GError             **error)
+corral_forward_store_transact (guint                    lock_timeout_ms,
+                               CorralForwardStoreEdit   edit,
+                               gpointer                 user_data,
+                               GError                 **error)
 {
   g_autoptr(GPtrArray) forwards = NULL;
   g_autoptr(GPtrArray) old_forwards = NULL;
@@ -422,10 +422,10 @@ corral_forwards_transact (guint                lock_timeout_ms,
   if (fd < 0)
     return FALSE;
 
-  forwards = corral_forwards_load (error);
+  forwards = corral_forward_store_load (error);
   if (forwards == NULL)
     goto out;
-  active = corral_active_guests_load (error);
+  active = corral_forward_store_load_active_guests (error);
   if (active == NULL)
     goto out;
 
@@ -433,7 +433,7 @@ corral_forwards_transact (guint                lock_timeout_ms,
     {
       /* What to put back if the new rules cannot be applied. */
       old_forwards = g_ptr_array_copy (forwards, (GCopyFunc) forward_copy_func, NULL);
-      g_ptr_array_set_free_func (old_forwards, (GDestroyNotify) corral_forward_free);
+      g_ptr_array_set_free_func (old_forwards, (GDestroyNotify) corral_forward_record_free);
       old_active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_hash_table_foreach (active, add_copy_cb, old_active);
 

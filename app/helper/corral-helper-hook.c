@@ -33,7 +33,7 @@ hook_edit (GPtrArray   *forwards,
 
   for (guint i = 0; i < forwards->len && !has_forwards; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       has_forwards = g_str_equal (f->guest_uuid, edit->uuid);
     }
@@ -131,7 +131,7 @@ qemu_hook (int    argc,
     }
   edit.uuid = uuid;
 
-  if (!corral_forwards_transact (HOOK_LOCK_TIMEOUT_MS, hook_edit, &edit, &error))
+  if (!corral_forward_store_transact (HOOK_LOCK_TIMEOUT_MS, hook_edit, &edit, &error))
     g_printerr ("corral-helper hook: %s %s: forwards not %s: %s\n", argv[0], operation,
                 edit.start ? "applied" : "removed", error->message);
   return 0;
@@ -150,7 +150,7 @@ network_hook (int    argc,
   if (argc < 2 || !g_str_equal (argv[1], "started"))
     return 0;
 
-  active = corral_active_guests_load (&error);
+  active = corral_forward_store_load_active_guests (&error);
   if (active == NULL || g_hash_table_size (active) == 0)
     {
       if (error != NULL)
@@ -158,7 +158,7 @@ network_hook (int    argc,
       return 0;
     }
 
-  if (!corral_forwards_transact (HOOK_LOCK_TIMEOUT_MS, NULL, NULL, &error))
+  if (!corral_forward_store_transact (HOOK_LOCK_TIMEOUT_MS, NULL, NULL, &error))
     g_printerr ("corral-helper hook: network %s started: forwards not applied: %s\n",
                 argv[0], error->message);
   return 0;
@@ -183,7 +183,7 @@ corral_helper_apply_run (void)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!corral_forwards_transact (HOOK_LOCK_TIMEOUT_MS, NULL, NULL, &error))
+  if (!corral_forward_store_transact (HOOK_LOCK_TIMEOUT_MS, NULL, NULL, &error))
     {
       g_printerr ("corral-helper: %s\n", error->message);
       return 1;

@@ -12,6 +12,7 @@
 #include "corral-helper-libvirt.h"
 #include "corral-helper-service.h"
 #include "corral-helper-validate.h"
+#include "corral-hook-state.h"
 #include "corral-host-ports.h"
 #include "corral-lvm.h"
 
@@ -128,7 +129,7 @@ check_authorization (GDBusMethodInvocation  *invocation,
 
 typedef struct
 {
-  const CorralForward *forward;
+  const CorralForwardRecord *forward;
   gboolean             running;
 } AddEdit;
 
@@ -141,9 +142,9 @@ check_no_clash (GPtrArray   *forwards,
 {
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
-      if (corral_forward_same_host_port (f, protocol, host_address, host_port))
+      if (corral_forward_record_same_host_port (f, protocol, host_address, host_port))
         {
           g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_CONFLICT,
                        "Host port %u/%s is already forwarded to guest %s port %u",
@@ -163,12 +164,12 @@ add_edit (GPtrArray   *forwards,
           GError     **error)
 {
   AddEdit *edit = user_data;
-  const CorralForward *new = edit->forward;
+  const CorralForwardRecord *new = edit->forward;
 
   if (!check_no_clash (forwards, new->protocol, new->host_address, new->host_port, error))
     return FALSE;
 
-  g_ptr_array_add (forwards, corral_forward_copy (new));
+  g_ptr_array_add (forwards, corral_forward_record_copy (new));
   if (edit->running)
     g_hash_table_add (active, g_strdup (new->guest_uuid));
   *changed = TRUE;
@@ -193,7 +194,7 @@ remove_edit (GPtrArray   *forwards,
 
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       if (g_str_equal (f->protocol, edit->protocol) && f->host_port == edit->host_port &&
           g_str_equal (f->host_address, edit->host_address))
@@ -224,7 +225,7 @@ handle_add_forward (CorralDBusHelper1     *skeleton,
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(CorralGuestTarget) target = NULL;
   g_autofree char *uuid = NULL;
-  CorralForward forward = { 0 };
+  CorralForwardRecord forward = { 0 };
   AddEdit edit = { &forward, FALSE };
 
   call_begin (self);
@@ -242,7 +243,7 @@ handle_add_forward (CorralDBusHelper1     *skeleton,
   g_mutex_lock (&self->lock);
 
   /* Cheap refusals first, before anything is asked of libvirt. */
-  existing = corral_forwards_load (&error);
+  existing = corral_forward_store_load (&error);
   if (existing != NULL && !check_no_clash (existing, protocol, host_address, host_port, &error))
     g_clear_pointer (&existing, g_ptr_array_unref);
 
@@ -261,7 +262,7 @@ handle_add_forward (CorralDBusHelper1     *skeleton,
       forward.mac = target->mac;
       edit.running = target->running;
 
-      if (corral_forwards_transact (LOCK_TIMEOUT_MS, add_edit, &edit, &error))
+      if (corral_forward_store_transact (LOCK_TIMEOUT_MS, add_edit, &edit, &error))
         corral_dbus_helper1_complete_add_forward (skeleton, invocation, target->address);
     }
 
@@ -289,7 +290,7 @@ handle_remove_forward (CorralDBusHelper1     *skeleton,
     return call_end (self, invocation, error);
 
   g_mutex_lock (&self->lock);
-  if (corral_forwards_transact (LOCK_TIMEOUT_MS, remove_edit, &edit, &error))
+  if (corral_forward_store_transact (LOCK_TIMEOUT_MS, remove_edit, &edit, &error))
     corral_dbus_helper1_complete_remove_forward (skeleton, invocation);
   g_mutex_unlock (&self->lock);
 
@@ -314,16 +315,16 @@ handle_list_forwards (CorralDBusHelper1     *skeleton,
     return call_end (self, invocation, error);
   uuid = g_ascii_strdown (guest_uuid, -1);
 
-  forwards = corral_forwards_load (&error);
+  forwards = corral_forward_store_load (&error);
   if (forwards != NULL)
-    active = corral_active_guests_load (&error);
+    active = corral_forward_store_load_active_guests (&error);
   if (active == NULL)
     return call_end (self, invocation, error);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sssqsqb)"));
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       if (uuid[0] != '\0' && !g_str_equal (uuid, f->guest_uuid))
         continue;
@@ -359,15 +360,15 @@ handle_get_status (CorralDBusHelper1     *skeleton,
 
   call_begin (self);
 
-  forwards = corral_forwards_load (&error);
+  forwards = corral_forward_store_load (&error);
   if (forwards != NULL)
-    active = corral_active_guests_load (&error);
+    active = corral_forward_store_load_active_guests (&error);
   if (active == NULL)
     return call_end (self, invocation, error);
 
   for (guint i = 0; i < forwards->len; i++)
     {
-      const CorralForward *f = g_ptr_array_index (forwards, i);
+      const CorralForwardRecord *f = g_ptr_array_index (forwards, i);
 
       if (g_hash_table_contains (active, f->guest_uuid))
         n_active++;
@@ -381,6 +382,8 @@ handle_get_status (CorralDBusHelper1     *skeleton,
   g_variant_builder_add (&builder, "{sv}", "firewall-backend", g_variant_new_string (backend));
   g_variant_builder_add (&builder, "{sv}", "qemu-hook-installed",
                          g_variant_new_boolean (is_executable (QEMU_HOOK)));
+  g_variant_builder_add (&builder, "{sv}", "qemu-hook-active",
+                         g_variant_new_boolean (corral_hook_is_active (QEMU_HOOK)));
   g_variant_builder_add (&builder, "{sv}", "network-hook-installed",
                          g_variant_new_boolean (is_executable (NETWORK_HOOK)));
   g_variant_builder_add (&builder, "{sv}", "ip-forwarding",
@@ -392,26 +395,38 @@ handle_get_status (CorralDBusHelper1     *skeleton,
   return call_end (self, invocation, NULL);
 }
 
+static gboolean
+handle_list_host_ports (CorralDBusHelper1     *skeleton,
+                        GDBusMethodInvocation *invocation,
+                        const char            *protocol,
+                        const char            *host_address,
+                        Service               *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ports = NULL;
+
+  call_begin (self);
+
+  if (!corral_validate_protocol (protocol, &error) ||
+      !corral_validate_host_address (host_address, &error))
+    return call_end (self, invocation, error);
+
+  ports = corral_host_ports_list_taken (protocol, host_address);
+  corral_dbus_helper1_complete_list_host_ports (
+      skeleton, invocation,
+      g_variant_new_fixed_array (G_VARIANT_TYPE_UINT16, ports->data, ports->len, sizeof (guint16)));
+  return call_end (self, invocation, NULL);
+}
+
 /* --- volumes --- */
 
+/* corral-lvm fails in CORRAL_HELPER_ERROR; anything else (a cancelled command) is FAILED. */
 static GError *
 lvm_to_helper_error (GError *lvm_error)
 {
-  static const struct { int lvm; CorralHelperError helper; } map[] = {
-    { CORRAL_LVM_ERROR_INVALID_ARGUMENT, CORRAL_HELPER_ERROR_INVALID_ARGUMENT },
-    { CORRAL_LVM_ERROR_NOT_FOUND, CORRAL_HELPER_ERROR_NOT_FOUND },
-    { CORRAL_LVM_ERROR_NO_SPACE, CORRAL_HELPER_ERROR_NO_SPACE },
-    { CORRAL_LVM_ERROR_NOT_CORRAL, CORRAL_HELPER_ERROR_NOT_CORRAL },
-    { CORRAL_LVM_ERROR_EXISTS, CORRAL_HELPER_ERROR_CONFLICT },
-  };
-  CorralHelperError code = CORRAL_HELPER_ERROR_FAILED;
-
-  if (lvm_error->domain == CORRAL_LVM_ERROR)
-    for (gsize i = 0; i < G_N_ELEMENTS (map); i++)
-      if (map[i].lvm == lvm_error->code)
-        code = map[i].helper;
-
-  return g_error_new_literal (CORRAL_HELPER_ERROR, code, lvm_error->message);
+  if (lvm_error->domain == CORRAL_HELPER_ERROR)
+    return g_error_copy (lvm_error);
+  return g_error_new_literal (CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED, lvm_error->message);
 }
 
 static gboolean
@@ -580,6 +595,7 @@ corral_helper_service_run (void)
   const struct { const char *signal; GCallback callback; } handlers[] = {
     { "handle-get-status", G_CALLBACK (handle_get_status) },
     { "handle-list-forwards", G_CALLBACK (handle_list_forwards) },
+    { "handle-list-host-ports", G_CALLBACK (handle_list_host_ports) },
     { "handle-add-forward", G_CALLBACK (handle_add_forward) },
     { "handle-remove-forward", G_CALLBACK (handle_remove_forward) },
     { "handle-list-volume-groups", G_CALLBACK (handle_list_volume_groups) },

@@ -95,19 +95,27 @@ address_overlaps (const char *local,
   return FALSE;
 }
 
+/* Calls @found for each socket in @path (a /proc/net table) on @port (0: any) that listens (tcp)
+ * or is bound (udp) where a forward from @host_address would take its traffic away. Stops when
+ * @found returns FALSE; returns FALSE then. */
+typedef gboolean (*PortFunc) (guint    port,
+                              guint64  inode,
+                              gpointer user_data);
+
 static gboolean
-scan_table (const char  *path,
-            gboolean     ipv6,
-            gboolean     tcp,
-            const char  *host_address,
-            guint        port,
-            guint64     *out_inode)
+scan_table (const char *path,
+            gboolean    ipv6,
+            gboolean    tcp,
+            const char *host_address,
+            guint       port,
+            PortFunc    found,
+            gpointer    user_data)
 {
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
 
   if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return FALSE;
+    return TRUE;
 
   lines = g_strsplit (contents, "\n", -1);
   for (gsize i = 1; lines[i] != NULL; i++)
@@ -121,16 +129,38 @@ scan_table (const char  *path,
                   local, &local_port, &state, &inode) != 4)
         continue;
 
-      if (local_port != port || (tcp && state != TCP_LISTEN))
+      if ((port != 0 && local_port != port) || (tcp && state != TCP_LISTEN))
         continue;
 
-      if (address_overlaps (local, ipv6, host_address))
-        {
-          *out_inode = inode;
-          return TRUE;
-        }
+      if (address_overlaps (local, ipv6, host_address) && !found (local_port, inode, user_data))
+        return FALSE;
     }
 
+  return TRUE;
+}
+
+/* Both tables of @protocol (IPv4 and IPv6). */
+static gboolean
+scan_tables (const char *protocol,
+             const char *host_address,
+             guint       port,
+             PortFunc    found,
+             gpointer    user_data)
+{
+  gboolean tcp = g_str_equal (protocol, "tcp");
+  g_autofree char *v4 = g_strdup_printf ("/proc/net/%s", protocol);
+  g_autofree char *v6 = g_strdup_printf ("/proc/net/%s6", protocol);
+
+  return scan_table (v4, FALSE, tcp, host_address, port, found, user_data) &&
+         scan_table (v6, TRUE, tcp, host_address, port, found, user_data);
+}
+
+static gboolean
+first_inode (guint    port,
+             guint64  inode,
+             gpointer user_data)
+{
+  *(guint64 *) user_data = inode;
   return FALSE;
 }
 
@@ -140,13 +170,9 @@ corral_host_port_check_free (const char  *protocol,
                              guint        port,
                              GError     **error)
 {
-  gboolean tcp = g_str_equal (protocol, "tcp");
-  g_autofree char *v4 = g_strdup_printf ("/proc/net/%s", protocol);
-  g_autofree char *v6 = g_strdup_printf ("/proc/net/%s6", protocol);
   guint64 inode = 0;
 
-  if (scan_table (v4, FALSE, tcp, host_address, port, &inode) ||
-      scan_table (v6, TRUE, tcp, host_address, port, &inode))
+  if (!scan_tables (protocol, host_address, port, first_inode, &inode))
     {
       g_autofree char *owner = socket_owner (inode);
 
@@ -157,6 +183,47 @@ corral_host_port_check_free (const char  *protocol,
     }
 
   return TRUE;
+}
+
+static gboolean
+add_port (guint    port,
+          guint64  inode,
+          gpointer user_data)
+{
+  if (port != 0)
+    g_hash_table_add (user_data, GUINT_TO_POINTER (port));
+  return TRUE;
+}
+
+static gint
+compare_ports (gconstpointer a,
+               gconstpointer b)
+{
+  guint16 x = *(const guint16 *) a;
+  guint16 y = *(const guint16 *) b;
+
+  return (x > y) - (x < y);
+}
+
+GArray *
+corral_host_ports_list_taken (const char *protocol,
+                              const char *host_address)
+{
+  g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
+  GArray *result = g_array_new (FALSE, FALSE, sizeof (guint16));
+  GHashTableIter iter;
+  gpointer key;
+
+  scan_tables (protocol, host_address, 0, add_port, ports);
+  g_hash_table_iter_init (&iter, ports);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint16 port = GPOINTER_TO_UINT (key);
+
+      g_array_append_val (result, port);
+    }
+  g_array_sort (result, compare_ports);
+  return result;
 }
 
 gboolean

@@ -8,8 +8,11 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "corral-forwards.h"
-#include "corral-forwards-private.h"
+#include "corral-forward.h"
+#include "corral-forwards-check.h"
+#include "corral-forwards-check-private.h"
+#include "corral-helper-validate.h"
+#include "corral-helper-error.h"
 
 static const char node_xml[] =
   "<node>"
@@ -107,21 +110,21 @@ test_parse_port (void)
     {
       g_autoptr(GError) error = NULL;
 
-      g_assert_false (corral_forwards_parse_port (bad[i], "Host port", &port, &error));
-      g_assert_error (error, CORRAL_FORWARDS_ERROR, CORRAL_FORWARDS_ERROR_INVALID_ARGUMENT);
+      g_assert_false (corral_parse_port (bad[i], "Host port", &port, &error));
+      g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
       g_assert_cmpstr (error->message, ==, "Host port must be a number from 1 to 65535");
     }
   {
     g_autoptr(GError) error = NULL;
 
-    g_assert_false (corral_forwards_parse_port ("", "Guest port", &port, &error));
+    g_assert_false (corral_parse_port ("", "Guest port", &port, &error));
     g_assert_cmpstr (error->message, ==, "Guest port: enter a port number");
   }
-  g_assert_true (corral_forwards_parse_port ("1", "x", &port, NULL));
+  g_assert_true (corral_parse_port ("1", "x", &port, NULL));
   g_assert_cmpuint (port, ==, 1);
-  g_assert_true (corral_forwards_parse_port ("65535", "x", &port, NULL));
+  g_assert_true (corral_parse_port ("65535", "x", &port, NULL));
   g_assert_cmpuint (port, ==, 65535);
-  g_assert_true (corral_forwards_parse_port ("08080", "x", &port, NULL));
+  g_assert_true (corral_parse_port ("08080", "x", &port, NULL));
   g_assert_cmpuint (port, ==, 8080);
 }
 
@@ -165,35 +168,6 @@ test_labels (void)
 }
 
 static void
-test_port_in_use (void)
-{
-  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
-  g_autoptr(GSocket) udp = NULL;
-  g_autoptr(GSocketAddress) any = NULL;
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GError) error = NULL;
-  guint16 port;
-
-  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (corral_forwards_port_in_use ("tcp", port));
-  g_socket_listener_close (listener);
-  g_assert_false (corral_forwards_port_in_use ("tcp", port));
-
-  udp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
-  g_assert_no_error (error);
-  any = g_inet_socket_address_new (loopback, 0);
-  g_assert_true (g_socket_bind (udp, any, FALSE, &error));
-  bound = g_socket_get_local_address (udp, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_assert_true (corral_forwards_port_in_use ("udp", port));
-  g_socket_close (udp, NULL);
-  g_assert_false (corral_forwards_port_in_use ("udp", port));
-}
-
-static void
 ignore_libvirt_errors (void        *user_data,
                        virErrorPtr  error)
 {
@@ -210,7 +184,6 @@ main (int   argc,
   g_test_add_func ("/forwards/core/check-uri", test_check_uri);
   g_test_add_func ("/forwards/core/parse-port", test_parse_port);
   g_test_add_func ("/forwards/core/labels", test_labels);
-  g_test_add_func ("/forwards/core/port-in-use", test_port_in_use);
 
   return g_test_run ();
 }

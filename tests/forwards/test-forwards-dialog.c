@@ -27,7 +27,7 @@ test_guest (void)
 }
 
 static CorralForwardsDialog *
-open_dialog (CorralForwardsClient *client)
+open_dialog (CorralHelperClient *client)
 {
   CorralForwardsDialog *dialog = corral_forwards_dialog_new (test_guest (), client);
 
@@ -98,7 +98,7 @@ test_helper_missing (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(CorralForwardsClient) client = NULL;
+  g_autoptr(CorralHelperClient) client = NULL;
   CorralForwardsDialog *dialog;
 
   bus = g_dbus_connection_new_for_address_sync (g_getenv ("CORRAL_TEST_EMPTY_BUS"),
@@ -106,7 +106,7 @@ test_helper_missing (void)
                                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                                 NULL, NULL, &error);
   g_assert_no_error (error);
-  client = corral_forwards_client_new (bus);
+  client = corral_helper_client_new (bus);
   dialog = open_dialog (client);
 
   g_assert_true (SEES (dialog, "Port forwards are not available"));
@@ -216,13 +216,24 @@ test_add_list_test (void)
   CorralForwardsDialog *dialog;
   guint16 busy_port;
 
+  /* A port a program on the host listens on: the dialog learns it from the helper when it opens. */
+  busy_port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+
   polkit_allow (TRUE);
   dialog = open_dialog (NULL);
   g_assert_true (SEES (dialog, "No forwards yet"));
   g_assert_true (SEES_PART (dialog, ", kept for it when the first forward is added") || SEES (dialog, "Not known yet"));
   g_assert_false (can_click (dialog, "forwards.add"));
 
-  /* The host port follows the guest port until a user types one. */
+  /* The host port follows the guest port until a user types one, skipping a port in use. */
+  {
+    g_autofree char *text = g_strdup_printf ("%u", busy_port);
+
+    type_into (dialog, "Guest Port", text);
+    g_assert_cmpstr (field_text (dialog, "Host Port"), !=, text);
+    g_assert_cmpstr (field_text (dialog, "Host Port"), !=, "");
+  }
   type_into (dialog, "Guest Port", "1337");
   g_assert_cmpstr (field_text (dialog, "Host Port"), ==, "1337");
   g_assert_true (can_click (dialog, "forwards.add"));
@@ -238,8 +249,6 @@ test_add_list_test (void)
   corral_test_screenshot (GTK_WIDGET (dialog), "forwards-invalid.png");
 
   /* A port a program on the host listens on. */
-  busy_port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
-  g_assert_no_error (error);
   {
     g_autofree char *text = g_strdup_printf ("%u", busy_port);
     g_autofree char *message = g_strdup_printf ("Host port %u/tcp is in use by a program on this computer",

@@ -6,17 +6,18 @@ methods without a prompt, a battery of hostile arguments that must each get
 a clear error and change nothing, a corrupt state file, and idle exit."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from helperlib import (BUS_NAME, ERR, GUEST_WEB, GUEST_UNKNOWN, HELPER, Bus, Helper, MockPolkit,  # noqa: E402
-                       configure_data, Tap, check, check_equal, enter_private_namespaces, require, test_driver_uri,
-                       tmpdir, wait_for)
+                       configure_data, Tap, check, check_equal, enter_private_namespaces, require, sh,
+                       start_process, test_driver_uri, tmpdir, wait_for)
 
 tap = Tap()
-require(tap, ['dbus-daemon', 'unshare', 'iptables-save'])
+require(tap, ['dbus-daemon', 'unshare', 'iptables-save', 'ip', 'mount', 'umount', 'sleep'])
 enter_private_namespaces(tap)
 
 bus = Bus()
@@ -35,19 +36,20 @@ def snapshot():
 
 def test_introspection():
     xml = bus.call('Introspect', dest=BUS_NAME, iface='org.freedesktop.DBus.Introspectable')[0]
-    for method in ('GetStatus', 'ListForwards', 'AddForward', 'RemoveForward', 'ListVolumeGroups',
-                   'ListVolumes', 'CreateVolume', 'RemoveVolume'):
+    for method in ('GetStatus', 'ListForwards', 'ListHostPorts', 'AddForward', 'RemoveForward',
+                   'ListVolumeGroups', 'ListVolumes', 'CreateVolume', 'RemoveVolume'):
         check('<method name="%s">' % method in xml, '%s missing from the introspection data' % method)
 
 
 def test_read_only_without_authorization():
     status = bus.call('GetStatus')[0]
     for key, kind in (('version', str), ('firewall-backend', str), ('qemu-hook-installed', bool),
-                      ('network-hook-installed', bool), ('ip-forwarding', bool), ('forwards', int),
+                      ('qemu-hook-active', bool), ('network-hook-installed', bool), ('ip-forwarding', bool), ('forwards', int),
                       ('active-forwards', int)):
         check(isinstance(status.get(key), kind), 'GetStatus %s: %r' % (key, status.get(key)))
     check_equal(status['firewall-backend'], 'iptables', 'firewall backend with no libvirt nft table')
     check_equal(bus.call('ListForwards', 's', [''])[0], [], 'forwards')
+    check_equal(bus.call('ListHostPorts', 'ss', ['tcp', ''])[0], [], 'host ports taken in an empty namespace')
 
 
 def test_denied():
@@ -282,8 +284,107 @@ def test_hook_scripts_never_block():
             check_equal(p.returncode, 0, '%s hook exit status with helper %r' % (kind, helper_text))
 
 
+def host_ports(protocol, address):
+    return bus.call('ListHostPorts', 'ss', [protocol, address])[0]
+
+
+def bound_socket(family, kind, address):
+    s = socket.socket(family, kind)
+    if family == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind((address, 0))
+    if kind == socket.SOCK_STREAM:
+        s.listen()
+    return s
+
+
+def test_list_host_ports():
+    # Two addresses of this namespace's own: a socket on one is no conflict for a forward from the other.
+    sh('ip', 'link', 'add', 'corral-ports', 'type', 'veth', 'peer', 'name', 'corral-ports1')
+    sh('ip', 'addr', 'add', '10.77.0.1/24', 'dev', 'corral-ports')
+    sh('ip', 'addr', 'add', '10.77.0.2/24', 'dev', 'corral-ports')
+    sh('ip', 'link', 'set', 'corral-ports', 'up')
+    sh('ip', 'link', 'set', 'corral-ports1', 'up')
+    on_one = bound_socket(socket.AF_INET, socket.SOCK_STREAM, '10.77.0.1')
+    on_all = bound_socket(socket.AF_INET, socket.SOCK_STREAM, '0.0.0.0')
+    on_v6 = bound_socket(socket.AF_INET6, socket.SOCK_STREAM, '::')
+    udp = bound_socket(socket.AF_INET, socket.SOCK_DGRAM, '127.0.0.1')
+    p_one, p_all, p_v6, p_udp = (s.getsockname()[1] for s in (on_one, on_all, on_v6, udp))
+    # A client socket (connected, not listening) takes no port a forward could want.
+    client = socket.create_connection(('10.77.0.1', p_one))
+
+    everywhere = host_ports('tcp', '')
+    for port, what in ((p_one, 'one address'), (p_all, '0.0.0.0'), (p_v6, '[::] (dual stack)')):
+        check(port in everywhere, 'tcp %d listening on %s missing for "": %r' % (port, what, everywhere))
+    check(client.getsockname()[1] not in everywhere, 'a connected client port is listed: %r' % everywhere)
+    check_equal(everywhere, sorted(everywhere), 'ports in ascending order')
+    check(p_one in host_ports('tcp', '10.77.0.1'), 'tcp listening on 10.77.0.1 missing for 10.77.0.1')
+    other = host_ports('tcp', '10.77.0.2')
+    check(p_one not in other, 'tcp listening on 10.77.0.1 listed for 10.77.0.2: %r' % other)
+    check(p_all in other and p_v6 in other, 'wildcard listeners missing for 10.77.0.2: %r' % other)
+    check(p_udp in host_ports('udp', ''), 'udp %d bound on 127.0.0.1 missing for "" ' % p_udp)
+    check(p_udp not in host_ports('udp', '10.77.0.2'), 'udp bound on loopback listed for 10.77.0.2')
+    check(p_udp not in host_ports('tcp', ''), 'a udp port listed as tcp')
+
+    for s in (client, on_one, on_all, on_v6, udp):
+        s.close()
+    check_equal(host_ports('tcp', ''), [], 'tcp ports after the sockets closed')
+    check_equal(host_ports('udp', ''), [], 'udp ports after the socket closed')
+    for sig_args, what in ((['icmp', ''], 'protocol'), (['tcp', '127.0.0.1'], 'loopback address'),
+                           (['tcp', '10.77.0.001'], 'address with leading zeros')):
+        e = bus.call_error('ListHostPorts', 'ss', sig_args)
+        check_equal(e.name, ERR + 'InvalidArgument', 'ListHostPorts with a bad ' + what)
+    sh('ip', 'link', 'del', 'corral-ports')
+
+
+def test_qemu_hook_active():
+    # This test's own /run and /etc/libvirt/hooks (the mount namespace is the test's).
+    hooks = '/etc/libvirt/hooks' if os.path.isdir('/etc/libvirt/hooks') else '/etc/libvirt'
+    if not os.path.isdir(hooks):
+        raise AssertionError('no /etc/libvirt to mount over')
+    sh('mount', '-t', 'tmpfs', '-o', 'mode=755', 'corral-test-run', '/run')
+    sh('mount', '-t', 'tmpfs', '-o', 'mode=755', 'corral-test-hooks', hooks)
+    try:
+        def status():
+            s = bus.call('GetStatus')[0]
+            return s['qemu-hook-installed'], s['qemu-hook-active']
+
+        check_equal(status(), (False, False), 'installed, active with no hook')
+        old = start_process(['sleep', '120'])
+        with open('/run/libvirtd.pid', 'w') as f:
+            f.write('%d\n' % old.pid)
+        time.sleep(2.5)  # the hook's ctime must be later than the "daemon's" start, in seconds
+        os.makedirs('/etc/libvirt/hooks/qemu.d', exist_ok=True)
+        hook = '/etc/libvirt/hooks/qemu.d/corral'
+        with open(hook, 'w') as f:
+            f.write('#!/bin/sh\nexit 0\n')
+        os.chmod(hook, 0o755)
+        check_equal(status(), (True, False), 'installed, active: hook installed after libvirtd started')
+        new = start_process(['sleep', '120'])
+        with open('/run/libvirtd.pid', 'w') as f:
+            f.write('%d\n' % new.pid)
+        check_equal(status(), (True, True), 'installed, active: libvirtd restarted after the hook')
+        os.unlink('/run/libvirtd.pid')
+        os.makedirs('/run/libvirt')
+        with open('/run/libvirt/libvirtd.pid', 'w') as f:
+            f.write('%d\n' % old.pid)
+        check_equal(status(), (True, False), 'installed, active: libvirtd -p pid file, started before the hook')
+        os.unlink('/run/libvirt/libvirtd.pid')
+        check_equal(status(), (True, True), 'installed, active: no libvirtd pid file (cannot tell)')
+        os.chmod(hook, 0o644)
+        check_equal(status(), (False, False), 'installed, active: hook not executable')
+        for p in (old, new):
+            p.terminate()
+            p.wait()
+    finally:
+        sh('umount', hooks)
+        sh('umount', '/run')
+
+
 tap.run('introspection lists every method', test_introspection)
 tap.run('read-only methods need no authorization', test_read_only_without_authorization)
+tap.run('ListHostPorts: real sockets, with the address-overlap check', test_list_host_ports)
+tap.run('GetStatus qemu-hook-active: the hook is installed and libvirtd started after it', test_qemu_hook_active)
 tap.run('polkit denies: NotAuthorized, nothing changes', test_denied)
 tap.run('polkit allows forwards: AddForward works, volumes still denied', test_allowed_forwards_only)
 tap.run('hooks find iptables with a PATH lacking /usr/sbin', test_hook_path_without_sbin)

@@ -48,7 +48,7 @@ test_protocol_and_port (void)
   g_assert_true (corral_validate_port (65535, "Host port", NULL));
   g_assert_false (corral_validate_port (0, "Host port", &error));
   g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
-  g_assert_cmpstr (error->message, ==, "Host port 0 is not between 1 and 65535");
+  g_assert_cmpstr (error->message, ==, "Host port must be a number from 1 to 65535");
   g_assert_false (corral_validate_port (65536, "Guest port", NULL));
 }
 

@@ -15,7 +15,7 @@
 
 #include "corral-connection-private.h"
 #include "corral-guest-creator.h"
-#include "corral-helper-error.h"
+#include "corral-error.h"
 
 #define TIMEOUT_S 60
 #define MiB (G_GUINT64_CONSTANT (1024) * 1024)
@@ -217,7 +217,7 @@ test_no_space (void)
 
   uuids = create (spec, &error);
   g_assert_null (uuids);
-  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NO_SPACE);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_NO_SPACE);
   g_test_message ("the user reads: %s", error->message);
   volumes = lvs ();
   g_assert_null (strstr (volumes, "lvhuge"));

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 /* Parses the JSON that an lvm2 report command (`vgs`, `lvs` with --reportformat json)
  * prints and returns the rows of its @section ("vg", "lv"): a GPtrArray of GHashTable,
  * each mapping a field name to its value as a string.  Fails with
- * CORRAL_LVM_ERROR_FAILED on anything that is not such a report. */
+ * CORRAL_HELPER_ERROR_FAILED on anything that is not such a report. */
 GPtrArray *_corral_lvm_parse_report      (const char  *json,
                                           gsize        length,
                                           const char  *section,

@@ -36,7 +36,7 @@ json_fail (JsonReader  *r,
            GError     **error,
            const char  *what)
 {
-  g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+  g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                "LVM's report is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
                what, (gsize) (r->p - r->start));
   return FALSE;
@@ -437,7 +437,7 @@ _corral_lvm_parse_report (const char  *json,
   if (!g_variant_is_of_type (doc, G_VARIANT_TYPE_VARDICT)
       || !(reports = g_variant_lookup_value (doc, "report", G_VARIANT_TYPE ("av"))))
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM's report has no \"report\" list");
       return NULL;
     }
@@ -469,7 +469,7 @@ _corral_lvm_parse_report (const char  *json,
 
           if (!g_variant_is_of_type (item, G_VARIANT_TYPE_VARDICT))
             {
-              g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+              g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                            "LVM's \"%s\" report has a row that is not an object", section);
               return NULL;
             }
@@ -483,7 +483,7 @@ _corral_lvm_parse_report (const char  *json,
 
               if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
                 {
-                  g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+                  g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                                "LVM's \"%s\" report has a field \"%s\" that is not a string "
                                "or a number", section, key);
                   return NULL;
@@ -498,7 +498,7 @@ _corral_lvm_parse_report (const char  *json,
 
   if (!found)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM's report has no \"%s\" section", section);
       return NULL;
     }

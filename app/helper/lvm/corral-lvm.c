@@ -40,8 +40,6 @@ static guint lvm_timeout_seconds = LVM_TIMEOUT_SECONDS;
 /* Test/debug hook, see corral-lvm.h. */
 #define LVM_CONFIG_ENV "CORRAL_LVM_CONFIG"
 
-G_DEFINE_QUARK (corral-lvm-error-quark, corral_lvm_error)
-
 void
 corral_volume_group_free (CorralVolumeGroup *vg)
 {
@@ -101,7 +99,7 @@ _corral_lvm_check_name (const char  *name,
 
   if (name == NULL || *name == '\0')
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                    "The %s name is empty", what);
       return FALSE;
     }
@@ -111,7 +109,7 @@ _corral_lvm_check_name (const char  *name,
 
   if (len > CORRAL_LVM_NAME_MAX)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                    "The %s name %s is %" G_GSIZE_FORMAT " characters long; LVM allows "
                    "at most %d", what, quoted, len, CORRAL_LVM_NAME_MAX);
       return FALSE;
@@ -123,7 +121,7 @@ _corral_lvm_check_name (const char  *name,
 
       if (!g_ascii_isalnum (c) && c != '+' && c != '_' && c != '.' && c != '-')
         {
-          g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+          g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                        "The %s name %s is not allowed: LVM names may contain only "
                        "a–z, A–Z, 0–9 and + _ . -", what, quoted);
           return FALSE;
@@ -132,7 +130,7 @@ _corral_lvm_check_name (const char  *name,
 
   if (name[0] == '-')
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                    "The %s name %s is not allowed: LVM names cannot begin with “-”",
                    what, quoted);
       return FALSE;
@@ -140,7 +138,7 @@ _corral_lvm_check_name (const char  *name,
 
   if (strcmp (name, ".") == 0 || strcmp (name, "..") == 0)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                    "The %s name %s is not allowed", what, quoted);
       return FALSE;
     }
@@ -151,7 +149,7 @@ _corral_lvm_check_name (const char  *name,
   for (guint i = 0; i < G_N_ELEMENTS (reserved_prefixes); i++)
     if (g_str_has_prefix (name, reserved_prefixes[i]))
       {
-        g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                      "The %s name %s is not allowed: LVM reserves names starting "
                      "with “%s”", what, quoted, reserved_prefixes[i]);
         return FALSE;
@@ -160,7 +158,7 @@ _corral_lvm_check_name (const char  *name,
   for (guint i = 0; i < G_N_ELEMENTS (reserved_parts); i++)
     if (strstr (name, reserved_parts[i]) != NULL)
       {
-        g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                      "The %s name %s is not allowed: LVM reserves names containing "
                      "“%s”", what, quoted, reserved_parts[i]);
         return FALSE;
@@ -199,7 +197,7 @@ _corral_lvm_check_full_name (const char  *vg,
     {
       g_autofree char *quoted = quote_name (name);
 
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                    "The logical volume name %s is too long for the volume group "
                    "“%s”: together they may have at most %d characters, each “-” "
                    "counting twice", quoted, vg, CORRAL_LVM_VG_LV_MAX);
@@ -219,14 +217,14 @@ _corral_lvm_round_size (guint64   size_bytes,
 
   if (size_bytes == 0)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                    "The size of a volume must be above 0 bytes");
       return FALSE;
     }
 
   if (size_bytes % 512 != 0)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
                    "The size %" G_GUINT64_FORMAT " bytes is not a multiple of 512 bytes",
                    size_bytes);
       return FALSE;
@@ -234,7 +232,7 @@ _corral_lvm_round_size (guint64   size_bytes,
 
   if (extent_size == 0 || extent_size % 512 != 0)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM reports an extent size of %" G_GUINT64_FORMAT " bytes",
                    extent_size);
       return FALSE;
@@ -243,7 +241,7 @@ _corral_lvm_round_size (guint64   size_bytes,
   extents = size_bytes / extent_size + (size_bytes % extent_size != 0);
   if (extents > G_MAXUINT64 / extent_size)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NO_SPACE,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NO_SPACE,
                    "The size %" G_GUINT64_FORMAT " bytes is larger than any volume "
                    "group", size_bytes);
       return FALSE;
@@ -296,7 +294,7 @@ find_lvm (void)
 
 /* Runs `lvm COMMAND [--config $CORRAL_LVM_CONFIG] ARGS...`.  Returns TRUE when it
  * exits with 0, with its stdout in @out_stdout.  When LVM ran and failed, the error is
- * CORRAL_LVM_ERROR_FAILED with LVM's error lines, which are also put into
+ * CORRAL_HELPER_ERROR_FAILED with LVM's error lines, which are also put into
  * @out_stderr_summary (if not NULL) for the caller to classify. */
 static gboolean
 run_lvm (const char          *command,
@@ -330,7 +328,7 @@ run_lvm (const char          *command,
 
   if (!(lvm = find_lvm ()))
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM is not installed (no “lvm” program; Debian's package is lvm2)");
       return FALSE;
     }
@@ -362,7 +360,7 @@ run_lvm (const char          *command,
                                   "Could not run LVM's %s: ", command);
       return FALSE;
     case CORRAL_PROCESS_TIMED_OUT:
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM's %s did not finish within %u seconds and was stopped",
                    command, timeout);
       return FALSE;
@@ -380,7 +378,7 @@ run_lvm (const char          *command,
 
   if (!result.exited)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM's %s was killed by signal %d", command, result.term_sig);
       goto out;
     }
@@ -388,10 +386,10 @@ run_lvm (const char          *command,
   if (result.exit_status != 0)
     {
       if (summary)
-        g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                      "%s", summary);
       else
-        g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                      "LVM's %s failed with exit status %d and no message", command,
                      result.exit_status);
       goto out;
@@ -405,7 +403,7 @@ run_lvm (const char          *command,
                             : g_strdup ("");
       if (strlen (stdout_text) != len)
         {
-          g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+          g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                        "LVM's %s printed a NUL byte", command);
           goto out;
         }
@@ -449,7 +447,7 @@ row_string (GHashTable  *row,
   const char *value = g_hash_table_lookup (row, field);
 
   if (value == NULL)
-    g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+    g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                  "LVM's report lacks the field %s", field);
 
   return value;
@@ -469,7 +467,7 @@ row_bytes (GHashTable  *row,
 
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, value, &local_error))
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM's report has a bad %s: %s", field, local_error->message);
       return FALSE;
     }
@@ -728,7 +726,7 @@ query_group (const char    *vg,
 
   if (!(*out_group = find_group (groups, vg)))
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_FOUND,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_FOUND,
                    "There is no volume group “%s”", vg);
       return NULL;
     }
@@ -778,7 +776,7 @@ corral_lvm_create_volume (const char    *vg,
       size_text = g_format_size_full (rounded, G_FORMAT_SIZE_IEC_UNITS);
       free_text = g_format_size_full (group->group->free, G_FORMAT_SIZE_IEC_UNITS);
       extent_text = g_format_size_full (group->extent_size, G_FORMAT_SIZE_IEC_UNITS);
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NO_SPACE,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NO_SPACE,
                    "The volume group “%s” has %s (%" G_GUINT64_FORMAT " bytes) free; "
                    "a volume of %" G_GUINT64_FORMAT " bytes needs %s "
                    "(%" G_GUINT64_FORMAT " bytes, whole extents of %s)",
@@ -795,7 +793,7 @@ corral_lvm_create_volume (const char    *vg,
 
   if (find_volume (volumes, vg, name))
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_EXISTS,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_CONFLICT,
                    "The volume group “%s” already has a logical volume “%s”", vg, name);
       return NULL;
     }
@@ -819,14 +817,14 @@ corral_lvm_create_volume (const char    *vg,
       {
         /* The checks above raced with another change, or LVM disagrees: say what
          * LVM said, with the code that matches it best. */
-        if (local_error->domain == CORRAL_LVM_ERROR && summary != NULL)
+        if (local_error->domain == CORRAL_HELPER_ERROR && summary != NULL)
           {
             if (strstr (summary, "already exists"))
-              local_error->code = CORRAL_LVM_ERROR_EXISTS;
+              local_error->code = CORRAL_HELPER_ERROR_CONFLICT;
             else if (strstr (summary, "insufficient free"))
-              local_error->code = CORRAL_LVM_ERROR_NO_SPACE;
+              local_error->code = CORRAL_HELPER_ERROR_NO_SPACE;
             else if (strstr (summary, "not found"))
-              local_error->code = CORRAL_LVM_ERROR_NOT_FOUND;
+              local_error->code = CORRAL_HELPER_ERROR_NOT_FOUND;
           }
         g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                     "Could not create the logical volume “%s/%s”: ",
@@ -843,7 +841,7 @@ corral_lvm_create_volume (const char    *vg,
 
   if (!(created = find_volume (volumes, vg, name)) || !created->tagged)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                    "LVM created “%s/%s” but does not list it %s", vg, name,
                    created ? "with Corral's tag" : "afterwards");
       return NULL;
@@ -885,14 +883,14 @@ corral_lvm_remove_volume (const char    *vg,
 
   if (!(info = find_volume (volumes, vg, name)))
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_FOUND,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_FOUND,
                    "The volume group “%s” has no logical volume “%s”", vg, name);
       return FALSE;
     }
 
   if (!info->tagged)
     {
-      g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_CORRAL,
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_CORRAL,
                    "Refusing to remove the logical volume “%s/%s”: it does not carry "
                    "Corral's tag “%s”, so Corral did not create it", vg, name,
                    CORRAL_LVM_TAG);
@@ -914,9 +912,9 @@ corral_lvm_remove_volume (const char    *vg,
 
     if (!run_lvm ("lvremove", args, NULL, &summary, cancellable, &local_error))
       {
-        if (local_error->domain == CORRAL_LVM_ERROR && summary != NULL
+        if (local_error->domain == CORRAL_HELPER_ERROR && summary != NULL
             && strstr (summary, "Failed to find"))
-          local_error->code = CORRAL_LVM_ERROR_NOT_FOUND;
+          local_error->code = CORRAL_HELPER_ERROR_NOT_FOUND;
         g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                     "Could not remove the logical volume “%s”: ",
                                     full_name);
@@ -934,11 +932,11 @@ corral_lvm_remove_volume (const char    *vg,
   if ((info = find_volume (volumes, vg, name)))
     {
       if (!info->tagged)
-        g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_CORRAL,
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_CORRAL,
                      "Refusing to remove the logical volume “%s”: it does not carry "
                      "Corral's tag “%s” (any more)", full_name, CORRAL_LVM_TAG);
       else
-        g_set_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED,
+        g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
                      "LVM's lvremove succeeded but “%s” is still there", full_name);
       return FALSE;
     }

@@ -4,7 +4,7 @@
  * Every function here is synchronous and may block for as long as LVM takes (each
  * command has a timeout): call them from a worker thread.  Cancelling @cancellable
  * kills the running LVM command and the call fails with G_IO_ERROR_CANCELLED; every
- * other failure is in the CORRAL_LVM_ERROR domain.
+ * other failure is in the CORRAL_HELPER_ERROR domain.
  *
  * Test/debug hook: when the environment variable CORRAL_LVM_CONFIG is set (even to
  * ""), its value is passed to every LVM command as `--config VALUE`.  The tests use it
@@ -16,24 +16,19 @@
 
 #include <gio/gio.h>
 
+#include "corral-helper-error.h"
+
 G_BEGIN_DECLS
 
 /* The LVM tag on every logical volume Corral creates; Corral lists and removes only
  * volumes that carry it. */
 #define CORRAL_LVM_TAG "corral"
 
-#define CORRAL_LVM_ERROR (corral_lvm_error_quark ())
-
-typedef enum
-{
-  CORRAL_LVM_ERROR_INVALID_ARGUMENT, /* a bad name or size: nothing was run */
-  CORRAL_LVM_ERROR_NOT_FOUND,        /* no such volume group or logical volume */
-  CORRAL_LVM_ERROR_NO_SPACE,         /* the volume group has too little free space */
-  CORRAL_LVM_ERROR_NOT_CORRAL,       /* the logical volume lacks CORRAL_LVM_TAG */
-  CORRAL_LVM_ERROR_EXISTS,           /* a logical volume of that name exists already */
-  CORRAL_LVM_ERROR_FAILED,           /* LVM failed (the message has its stderr), timed out,
-                                      * or is not installed */
-} CorralLvmError;
+/* Errors are CORRAL_HELPER_ERROR codes (the helper's wire errors): INVALID_ARGUMENT (a bad name
+ * or size: nothing was run), NOT_FOUND (no such volume group or logical volume), NO_SPACE (the
+ * group has too little free space), NOT_CORRAL (the volume lacks CORRAL_LVM_TAG), CONFLICT (a
+ * logical volume of that name exists already), FAILED (LVM failed: the message has its stderr,
+ * timed out, or is not installed). */
 
 typedef struct
 {
@@ -50,7 +45,6 @@ typedef struct
   char    *path; /* /dev/VG/NAME */
 } CorralLogicalVolume;
 
-GQuark               corral_lvm_error_quark          (void);
 
 void                 corral_volume_group_free        (CorralVolumeGroup   *vg);
 void                 corral_logical_volume_free      (CorralLogicalVolume *lv);

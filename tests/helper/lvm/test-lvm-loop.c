@@ -209,7 +209,7 @@ test_create_list_remove (void)
 
   /* Removing the untagged one is refused, and it stays. */
   g_assert_false (corral_lvm_remove_volume (test_vg, "plain", NULL, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_CORRAL);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_CORRAL);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "tag"));
   g_assert_nonnull (strstr (error->message, "plain"));
@@ -227,7 +227,7 @@ test_create_list_remove (void)
 
   /* Gone means gone. */
   g_assert_false (corral_lvm_remove_volume (test_vg, "corral-disk1", NULL, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_FOUND);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   remove_lv_directly ("plain");
@@ -255,7 +255,7 @@ test_no_space (void)
     {
       lv = corral_lvm_create_volume (test_vg, "toobig", too_big[i], NULL, &error);
       g_assert_null (lv);
-      g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NO_SPACE);
+      g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NO_SPACE);
       g_test_message ("%" G_GUINT64_FORMAT ": %s", too_big[i], error->message);
       g_clear_error (&error);
     }
@@ -278,7 +278,7 @@ test_no_space (void)
   g_clear_pointer (&lv, corral_logical_volume_free);
   lv = corral_lvm_create_volume (test_vg, "onemore", 512, NULL, &error);
   g_assert_null (lv);
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NO_SPACE);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NO_SPACE);
   g_clear_error (&error);
 
   g_assert_true (corral_lvm_remove_volume (test_vg, "allofit", NULL, &error));
@@ -300,7 +300,7 @@ test_exists (void)
   group = get_group ();
   again = corral_lvm_create_volume (test_vg, "dup", 8 * MIB, NULL, &error);
   g_assert_null (again);
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_EXISTS);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_CONFLICT);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
 
@@ -308,7 +308,7 @@ test_exists (void)
   make_plain_lv ("plain2");
   over_plain = corral_lvm_create_volume (test_vg, "plain2", 4 * MIB, NULL, &error);
   g_assert_null (over_plain);
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_EXISTS);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_CONFLICT);
   g_clear_error (&error);
 
   /* The existing ones are untouched. */
@@ -359,17 +359,17 @@ test_not_found (void)
 
   lv = corral_lvm_create_volume (missing_vg, "disk", 4 * MIB, NULL, &error);
   g_assert_null (lv);
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_FOUND);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_FOUND);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, missing_vg));
   g_clear_error (&error);
 
   g_assert_false (corral_lvm_remove_volume (missing_vg, "disk", NULL, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_FOUND);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   g_assert_false (corral_lvm_remove_volume (test_vg, "never-made", NULL, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NOT_FOUND);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   names_after = lv_names ();
@@ -496,7 +496,7 @@ test_timeout (void)
   release_vg_lock (fd, lock_path);
 
   g_assert_null (groups);
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED);
   g_test_message ("%s (after %.2f s)", error->message, elapsed / (double) G_USEC_PER_SEC);
   g_assert_nonnull (strstr (error->message, "did not finish within 2 seconds"));
   g_assert_cmpint (elapsed, >=, 2 * G_USEC_PER_SEC - G_USEC_PER_SEC / 2);
@@ -565,7 +565,7 @@ test_concurrent (void)
         }
       else
         {
-          g_assert_error (jobs[i].error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_EXISTS);
+          g_assert_error (jobs[i].error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_CONFLICT);
           g_test_message ("lost: %s", jobs[i].error->message);
         }
     }
@@ -602,7 +602,7 @@ test_lvm_error_message (void)
     g_unsetenv ("CORRAL_LVM_CONFIG");
 
   g_assert_null (groups);
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, "Could not list the volume groups: "));
   /* lvm2's words, e.g. "Parse error at byte 23 (line 1): unexpected token" */

@@ -36,7 +36,7 @@ assert_refused (const char *name,
   g_autoptr(GError) error = NULL;
 
   g_assert_false (corral_lvm_validate_name (name, "logical volume", &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   {
     g_autofree char *printable = name ? g_strescape (name, NULL) : g_strdup ("(null)");
 
@@ -121,28 +121,28 @@ test_group_names (void)
 
   /* for anything else it applies every rule, and says what it checked */
   g_assert_false (corral_lvm_validate_name ("snapshots", "logical volume", &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "logical volume"));
   g_clear_error (&error);
   g_assert_false (corral_lvm_validate_name ("snapshots", NULL, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "LVM name"));
   g_clear_error (&error);
 
   /* The group rules still hold. */
   g_assert_false (corral_lvm_validate_name ("vg/x", "volume group", &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "volume group"));
   g_clear_error (&error);
 
   g_assert_false (_corral_lvm_check_name ("vg/x", "volume group", FALSE, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (_corral_lvm_check_name ("-vg", "volume group", FALSE, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (_corral_lvm_check_name ("..", "volume group", FALSE, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
 }
 
 /* Bad arguments are refused before LVM runs: these work without LVM, root or a
@@ -180,7 +180,7 @@ test_create_refuses_arguments (void)
 
       lv = corral_lvm_create_volume (cases[i].vg, cases[i].lv, cases[i].size, NULL, &error);
       g_assert_null (lv);
-      g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
       g_test_message ("%s/%s %" G_GUINT64_FORMAT " -> %s", cases[i].vg, cases[i].lv,
                       cases[i].size, error->message);
     }
@@ -199,7 +199,7 @@ test_remove_refuses_arguments (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_false (corral_lvm_remove_volume (names[i][0], names[i][1], NULL, &error));
-      g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
     }
 }
 
@@ -224,17 +224,17 @@ test_sizes (void)
   g_assert_cmpuint (rounded, ==, G_GUINT64_CONSTANT (10) << 30);
 
   g_assert_false (_corral_lvm_round_size (0, mib4, &rounded, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   g_assert_false (_corral_lvm_round_size (1000, mib4, &rounded, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "multiple of 512"));
   g_clear_error (&error);
 
   /* Huge: a multiple of 512 whose rounding to extents would overflow. */
   g_assert_false (_corral_lvm_round_size (G_MAXUINT64 - 511, mib4, &rounded, &error));
-  g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_NO_SPACE);
+  g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NO_SPACE);
   g_clear_error (&error);
 
   /* The largest size that still rounds fits exactly. */
@@ -343,7 +343,7 @@ test_report_refused (void)
 
       rows = _corral_lvm_parse_report (bad[i], strlen (bad[i]), "vg", &error);
       g_assert_null (rows);
-      g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED);
+      g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED);
       {
         g_autofree char *printable = g_strescape (bad[i], NULL);
 
@@ -359,7 +359,7 @@ test_report_refused (void)
 
     rows = _corral_lvm_parse_report (open, strlen (open), "vg", &error);
     g_assert_null (rows);
-    g_assert_error (error, CORRAL_LVM_ERROR, CORRAL_LVM_ERROR_FAILED);
+    g_assert_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED);
   }
 }
 

@@ -3,7 +3,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "corral-forwards.h"
+#include "corral-forwards-check.h"
 
 G_BEGIN_DECLS
 
