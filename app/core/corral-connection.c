@@ -9,7 +9,9 @@
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
+#include "corral-forwards-check.h"
 #include "corral-guest-private.h"
+#include "corral-helper-client.h"
 
 #define KEEPALIVE_INTERVAL_S 5
 #define KEEPALIVE_COUNT      3
@@ -28,6 +30,7 @@ struct _CorralConnection
   GListStore             *guests;
   GHashTable             *guests_by_uuid;   /* uuid → CorralGuest (borrowed from guests) */
   GCancellable           *cancellable;      /* the current open/reconnect attempt */
+  CorralHelperClient     *forwards;         /* its forwards cache: only where guests can have forwards */
 
   CorralConnectionStatus  status;
   CorralAcceleration      acceleration;
@@ -172,6 +175,44 @@ _corral_connection_ref_handle (CorralConnection *self)
   return handle;
 }
 
+/* --- port forwards: each guest's forwards-summary follows corral-helper's list --- */
+
+static void
+update_forwards_summary (CorralConnection *self,
+                         CorralGuest      *guest)
+{
+  g_autofree char *summary = NULL;
+
+  summary = corral_helper_client_dup_forwards_summary (self->forwards, corral_guest_get_uuid (guest));
+  _corral_guest_set_forwards_summary (guest, summary);
+}
+
+static void
+forwards_changed_cb (CorralConnection   *self,
+                     CorralHelperClient *client)
+{
+  GHashTableIter iter;
+  gpointer guest;
+
+  g_hash_table_iter_init (&iter, self->guests_by_uuid);
+  while (g_hash_table_iter_next (&iter, NULL, &guest))
+    update_forwards_summary (self, guest);
+}
+
+/* One subscription per connection, made when its first guest appears and only where its guests can
+ * have forwards: a demo or remote connection never asks the helper. */
+static void
+watch_forwards (CorralConnection *self)
+{
+  g_autofree char *why_not = NULL;
+
+  if (self->forwards != NULL || (why_not = corral_forwards_check_connection (self)) != NULL)
+    return;
+  self->forwards = g_object_ref (corral_helper_client_get_default ());
+  g_signal_connect_object (self->forwards, "changed", G_CALLBACK (forwards_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
 /* --- guests --- */
 
 static CorralGuest *
@@ -183,6 +224,9 @@ add_guest (CorralConnection      *self,
   CorralGuest *guest;
 
   guest = _corral_guest_new (self, domain, info);
+  watch_forwards (self);
+  if (self->forwards != NULL)
+    update_forwards_summary (self, guest);
   g_hash_table_insert (self->guests_by_uuid, g_strdup (corral_guest_get_uuid (guest)), guest);
   if (batch != NULL)
     g_ptr_array_add (batch, guest);
@@ -650,6 +694,7 @@ corral_connection_dispose (GObject *object)
   self->closed_by_user = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->forwards);
   g_clear_handle_id (&self->reconnect_source, g_source_remove);
   g_clear_handle_id (&self->close_idle, g_source_remove);
   drop_gvir (self);

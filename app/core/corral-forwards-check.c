@@ -21,21 +21,20 @@
 /* --- can this guest have forwards? --- */
 
 char *
-corral_forwards_check_uri (const char *uri,
-                           gboolean    is_local)
+corral_forwards_check_connection (CorralConnection *connection)
 {
-  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (CORRAL_IS_CONNECTION (connection), NULL);
 
-  if (g_str_has_prefix (uri, "test:"))
+  if (corral_connection_is_test (connection))
     return g_strdup (_("Guests of libvirt’s test driver (the demo connection) have no real "
                        "network, so they cannot have port forwards."));
-  if (!is_local)
+  if (!corral_connection_is_local (connection))
     return g_strdup (_("Port forwards work only for guests on this computer: this guest runs on "
                        "another host. Forward ports on that host instead."));
-  if (!g_str_has_prefix (uri, "qemu"))
+  if (g_strcmp0 (corral_connection_get_driver (connection), "qemu") != 0)
     return g_strdup (_("Port forwards work only for QEMU/KVM guests of the system connection "
                        "(qemu:///system)."));
-  if (strstr (uri, "/session") != NULL)
+  if (corral_connection_is_session (connection))
     return g_strdup (_("Guests of a session connection (qemu:///session) have no libvirt NAT "
                        "network, so their ports cannot be forwarded. Use the system connection "
                        "(qemu:///system) for guests that need forwards."));
@@ -256,8 +255,7 @@ corral_forwards_check_guest_async (CorralGuest         *guest,
                                _("Not connected to the guest’s host"));
       return;
     }
-  reason = corral_forwards_check_uri (corral_connection_get_uri (connection),
-                                      corral_connection_is_local (connection));
+  reason = corral_forwards_check_connection (connection);
   if (reason != NULL)
     {
       g_task_return_pointer (task, reason, g_free);

@@ -19,9 +19,8 @@ void      corral_forwards_check_guest_async  (CorralGuest           *guest,
 char     *corral_forwards_check_guest_finish (CorralGuest           *guest,
                                               GAsyncResult          *result,
                                               GError               **error);
-/* The part of that check that needs only the connection's URI (NULL: maybe). */
-char     *corral_forwards_check_uri          (const char            *uri,
-                                              gboolean               is_local);
+/* The part of that check that needs only what kind of connection it is (NULL: maybe). */
+char     *corral_forwards_check_connection   (CorralConnection      *connection);
 
 /* Connects to a TCP forward from the host itself (a non-loopback address of this host when
  * @host_address is "") and says whether something answered (else CORRAL_ERROR_NO_ANSWER). */

@@ -21,6 +21,8 @@ void         _corral_guest_set_domain   (CorralGuest           *self,
                                          const CorralGuestInfo *info);
 void         _corral_guest_set_state    (CorralGuest           *self,
                                          CorralGuestState       state);
+void         _corral_guest_set_forwards_summary (CorralGuest   *self,
+                                                 const char    *summary);
 
 /* Tests only (tests/core/test-guest-action-race.c): when set, the worker of
  * corral_guest_run_action_async() calls @hook first, before anything else, so that a test can hold it

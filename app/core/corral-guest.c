@@ -26,6 +26,7 @@ struct _CorralGuest
   char             *uuid;
   char             *os_id;
   char             *ip_address;
+  char             *forwards_summary;
   guint64           memory;
   guint             vcpus;
   CorralGuestState  state;
@@ -47,6 +48,7 @@ enum {
   PROP_PERSISTENT,
   PROP_CONNECTION,
   PROP_DOMAIN,
+  PROP_FORWARDS_SUMMARY,
   N_PROPS
 };
 
@@ -319,6 +321,7 @@ corral_guest_finalize (GObject *object)
   g_free (self->uuid);
   g_free (self->os_id);
   g_free (self->ip_address);
+  g_free (self->forwards_summary);
 
   G_OBJECT_CLASS (corral_guest_parent_class)->finalize (object);
 }
@@ -372,6 +375,9 @@ corral_guest_get_property (GObject    *object,
     case PROP_DOMAIN:
       g_value_set_object (value, self->domain);
       break;
+    case PROP_FORWARDS_SUMMARY:
+      g_value_set_string (value, self->forwards_summary);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -402,6 +408,7 @@ corral_guest_class_init (CorralGuestClass *klass)
   properties[PROP_PERSISTENT] = g_param_spec_boolean ("persistent", NULL, NULL, TRUE, ro);
   properties[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL, G_TYPE_OBJECT, ro);
   properties[PROP_DOMAIN] = g_param_spec_object ("domain", NULL, NULL, GVIR_TYPE_DOMAIN, ro);
+  properties[PROP_FORWARDS_SUMMARY] = g_param_spec_string ("forwards-summary", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -414,6 +421,23 @@ corral_guest_init (CorralGuest *self)
 }
 
 /* --- public API --- */
+
+/* "8765→1337" and the like: the guest's port forwards as corral-helper keeps them, or NULL when it has
+ * none (or its connection's guests cannot have forwards). Kept up to date by the guest's connection. */
+const char *
+corral_guest_get_forwards_summary (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->forwards_summary;
+}
+
+void
+_corral_guest_set_forwards_summary (CorralGuest *self,
+                                    const char  *summary)
+{
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+  set_string (self, &self->forwards_summary, summary, PROP_FORWARDS_SUMMARY);
+}
 
 const char *
 corral_guest_get_name (CorralGuest *self)

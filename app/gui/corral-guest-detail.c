@@ -107,7 +107,7 @@ format_os (const char *os_id)
 static void
 update_forwards (CorralGuestDetail *self)
 {
-  g_autofree char *summary = NULL;
+  const char *summary;
   gboolean can = self->guest != NULL && self->forwards_checked && self->forwards_reason == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.forwards", can);
@@ -117,8 +117,7 @@ update_forwards (CorralGuestDetail *self)
     adw_action_row_set_subtitle (self->forwards_row, _("Checking the guest’s network…"));
   else if (self->forwards_reason != NULL)
     adw_action_row_set_subtitle (self->forwards_row, self->forwards_reason);
-  else if ((summary = corral_helper_client_dup_forwards_summary (corral_helper_client_get_default (),
-                                                         corral_guest_get_uuid (self->guest))) != NULL)
+  else if ((summary = corral_guest_get_forwards_summary (self->guest)) != NULL)
     adw_action_row_set_subtitle (self->forwards_row, summary);
   else
     adw_action_row_set_subtitle (self->forwards_row, _("None: forward ports of this computer to the guest"));
@@ -146,12 +145,6 @@ forwards_check_cb (GObject      *object,
   update_forwards (self);
 }
 
-static void
-forwards_changed_cb (CorralGuestDetail    *self,
-                     CorralHelperClient *client)
-{
-  update_forwards (self);
-}
 
 static void
 update (CorralGuestDetail *self)
@@ -625,8 +618,6 @@ corral_guest_detail_init (CorralGuestDetail *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (corral_helper_client_get_default (), "changed", G_CALLBACK (forwards_changed_cb),
-                           self, G_CONNECT_SWAPPED);
   update (self);
 }
 

@@ -6,8 +6,6 @@
 #include <glib/gi18n.h>
 
 #include "corral-connection.h"
-#include "corral-forwards-check.h"
-#include "corral-helper-client.h"
 #include "corral-guest-row.h"
 
 struct _CorralGuestRow
@@ -37,29 +35,12 @@ static const char * const state_classes[] = {
   "corral-state-running", "corral-state-paused", "corral-state-disconnected", "corral-state-crashed",
 };
 
-/* "8765→1337" for a guest of this computer's system connection with forwards, else NULL. */
-static char *
-forwards_summary (CorralGuest *guest)
-{
-  CorralConnection *connection = corral_guest_get_connection (guest);
-  g_autofree char *why_not = NULL;
-
-  if (connection == NULL)
-    return NULL;
-  why_not = corral_forwards_check_uri (corral_connection_get_uri (connection),
-                                       corral_connection_is_local (connection));
-  if (why_not != NULL)
-    return NULL;
-  return corral_helper_client_dup_forwards_summary (corral_helper_client_get_default (),
-                                             corral_guest_get_uuid (guest));
-}
-
 static void
 update (CorralGuestRow *self)
 {
   g_autofree char *subtitle = NULL;
   g_autofree char *accessible = NULL;
-  g_autofree char *forwards = NULL;
+  const char *forwards;
   CorralGuestState state;
   const char *ip, *css = NULL;
 
@@ -77,7 +58,7 @@ update (CorralGuestRow *self)
     subtitle = g_strdup_printf (_("%s · %s"), corral_guest_get_state_label (self->guest), ip);
   else
     subtitle = g_strdup (corral_guest_get_state_label (self->guest));
-  forwards = forwards_summary (self->guest);
+  forwards = corral_guest_get_forwards_summary (self->guest);
   if (forwards != NULL)
     {
       /* Translators: a guest's state and its port forwards, e.g. "Running · 10.0.0.5 · 8765→1337" */
@@ -127,12 +108,6 @@ guest_notify_cb (CorralGuestRow *self,
   update (self);
 }
 
-static void
-forwards_changed_cb (CorralGuestRow       *self,
-                     CorralHelperClient *client)
-{
-  update (self);
-}
 
 static void
 corral_guest_row_dispose (GObject *object)
@@ -209,8 +184,6 @@ static void
 corral_guest_row_init (CorralGuestRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_signal_connect_object (corral_helper_client_get_default (), "changed",
-                           G_CALLBACK (forwards_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -245,6 +218,8 @@ corral_guest_row_set_guest (CorralGuestRow *self,
       g_signal_connect_object (guest, "notify::name", G_CALLBACK (guest_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (guest, "notify::state", G_CALLBACK (guest_notify_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (guest, "notify::ip-address", G_CALLBACK (guest_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (guest, "notify::forwards-summary", G_CALLBACK (guest_notify_cb), self,
                                G_CONNECT_SWAPPED);
       update (self);
     }

@@ -9,6 +9,7 @@
 #include <libvirt/virterror.h>
 
 #include "corral-forward.h"
+#include "corral-connection.h"
 #include "corral-forwards-check.h"
 #include "corral-forwards-check-private.h"
 #include "corral-helper-validate.h"
@@ -85,19 +86,29 @@ test_check_domain (void)
   g_rmdir (dir);
 }
 
-static void
-test_check_uri (void)
+/* What a connection's kind alone says: no connection is opened. */
+static char *
+check_connection (const char *uri)
 {
-  g_autofree char *demo = corral_forwards_check_uri ("test:///default", TRUE);
-  g_autofree char *remote = corral_forwards_check_uri ("qemu+ssh://root@server/system", FALSE);
-  g_autofree char *session = corral_forwards_check_uri ("qemu:///session", TRUE);
-  g_autofree char *lxc = corral_forwards_check_uri ("lxc:///system", TRUE);
+  g_autoptr(CorralConnection) connection = corral_connection_new (uri);
+
+  return corral_forwards_check_connection (connection);
+}
+
+static void
+test_check_connection (void)
+{
+  g_autofree char *demo = check_connection ("test:///default");
+  g_autofree char *remote = check_connection ("qemu+ssh://root@server/system");
+  g_autofree char *session = check_connection ("qemu:///session");
+  g_autofree char *lxc = check_connection ("lxc:///system");
+  g_autofree char *system = check_connection ("qemu:///system");
 
   g_assert_nonnull (strstr (demo, "demo connection"));
   g_assert_nonnull (strstr (remote, "another host"));
   g_assert_nonnull (strstr (session, "session connection"));
   g_assert_nonnull (strstr (lxc, "QEMU/KVM"));
-  g_assert_null (corral_forwards_check_uri ("qemu:///system", TRUE));
+  g_assert_null (system);
 }
 
 static void
@@ -181,7 +192,7 @@ main (int   argc,
   virSetErrorFunc (NULL, ignore_libvirt_errors);
 
   g_test_add_func ("/forwards/core/check-domain", test_check_domain);
-  g_test_add_func ("/forwards/core/check-uri", test_check_uri);
+  g_test_add_func ("/forwards/core/check-connection", test_check_connection);
   g_test_add_func ("/forwards/core/parse-port", test_parse_port);
   g_test_add_func ("/forwards/core/labels", test_labels);
 
