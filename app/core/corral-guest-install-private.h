@@ -29,4 +29,13 @@ void      _corral_guest_install_query_async  (GVirDomain           *domain,
 gboolean  _corral_guest_install_query_finish (GAsyncResult         *result,
                                               GError              **error);
 
+/* Starts the guest from its definition once its install run has ended; running already (started by
+ * someone else meanwhile) is success too. */
+void      _corral_guest_install_restart_async  (GVirDomain           *domain,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gboolean  _corral_guest_install_restart_finish (GAsyncResult         *result,
+                                                GError              **error);
+
 G_END_DECLS

@@ -87,3 +87,55 @@ _corral_guest_install_query_finish (GAsyncResult  *result,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+static void
+restart_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GVirDomain *domain = task_data;
+  virDomainPtr handle = NULL;
+
+  g_object_get (domain, "handle", &handle, NULL);
+  if (handle == NULL)
+    {
+      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_FAILED, "%s",
+                               "no domain handle");
+      return;
+    }
+  /* another Corral watching the same guest may have been quicker: running is what counts */
+  if (virDomainCreate (handle) == 0 || virDomainIsActive (handle) == 1)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_FAILED, "%s",
+                             virGetLastErrorMessage ());
+  virResetLastError ();
+  virDomainFree (handle);
+}
+
+/* Starts the guest from its definition after its install run ended. */
+void
+_corral_guest_install_restart_async (GVirDomain          *domain,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GVIR_IS_DOMAIN (domain));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _corral_guest_install_restart_async);
+  g_task_set_task_data (task, g_object_ref (domain), g_object_unref);
+  g_task_run_in_thread (task, restart_thread);
+}
+
+gboolean
+_corral_guest_install_restart_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -308,7 +308,7 @@ install_restart_cb (GObject      *object,
   g_autoptr(CorralGuest) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!gvir_domain_start_finish (GVIR_DOMAIN (object), result, &error)
+  if (!_corral_guest_install_restart_finish (result, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (error != NULL)
@@ -327,7 +327,8 @@ install_shutdown_cb (CorralGuest *self,
     return;
   self->install_run = FALSE;
   g_debug ("%s finished installing: starting it from its disk", self->name);
-  gvir_domain_start_async (domain, 0, self->cancellable, install_restart_cb, g_object_ref (self));
+  _corral_guest_install_restart_async (domain, self->cancellable, install_restart_cb,
+                                       g_object_ref (self));
 }
 
 static void
