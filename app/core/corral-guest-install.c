@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <libvirt/virterror.h>
 
 #include "corral-error.h"
@@ -101,7 +102,7 @@ restart_thread (GTask        *task,
   if (handle == NULL)
     {
       g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_FAILED, "%s",
-                               "no domain handle");
+                               _("The guest is no longer there"));
       return;
     }
   /* another Corral watching the same guest may have been quicker: running is what counts */

@@ -315,6 +315,9 @@ install_restart_cb (GObject      *object,
     g_message ("Could not start %s from its disk: %s", self->name, error->message);
   g_signal_emit (self, signals[SIGNAL_INSTALL_FINISHED], 0,
                  error != NULL ? error->message : NULL);
+  if (self->connection != NULL)
+    _corral_connection_emit_install_finished (self->connection, self,
+                                              error != NULL ? error->message : NULL);
 }
 
 /* The installer rebooted or powered off: its run has ended (on_reboot destroy) and the guest's

@@ -406,6 +406,15 @@ install_finished_cb (CorralGuest *guest,
 }
 
 static void
+connection_install_finished_cb (CorralConnection *connection,
+                                CorralGuest      *guest,
+                                const char       *error_message,
+                                Finished         *finished)
+{
+  install_finished_cb (guest, error_message, finished);
+}
+
+static void
 domain_do (CorralConnection *connection,
            const char       *name,
            int             (*action) (virDomainPtr))
@@ -453,7 +462,7 @@ test_install_run_ends (Fixture       *fixture,
 {
   g_autoptr(CorralGuestSpec) spec = spec_new ("inst");
   g_autofree char *xml = NULL;
-  Finished finished = { 0 };
+  Finished finished = { 0 }, by_connection = { 0 };
   RunResult result;
   CorralGuest *guest;
 
@@ -462,6 +471,9 @@ test_install_run_ends (Fixture       *fixture,
   WAIT_FOR (corral_test_find_guest (fixture->connection, "inst") != NULL);
   guest = corral_test_find_guest (fixture->connection, "inst");
   g_signal_connect (guest, "install-finished", G_CALLBACK (install_finished_cb), &finished);
+  /* the window listens to the connection: one signal for all its guests */
+  g_signal_connect (fixture->connection, "install-finished",
+                    G_CALLBACK (connection_install_finished_cb), &by_connection);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
   WAIT_FOR (corral_guest_is_installing (guest));
 
@@ -469,6 +481,10 @@ test_install_run_ends (Fixture       *fixture,
   WAIT_FOR (finished.count == 1);
   g_assert_cmpstr (finished.name, ==, "inst");
   g_assert_null (finished.error_message);
+  g_assert_cmpuint (by_connection.count, ==, 1);
+  g_assert_cmpstr (by_connection.name, ==, "inst");
+  g_signal_handlers_disconnect_by_data (fixture->connection, &by_connection);
+  g_free (by_connection.name);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
   g_assert_true (domain_is_active (fixture->connection, "inst"));
 
