@@ -58,7 +58,12 @@ query_thread (GTask        *task,
   metadata = virDomainGetMetadata (handle, VIR_DOMAIN_METADATA_ELEMENT, CORRAL_XMLNS,
                                    VIR_DOMAIN_AFFECT_LIVE);
   if (metadata == NULL)
-    virResetLastError ();
+    {
+      if (virGetLastErrorCode () != VIR_ERR_NO_DOMAIN_METADATA)
+        g_debug ("Could not read %s's live metadata: %s", virDomainGetName (handle),
+                 virGetLastErrorMessage ());
+      virResetLastError ();
+    }
   g_task_return_boolean (task, metadata != NULL);
   free (metadata);
   virDomainFree (handle);

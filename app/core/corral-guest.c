@@ -93,6 +93,7 @@ _corral_guest_set_state (CorralGuest      *self,
                          CorralGuestState  state)
 {
   gboolean was_active;
+  gboolean was_running;
 
   g_return_if_fail (CORRAL_IS_GUEST (self));
 
@@ -100,6 +101,7 @@ _corral_guest_set_state (CorralGuest      *self,
     return;
 
   was_active = corral_guest_state_is_active (self->state);
+  was_running = self->state == CORRAL_GUEST_STATE_RUNNING;
   self->state = state;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -113,7 +115,8 @@ _corral_guest_set_state (CorralGuest      *self,
     set_string (self, &self->ip_address, NULL, PROP_IP_ADDRESS);
   g_object_thaw_notify (G_OBJECT (self));
 
-  if (!was_active && state == CORRAL_GUEST_STATE_RUNNING)
+  /* also from paused: a start may be seen half-way, while QEMU still waits to run (paused) */
+  if (!was_running && state == CORRAL_GUEST_STATE_RUNNING)
     install_query (self);
   else if (!corral_guest_state_is_active (state))
     {
@@ -285,7 +288,8 @@ install_query_cb (GObject      *object,
   g_free (query);
 }
 
-/* Once per start, and when Corral first sees a running guest: never for guests that do not run. */
+/* Once per start (or resume), and when Corral first sees a running guest: never for guests that do
+ * not run. What it knew stays until the answer comes (a paused install run is still one). */
 static void
 install_query (CorralGuest *self)
 {
@@ -293,7 +297,6 @@ install_query (CorralGuest *self)
 
   if (self->domain == NULL)
     return;
-  self->install_run = FALSE;
   query = g_new0 (InstallQuery, 1);
   query->self = g_object_ref (self);
   query->serial = ++self->install_serial;
