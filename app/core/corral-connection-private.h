@@ -11,4 +11,9 @@ G_BEGIN_DECLS
  * Release it with virConnectClose(). */
 virConnectPtr _corral_connection_ref_handle (CorralConnection *self);
 
+/* CorralGuest's install-finished, passed on as the connection's. */
+void          _corral_connection_emit_install_finished (CorralConnection *self,
+                                                        CorralGuest      *guest,
+                                                        const char       *error_message);
+
 G_END_DECLS

@@ -59,6 +59,7 @@ enum {
 G_DEFINE_FINAL_TYPE (CorralConnection, corral_connection, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
+static guint install_finished_signal;
 
 static void start_attempt (CorralConnection *self,
                            GTask            *task);
@@ -809,6 +810,28 @@ corral_connection_class_init (CorralConnectionClass *klass)
                                                     CORRAL_ACCELERATION_UNKNOWN, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CorralConnection::install-finished:
+   * @guest: the guest whose install run ended (CorralGuest::install-finished), now started from
+   *   its disk
+   * @error_message: (nullable): why it could not start, or %NULL
+   *
+   * One signal for all of the connection's guests, for the window's toast.
+   */
+  install_finished_signal = g_signal_new ("install-finished", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                          CORRAL_TYPE_GUEST, G_TYPE_STRING);
+}
+
+void
+_corral_connection_emit_install_finished (CorralConnection *self,
+                                          CorralGuest      *guest,
+                                          const char       *error_message)
+{
+  g_return_if_fail (CORRAL_IS_CONNECTION (self));
+
+  g_signal_emit (self, install_finished_signal, 0, guest, error_message);
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "corral-connection-private.h"
 #include "corral-error.h"
 #include "corral-guest-creator.h"
+#include "corral-guest-install-private.h"
 #include "corral-osinfo.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (virConnect, virConnectClose)
@@ -292,6 +293,7 @@ typedef struct
   char        *lv_group;       /* a new LVM volume: group and name */
   char        *lv_name;
   virDomainPtr domain;
+  GVirConfigDomain *install;   /* its install run's configuration (an ISO install) */
   gboolean     started;
 } Made;
 
@@ -304,6 +306,7 @@ made_free (Made *made)
   g_free (made->lv_group);
   g_free (made->lv_name);
   g_clear_pointer (&made->domain, virDomainFree);
+  g_clear_object (&made->install);
   g_free (made);
 }
 
@@ -723,6 +726,9 @@ run_thread (GTask        *task,
       config = corral_guest_spec_build_domain (spec, &params, &error);
       if (config == NULL)
         goto failed;
+      if (spec->start && corral_guest_spec_installs_to_disk (spec)
+          && (m->install = corral_guest_spec_build_install_domain (spec, &params, &error)) == NULL)
+        goto failed;
       xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (config));
       m->domain = virDomainDefineXML (conn, xml);
       if (m->domain == NULL)
@@ -745,7 +751,9 @@ run_thread (GTask        *task,
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         goto failed;
       report (self, (double) step / steps, _("Starting “%s”…"), m->guest_name);
-      if (virDomainCreate (m->domain) < 0)
+      /* an ISO install boots its installer once, as a live configuration of the defined guest */
+      if ((m->install != NULL ? _corral_guest_install_start (m->domain, m->install)
+                              : virDomainCreate (m->domain)) < 0)
         {
           g_autofree char *what = g_strdup_printf (_("Could not start the guest “%s”"),
                                                    m->guest_name);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-guest-install-private.h"
 #include "corral-guest-spec.h"
 #include "corral-osinfo.h"
 
@@ -470,7 +471,8 @@ new_disk (GVirConfigDomainDiskType             type,
   gvir_config_domain_disk_driver_set_name (driver, "qemu");
   gvir_config_domain_disk_driver_set_format (driver, format);
   gvir_config_domain_disk_set_driver (disk, driver);
-  gvir_config_domain_disk_set_source (disk, source);
+  if (source != NULL)
+    gvir_config_domain_disk_set_source (disk, source);
   gvir_config_domain_disk_set_target_bus (disk, bus);
   gvir_config_domain_disk_set_target_dev (disk, target);
   return disk;
@@ -484,10 +486,54 @@ add_device (GVirConfigDomain *domain,
   g_object_unref (device);
 }
 
+/* Whether a guest of @spec installs from its ISO onto its disk: then its definition boots the disk
+ * with an empty CD-ROM drive, and only the install run (corral_guest_spec_build_install_domain)
+ * boots the ISO (spec->start; without it the ISO stays in, after the disk in the boot order). A
+ * guest without a disk runs its ISO (a live system): the ISO stays in. */
+gboolean
+corral_guest_spec_installs_to_disk (const CorralGuestSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  return spec->source == CORRAL_INSTALL_SOURCE_ISO && spec->iso_path != NULL
+         && spec->disk_kind != CORRAL_DISK_NONE;
+}
+
+static GVirConfigDomain *
+build_domain (const CorralGuestSpec    *spec,
+              const CorralDomainParams *params,
+              gboolean                  install,
+              GError                  **error);
+
+/* The guest's persistent definition: what it is once installed. */
 GVirConfigDomain *
 corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
                                 const CorralDomainParams *params,
                                 GError                  **error)
+{
+  return build_domain (spec, params, FALSE, error);
+}
+
+/* The install run's configuration, started once as a live (transient) configuration of the defined
+ * guest: the ISO in the CD-ROM drive, booted first; a reboot ends the run (on_reboot destroy), so
+ * the guest's next start is its definition's; and a <corral:install/> element in the metadata, by
+ * which Corral knows the run for what it is. The caller gives it the defined guest's UUID. */
+GVirConfigDomain *
+corral_guest_spec_build_install_domain (const CorralGuestSpec    *spec,
+                                        const CorralDomainParams *params,
+                                        GError                  **error)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (corral_guest_spec_installs_to_disk (spec), NULL);
+
+  return build_domain (spec, params, TRUE, error);
+}
+
+static GVirConfigDomain *
+build_domain (const CorralGuestSpec    *spec,
+              const CorralDomainParams *params,
+              gboolean                  install,
+              GError                  **error)
 {
   g_autoptr(GVirConfigDomain) domain = NULL;
   g_autoptr(GVirConfigDomainOs) os = NULL;
@@ -500,6 +546,12 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
   gboolean virtio_disk = corral_osinfo_os_supports (osinfo, "virtio-block");
   gboolean virtio_net = corral_osinfo_os_supports (osinfo, "virtio-net");
   gboolean windows = osinfo != NULL && g_strcmp0 (osinfo_os_get_family (osinfo), "winnt") == 0;
+  /* The ISO is in the drive and booted first by the install run, and for good by a guest without a
+   * disk (a live system). A guest that installs but is not started now has no install run: it
+   * boots its disk first, which falls through to the ISO while the disk is still empty. */
+  gboolean installs = corral_guest_spec_installs_to_disk (spec);
+  gboolean boot_iso = spec->source == CORRAL_INSTALL_SOURCE_ISO && (install || !installs);
+  gboolean iso_after_disk = !install && installs && !spec->start;
   GVirConfigDomainDiskBus plain_bus = q35 ? GVIR_CONFIG_DOMAIN_DISK_BUS_SATA
                                           : GVIR_CONFIG_DOMAIN_DISK_BUS_IDE;
   const char *plain_prefix = q35 ? "sd" : "hd";
@@ -540,6 +592,10 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
                                               error))
         return NULL;
     }
+  if (install
+      && !gvir_config_domain_set_custom_xml (domain, "<corral:install xmlns:corral=\"" CORRAL_XMLNS
+                                             "\"/>", "corral", CORRAL_XMLNS, error))
+    return NULL;
   gvir_config_domain_set_memory (domain, spec->memory / 1024);
   gvir_config_domain_set_current_memory (domain, spec->memory / 1024);
   gvir_config_domain_set_vcpus (domain, spec->vcpus);
@@ -548,9 +604,11 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
   gvir_config_domain_os_set_os_type (os, GVIR_CONFIG_DOMAIN_OS_TYPE_HVM);
   gvir_config_domain_os_set_arch (os, params->arch != NULL ? params->arch : "x86_64");
   gvir_config_domain_os_set_machine (os, q35 ? "q35" : "pc");
-  if (spec->source == CORRAL_INSTALL_SOURCE_ISO)
+  if (boot_iso)
     boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_HD));
+  if (iso_after_disk)
+    boot = g_list_append (boot, GINT_TO_POINTER (GVIR_CONFIG_DOMAIN_OS_BOOT_DEVICE_CDROM));
   gvir_config_domain_os_set_boot_devices (os, boot);
   g_list_free (g_steal_pointer (&boot));
   gvir_config_domain_set_os (domain, os);
@@ -570,11 +628,12 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_POWEROFF,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_REBOOT,
-                                    GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
+                                    install ? GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY
+                                            : GVIR_CONFIG_DOMAIN_LIFECYCLE_RESTART);
   gvir_config_domain_set_lifecycle (domain, GVIR_CONFIG_DOMAIN_LIFECYCLE_ON_CRASH,
                                     GVIR_CONFIG_DOMAIN_LIFECYCLE_DESTROY);
 
-  /* disks: the guest's disk, then the install ISO as a CD-ROM */
+  /* disks: the guest's disk, then the CD-ROM drive (with the install ISO in it while it boots) */
   if (params->disk_path != NULL)
     {
       g_autofree char *target = NULL;
@@ -601,7 +660,7 @@ corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
         plain_letter = 'c';
       target = g_strdup_printf ("%s%c", plain_prefix, plain_letter++);
       cdrom = new_disk (GVIR_CONFIG_DOMAIN_DISK_FILE, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM,
-                        spec->iso_path,
+                        boot_iso || iso_after_disk ? spec->iso_path : NULL,
                         GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW, plain_bus, target);
       gvir_config_domain_disk_set_readonly (cdrom, TRUE);
       add_device (domain, cdrom);

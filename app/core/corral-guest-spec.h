@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 /* What the user asked for in the new-guest wizard, before anything exists. */
 
 typedef enum {
-  CORRAL_INSTALL_SOURCE_ISO,      /* boot an install ISO as a CD-ROM, then the disk */
+  CORRAL_INSTALL_SOURCE_ISO,      /* boot an install ISO as a CD-ROM once, then the disk */
   CORRAL_INSTALL_SOURCE_IMPORT,   /* boot an existing disk image */
 } CorralInstallSource;
 
@@ -135,6 +135,10 @@ gboolean          corral_guest_spec_check_review_page    (const CorralGuestSpec 
 GVirConfigDomain *corral_guest_spec_build_domain    (const CorralGuestSpec   *spec,
                                                      const CorralDomainParams *params,
                                                      GError                 **error);
+gboolean          corral_guest_spec_installs_to_disk (const CorralGuestSpec  *spec);
+GVirConfigDomain *corral_guest_spec_build_install_domain (const CorralGuestSpec    *spec,
+                                                          const CorralDomainParams *params,
+                                                          GError                  **error);
 char             *corral_format_size                (guint64                  bytes);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralGuestSpec, corral_guest_spec_free)

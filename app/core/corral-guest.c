@@ -9,6 +9,7 @@
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
+#include "corral-guest-install-private.h"
 #include "corral-guest-private.h"
 
 #define LIBOSINFO_XMLNS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
@@ -31,6 +32,8 @@ struct _CorralGuest
   guint             vcpus;
   CorralGuestState  state;
   guint             refresh_serial;
+  gboolean          install_run;      /* its running configuration is an install run */
+  guint             install_serial;   /* drops the answers of queries made before a stop */
 };
 
 enum {
@@ -52,9 +55,17 @@ enum {
   N_PROPS
 };
 
+enum {
+  SIGNAL_INSTALL_FINISHED,
+  N_SIGNALS
+};
+
 G_DEFINE_FINAL_TYPE (CorralGuest, corral_guest, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void install_query (CorralGuest *self);
 
 void
 corral_guest_disk_free (CorralGuestDisk *disk)
@@ -84,6 +95,7 @@ _corral_guest_set_state (CorralGuest      *self,
                          CorralGuestState  state)
 {
   gboolean was_active;
+  gboolean was_running;
 
   g_return_if_fail (CORRAL_IS_GUEST (self));
 
@@ -91,6 +103,7 @@ _corral_guest_set_state (CorralGuest      *self,
     return;
 
   was_active = corral_guest_state_is_active (self->state);
+  was_running = self->state == CORRAL_GUEST_STATE_RUNNING;
   self->state = state;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -103,6 +116,15 @@ _corral_guest_set_state (CorralGuest      *self,
   if (!corral_guest_state_is_active (state))
     set_string (self, &self->ip_address, NULL, PROP_IP_ADDRESS);
   g_object_thaw_notify (G_OBJECT (self));
+
+  /* also from paused: a start may be seen half-way, while QEMU still waits to run (paused) */
+  if (!was_running && state == CORRAL_GUEST_STATE_RUNNING)
+    install_query (self);
+  else if (!corral_guest_state_is_active (state))
+    {
+      self->install_run = FALSE;
+      self->install_serial++;
+    }
 }
 
 static void
@@ -240,6 +262,83 @@ domain_updated_cb (CorralGuest *self,
   refresh_info (self);
 }
 
+/* --- the end of an install run: Corral starts the installed system --- */
+
+typedef struct
+{
+  CorralGuest *self;
+  guint        serial;
+} InstallQuery;
+
+static void
+install_query_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  InstallQuery *query = user_data;
+  g_autoptr(CorralGuest) self = query->self;
+  g_autoptr(GError) error = NULL;
+  gboolean install_run = _corral_guest_install_query_finish (result, &error);
+
+  /* a stop or a later start since: its answer is the one that counts */
+  if (query->serial == self->install_serial && self->domain != NULL)
+    {
+      self->install_run = install_run;
+      if (install_run)
+        g_debug ("%s runs its installer", self->name);
+    }
+  g_free (query);
+}
+
+/* Once per start (or resume), and when Corral first sees a running guest: never for guests that do
+ * not run. What it knew stays until the answer comes (a paused install run is still one). */
+static void
+install_query (CorralGuest *self)
+{
+  InstallQuery *query;
+
+  if (self->domain == NULL)
+    return;
+  query = g_new0 (InstallQuery, 1);
+  query->self = g_object_ref (self);
+  query->serial = ++self->install_serial;
+  _corral_guest_install_query_async (self->domain, self->cancellable, install_query_cb, query);
+}
+
+static void
+install_restart_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CorralGuest) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_corral_guest_install_restart_finish (result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message ("Could not start %s from its disk: %s", self->name, error->message);
+  g_signal_emit (self, signals[SIGNAL_INSTALL_FINISHED], 0,
+                 error != NULL ? error->message : NULL);
+  if (self->connection != NULL)
+    _corral_connection_emit_install_finished (self->connection, self,
+                                              error != NULL ? error->message : NULL);
+}
+
+/* The installer rebooted or powered off: its run has ended (on_reboot destroy) and the guest's
+ * definition, which boots the disk, is what starts now. A guest forced off or crashed is left off. */
+static void
+install_shutdown_cb (CorralGuest *self,
+                     GVirDomain  *domain)
+{
+  if (!self->install_run)
+    return;
+  self->install_run = FALSE;
+  g_debug ("%s finished installing: starting it from its disk", self->name);
+  _corral_guest_install_restart_async (domain, self->cancellable, install_restart_cb,
+                                       g_object_ref (self));
+}
+
 static void
 disconnect_domain (CorralGuest *self)
 {
@@ -260,6 +359,9 @@ _corral_guest_set_domain (CorralGuest           *self,
     {
       disconnect_domain (self);
       self->domain = g_object_ref (domain);
+      /* before "stopped": that one forgets the install run */
+      g_signal_connect_swapped (domain, "stopped::shutdown", G_CALLBACK (install_shutdown_cb),
+                                self);
       g_signal_connect_swapped (domain, "started", G_CALLBACK (domain_started_cb), self);
       g_signal_connect_swapped (domain, "stopped", G_CALLBACK (domain_stopped_cb), self);
       g_signal_connect_swapped (domain, "suspended", G_CALLBACK (domain_suspended_cb), self);
@@ -411,6 +513,17 @@ corral_guest_class_init (CorralGuestClass *klass)
   properties[PROP_FORWARDS_SUMMARY] = g_param_spec_string ("forwards-summary", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CorralGuest::install-finished:
+   * @error_message: (nullable): why it could not start from its disk, or %NULL
+   *
+   * The guest's install run ended (its installer rebooted or powered off) while Corral watched, and
+   * Corral started it again, now from its disk.
+   */
+  signals[SIGNAL_INSTALL_FINISHED] = g_signal_new ("install-finished", G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                   G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -533,6 +646,14 @@ corral_guest_compare (gconstpointer a,
   int cmp = g_strcmp0 (ga->sort_key, gb->sort_key);
 
   return cmp != 0 ? cmp : g_strcmp0 (ga->uuid, gb->uuid);
+}
+
+/* Whether it runs an install run (its installer, from the ISO), as far as Corral knows yet. */
+gboolean
+corral_guest_is_installing (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), FALSE);
+  return self->install_run;
 }
 
 gboolean

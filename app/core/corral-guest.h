@@ -42,6 +42,7 @@ GVirDomain       *corral_guest_get_domain         (CorralGuest *self);
 int               corral_guest_compare            (gconstpointer      a,
                                                    gconstpointer      b,
                                                    gpointer           user_data);
+gboolean          corral_guest_is_installing      (CorralGuest       *self);
 gboolean          corral_guest_is_action_allowed  (CorralGuest       *self,
                                                    CorralGuestAction  action);
 

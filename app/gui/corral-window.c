@@ -191,6 +191,23 @@ connection_changed_cb (CorralWindow *self)
     }
 }
 
+/* The installer rebooted and Corral started the guest from its disk (CorralGuest::install-finished). */
+static void
+install_finished_cb (CorralWindow *self,
+                     CorralGuest  *guest,
+                     const char   *error_message)
+{
+  g_autofree char *message = NULL;
+
+  if (error_message == NULL)
+    message = g_strdup_printf (_("“%s” finished installing and now starts from its disk"),
+                               corral_guest_get_name (guest));
+  else
+    message = g_strdup_printf (_("“%s” finished installing but could not start from its disk: %s"),
+                               corral_guest_get_name (guest), error_message);
+  corral_window_add_toast (self, message);
+}
+
 static GListModel *
 make_section (CorralWindow     *self,
               CorralConnection *connection)
@@ -210,6 +227,8 @@ make_section (CorralWindow     *self,
   g_signal_connect_object (connection, "notify::status", G_CALLBACK (connection_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::acceleration", G_CALLBACK (connection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "install-finished", G_CALLBACK (install_finished_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (corral_connection_get_guests (connection), "items-changed",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);

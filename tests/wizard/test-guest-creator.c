@@ -78,8 +78,9 @@ volume_exists (CorralConnection *connection,
 }
 
 static char *
-domain_xml (CorralConnection *connection,
-            const char       *name)
+domain_xml_flags (CorralConnection *connection,
+                  const char       *name,
+                  unsigned int      flags)
 {
   virConnectPtr conn = _corral_connection_ref_handle (connection);
   virDomainPtr dom = virDomainLookupByName (conn, name);
@@ -87,12 +88,28 @@ domain_xml (CorralConnection *connection,
 
   if (dom != NULL)
     {
-      xml = virDomainGetXMLDesc (dom, VIR_DOMAIN_XML_INACTIVE);
+      xml = virDomainGetXMLDesc (dom, flags);
       virDomainFree (dom);
     }
   virResetLastError ();
   virConnectClose (conn);
   return xml;
+}
+
+/* the persistent definition */
+static char *
+domain_xml (CorralConnection *connection,
+            const char       *name)
+{
+  return domain_xml_flags (connection, name, VIR_DOMAIN_XML_INACTIVE);
+}
+
+/* what runs now */
+static char *
+live_xml (CorralConnection *connection,
+          const char       *name)
+{
+  return domain_xml_flags (connection, name, 0);
 }
 
 static CorralGuestSpec *
@@ -231,13 +248,23 @@ test_create_one (Fixture       *fixture,
   g_assert_cmpstr (corral_guest_get_uuid (guest), ==, result.uuids[0]);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
 
-  /* its own qcow2 volume, used as its virtio disk, the ISO as its CD-ROM */
+  /* its own qcow2 volume, used as its virtio disk; the ISO as its CD-ROM in the install run it runs
+   * now, while its definition boots the disk, the drive empty */
   g_assert_true (volume_exists (fixture->connection, "web.qcow2"));
   xml = domain_xml (fixture->connection, "web");
   g_assert_nonnull (strstr (xml, "/default-pool/web.qcow2"));
-  g_assert_nonnull (strstr (xml, "<source file='/srv/iso/debian-11.iso'/>"));
+  g_assert_null (strstr (xml, "/srv/iso/debian-11.iso"));
+  g_assert_nonnull (strstr (xml, "<disk type='file' device='cdrom'>"));
+  g_assert_nonnull (strstr (xml, "<boot dev='hd'/>\n  </os>"));
+  g_assert_null (strstr (xml, "corral:install"));
   g_assert_nonnull (strstr (xml, "bus='virtio'"));
   g_assert_nonnull (strstr (xml, "http://debian.org/debian/11"));
+  g_free (xml);
+  xml = live_xml (fixture->connection, "web");
+  g_assert_nonnull (strstr (xml, "<source file='/srv/iso/debian-11.iso'/>"));
+  g_assert_nonnull (strstr (xml, "<boot dev='cdrom'/>\n    <boot dev='hd'/>"));
+  g_assert_nonnull (strstr (xml, "<on_reboot>destroy</on_reboot>"));
+  g_assert_nonnull (strstr (xml, "<corral:install xmlns:corral=\"https://corralvm.org/xmlns/corral/1.0\"/>"));
   run_result_clear (&result);
 }
 
@@ -356,6 +383,254 @@ test_existing_disk_no_network (Fixture       *fixture,
   run_result_clear (&result);
 }
 
+
+/* --- the install run's end, as Corral sees it (CorralGuest) --- */
+
+typedef struct
+{
+  guint  count;
+  char  *name;
+  char  *error_message;
+} Finished;
+
+static void
+install_finished_cb (CorralGuest *guest,
+                     const char  *error_message,
+                     Finished    *finished)
+{
+  finished->count++;
+  g_free (finished->name);
+  finished->name = g_strdup (corral_guest_get_name (guest));
+  g_free (finished->error_message);
+  finished->error_message = g_strdup (error_message);
+}
+
+static void
+connection_install_finished_cb (CorralConnection *connection,
+                                CorralGuest      *guest,
+                                const char       *error_message,
+                                Finished         *finished)
+{
+  install_finished_cb (guest, error_message, finished);
+}
+
+static void
+domain_do (CorralConnection *connection,
+           const char       *name,
+           int             (*action) (virDomainPtr))
+{
+  virConnectPtr conn = _corral_connection_ref_handle (connection);
+  virDomainPtr dom = virDomainLookupByName (conn, name);
+
+  g_assert_nonnull (dom);
+  g_assert_cmpint (action (dom), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (conn);
+}
+
+static gboolean
+domain_is_active (CorralConnection *connection,
+                  const char       *name)
+{
+  virConnectPtr conn = _corral_connection_ref_handle (connection);
+  virDomainPtr dom = virDomainLookupByName (conn, name);
+  gboolean active = virDomainIsActive (dom) == 1;
+
+  virDomainFree (dom);
+  virConnectClose (conn);
+  return active;
+}
+
+/* a while of the main loop: what Corral would do by itself has had its chance */
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* The installer reboots (here: a guest-side shutdown, libvirt's "stopped, shutdown"): the install
+ * run is over, and Corral starts the guest again from its definition, telling whoever listens. */
+static void
+test_install_run_ends (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("inst");
+  g_autofree char *xml = NULL;
+  Finished finished = { 0 }, by_connection = { 0 };
+  RunResult result;
+  CorralGuest *guest;
+
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_no_error (result.error);
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "inst") != NULL);
+  guest = corral_test_find_guest (fixture->connection, "inst");
+  g_signal_connect (guest, "install-finished", G_CALLBACK (install_finished_cb), &finished);
+  /* the window listens to the connection: one signal for all its guests */
+  g_signal_connect (fixture->connection, "install-finished",
+                    G_CALLBACK (connection_install_finished_cb), &by_connection);
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
+  WAIT_FOR (corral_guest_is_installing (guest));
+
+  domain_do (fixture->connection, "inst", virDomainShutdown);
+  WAIT_FOR (finished.count == 1);
+  g_assert_cmpstr (finished.name, ==, "inst");
+  g_assert_null (finished.error_message);
+  g_assert_cmpuint (by_connection.count, ==, 1);
+  g_assert_cmpstr (by_connection.name, ==, "inst");
+  g_signal_handlers_disconnect_by_data (fixture->connection, &by_connection);
+  g_free (by_connection.name);
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
+  g_assert_true (domain_is_active (fixture->connection, "inst"));
+
+  /* now it runs its definition: the disk, no ISO, no install marker; and it is no install run */
+  xml = live_xml (fixture->connection, "inst");
+  g_assert_null (strstr (xml, "/srv/iso/debian-11.iso"));
+  g_assert_null (strstr (xml, "corral:install"));
+  g_assert_nonnull (strstr (xml, "<on_reboot>restart</on_reboot>"));
+  settle ();
+  g_assert_false (corral_guest_is_installing (guest));
+
+  /* its next shutdown is an ordinary one: it stays off */
+  domain_do (fixture->connection, "inst", virDomainShutdown);
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_SHUTOFF);
+  settle ();
+  g_assert_cmpuint (finished.count, ==, 1);
+  g_assert_false (domain_is_active (fixture->connection, "inst"));
+
+  g_signal_handlers_disconnect_by_data (guest, &finished);
+  g_free (finished.name);
+  run_result_clear (&result);
+}
+
+/* Forced off (or crashed), the installer did not finish: Corral leaves the guest off. */
+static void
+test_install_run_destroyed (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("forced");
+  Finished finished = { 0 };
+  RunResult result;
+  CorralGuest *guest;
+
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_no_error (result.error);
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "forced") != NULL);
+  guest = corral_test_find_guest (fixture->connection, "forced");
+  g_signal_connect (guest, "install-finished", G_CALLBACK (install_finished_cb), &finished);
+  WAIT_FOR (corral_guest_is_installing (guest));
+
+  domain_do (fixture->connection, "forced", virDomainDestroy);
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_SHUTOFF);
+  settle ();
+  g_assert_cmpuint (finished.count, ==, 0);
+  g_assert_false (domain_is_active (fixture->connection, "forced"));
+  g_assert_false (corral_guest_is_installing (guest));
+
+  g_signal_handlers_disconnect_by_data (guest, &finished);
+  run_result_clear (&result);
+}
+
+/* "Create N guests": each guest its own install run, each restarted on its own. */
+static void
+test_install_runs_cluster (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("farm");
+  Finished finished = { 0 };
+  RunResult result;
+  CorralGuest *guests[3];
+
+  spec->count = 3;
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_no_error (result.error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("farm%u", i + 1);
+      g_autofree char *xml = NULL;
+
+      WAIT_FOR (corral_test_find_guest (fixture->connection, name) != NULL);
+      guests[i] = corral_test_find_guest (fixture->connection, name);
+      g_signal_connect (guests[i], "install-finished", G_CALLBACK (install_finished_cb),
+                        &finished);
+      WAIT_FOR (corral_guest_is_installing (guests[i]));
+      xml = domain_xml (fixture->connection, name);
+      g_assert_null (strstr (xml, "/srv/iso/debian-11.iso"));
+    }
+
+  domain_do (fixture->connection, "farm2", virDomainShutdown);
+  WAIT_FOR (finished.count == 1);
+  g_assert_cmpstr (finished.name, ==, "farm2");
+  WAIT_FOR (corral_guest_get_state (guests[1]) == CORRAL_GUEST_STATE_RUNNING);
+  settle ();
+  g_assert_false (corral_guest_is_installing (guests[1]));
+  g_assert_true (corral_guest_is_installing (guests[0]));
+  g_assert_true (corral_guest_is_installing (guests[2]));
+
+  domain_do (fixture->connection, "farm3", virDomainShutdown);
+  domain_do (fixture->connection, "farm1", virDomainShutdown);
+  WAIT_FOR (finished.count == 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("farm%u", i + 1);
+      g_autofree char *xml = NULL;
+
+      WAIT_FOR (corral_guest_get_state (guests[i]) == CORRAL_GUEST_STATE_RUNNING);
+      xml = live_xml (fixture->connection, name);
+      g_assert_null (strstr (xml, "corral:install"));
+      g_signal_handlers_disconnect_by_data (guests[i], &finished);
+    }
+  g_free (finished.name);
+  run_result_clear (&result);
+}
+
+/* Corral opened while an installer runs learns so from the running guest (its live metadata), and
+ * takes over from there. */
+static void
+test_install_run_seen_on_connect (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = spec_new ("later");
+  g_autoptr(CorralConnection) second = corral_connection_new ("test:///default");
+  Finished finished = { 0 };
+  gboolean opened = FALSE;
+  RunResult result;
+  CorralGuest *guest, *other;
+
+  run (fixture->connection, spec, NULL, &result);
+  g_assert_no_error (result.error);
+
+  /* test:///default is one state per process: a second connection sees the same guests */
+  corral_connection_open_async (second, NULL, open_cb, &opened);
+  WAIT_FOR (opened);
+  WAIT_FOR (corral_test_find_guest (second, "later") != NULL);
+  guest = corral_test_find_guest (second, "later");
+  WAIT_FOR (corral_guest_is_installing (guest));
+  /* guests that run no installer ("test" of test:///default) are not taken for one */
+  other = corral_test_find_guest (second, "test");
+  g_assert_nonnull (other);
+  g_assert_cmpint (corral_guest_get_state (other), ==, CORRAL_GUEST_STATE_RUNNING);
+  settle ();
+  g_assert_false (corral_guest_is_installing (other));
+
+  g_signal_connect (guest, "install-finished", G_CALLBACK (install_finished_cb), &finished);
+  domain_do (second, "later", virDomainShutdown);
+  WAIT_FOR (finished.count >= 1);
+  g_assert_null (finished.error_message);
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
+
+  g_signal_handlers_disconnect_by_data (guest, &finished);
+  g_free (finished.name);
+  corral_connection_close (second);
+  corral_test_wait_last_ref (second);
+  run_result_clear (&result);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -375,6 +650,15 @@ main (int   argc,
   g_test_add ("/wizard/creator/existing-disk", Fixture, NULL, fixture_setup,
               test_existing_disk_no_network,
               fixture_teardown);
+
+  g_test_add ("/wizard/creator/install-run/ends", Fixture, NULL, fixture_setup,
+              test_install_run_ends, fixture_teardown);
+  g_test_add ("/wizard/creator/install-run/destroyed", Fixture, NULL, fixture_setup,
+              test_install_run_destroyed, fixture_teardown);
+  g_test_add ("/wizard/creator/install-run/cluster", Fixture, NULL, fixture_setup,
+              test_install_runs_cluster, fixture_teardown);
+  g_test_add ("/wizard/creator/install-run/seen-on-connect", Fixture, NULL, fixture_setup,
+              test_install_run_seen_on_connect, fixture_teardown);
 
   return g_test_run ();
 }

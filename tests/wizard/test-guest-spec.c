@@ -25,6 +25,8 @@ typedef struct
   const char *network;
   guint64 memory;
   guint vcpus;
+  gboolean install;        /* the install run's configuration, not the definition */
+  gboolean no_start;       /* not started on creation (no install run) */
 } GoldenCase;
 
 static const GoldenCase golden_cases[] = {
@@ -49,6 +51,22 @@ static const GoldenCase golden_cases[] = {
   { "unknown-os.xml", NULL, "qemu", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_EXISTING, "/dev/sdb",
    TRUE, "raw",
     CORRAL_NETWORK_LIBVIRT, "default", 1 * GiB, 1 },
+  /* the install runs of the ISO installs above */
+  { "debian11-kvm-pool-install.xml", "http://debian.org/debian/11", "kvm",
+    CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL, "/var/lib/libvirt/images/debian11.qcow2", FALSE,
+    "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 2 * GiB, 2, TRUE },
+  { "fedora36-qemu-lvm-install.xml", "http://fedoraproject.org/fedora/36", "qemu",
+    CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_LVM, "/dev/vg0/fedora36", TRUE, "raw",
+    CORRAL_NETWORK_BRIDGE, "br0", 4 * GiB, 4, TRUE },
+  { "win10-kvm-pool-install.xml", "http://microsoft.com/win/10", "kvm", CORRAL_INSTALL_SOURCE_ISO,
+    CORRAL_DISK_POOL, "/var/lib/libvirt/images/win10.qcow2", FALSE, "qcow2",
+    CORRAL_NETWORK_LIBVIRT, "default", 4 * GiB, 2, TRUE },
+  { "unknown-os-install.xml", NULL, "qemu", CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_EXISTING,
+    "/dev/sdb", TRUE, "raw", CORRAL_NETWORK_LIBVIRT, "default", 1 * GiB, 1, TRUE },
+  /* created but not started: no install run, the ISO stays in after the disk */
+  { "debian11-kvm-pool-nostart.xml", "http://debian.org/debian/11", "kvm",
+    CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL, "/var/lib/libvirt/images/debian11.qcow2", FALSE,
+    "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 2 * GiB, 2, FALSE, TRUE },
 };
 
 static void
@@ -86,6 +104,7 @@ test_golden (gconstpointer data)
   spec->network = g_strdup (c->network);
   spec->memory = c->memory;
   spec->vcpus = c->vcpus;
+  spec->start = !c->no_start;
 
   params.name = "guest";
   params.virt_type = c->virt_type;
@@ -95,7 +114,13 @@ test_golden (gconstpointer data)
   params.disk_is_block = c->disk_is_block;
   params.disk_format = c->disk_format;
 
-  domain = corral_guest_spec_build_domain (spec, &params, &error);
+  if (c->install)
+    {
+      g_assert_true (corral_guest_spec_installs_to_disk (spec));
+      domain = corral_guest_spec_build_install_domain (spec, &params, &error);
+    }
+  else
+    domain = corral_guest_spec_build_domain (spec, &params, &error);
   g_assert_no_error (error);
   g_assert_nonnull (domain);
   xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
@@ -156,30 +181,67 @@ xml_has (const char *golden,
 static void
 test_golden_content (void)
 {
-  /* Debian: virtio disk and NIC, KVM, CD then disk, libosinfo id, tablet, local-only VNC, serial
-   * console */
+  /* Debian: virtio disk and NIC, KVM, libosinfo id, tablet, local-only VNC, serial console */
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<domain type=\"kvm\""));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<target bus=\"virtio\" dev=\"vda\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<model type=\"virtio\"/>"));
-  g_assert_true (xml_has ("debian11-kvm-pool.xml",
-                          "<boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml",
                           "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<input type=\"tablet\" bus=\"usb\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<listen type=\"none\"/>"));
   g_assert_true (xml_has ("debian11-kvm-pool.xml", "<serial type=\"pty\"/>"));
-  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<source file=\"/srv/iso/install.iso\"/>"));
+  /* its definition is the installed system: boots the disk only, the CD-ROM drive there but empty,
+   * a reboot is a reboot, no install marker */
+  g_assert_true (xml_has ("debian11-kvm-pool.xml",
+                          "<os>\n    <type arch=\"x86_64\" machine=\"q35\">hvm</type>\n"
+                          "    <boot dev=\"hd\"/>\n  </os>"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml",
+                          "<disk type=\"file\" device=\"cdrom\">\n"
+                          "      <driver name=\"qemu\" type=\"raw\"/>\n"
+                          "      <target bus=\"sata\" dev=\"sda\"/>\n"
+                          "      <readonly/>\n    </disk>"));
+  g_assert_false (xml_has ("debian11-kvm-pool.xml", "/srv/iso/install.iso"));
+  g_assert_true (xml_has ("debian11-kvm-pool.xml", "<on_reboot>restart</on_reboot>"));
+  g_assert_false (xml_has ("debian11-kvm-pool.xml", "corral"));
+  /* its install run: CD then disk, the ISO in the same drive, a reboot ends the run, marked */
+  g_assert_true (xml_has ("debian11-kvm-pool-install.xml",
+                          "<boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-install.xml",
+                          "<source file=\"/srv/iso/install.iso\"/>\n"
+                          "      <target bus=\"sata\" dev=\"sda\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-install.xml", "<on_reboot>destroy</on_reboot>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-install.xml", "<on_poweroff>destroy</on_poweroff>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-install.xml",
+                          "<corral:install xmlns:corral=\"https://corralvm.org/xmlns/corral/1.0\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-install.xml",
+                          "<libosinfo:os id=\"http://debian.org/debian/11\"/>"));
+  /* not started on creation: disk first, then the ISO, still in */
+  g_assert_true (xml_has ("debian11-kvm-pool-nostart.xml",
+                          "<boot dev=\"hd\"/>\n    <boot dev=\"cdrom\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-nostart.xml",
+                          "<source file=\"/srv/iso/install.iso\"/>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-nostart.xml", "<on_reboot>restart</on_reboot>"));
+  /* the other installs alike: the disk only, the empty drive keeps its bus and target */
+  g_assert_true (xml_has ("fedora36-qemu-lvm.xml", "<boot dev=\"hd\"/>\n  </os>"));
+  g_assert_true (xml_has ("unknown-os.xml", "<target bus=\"sata\" dev=\"sdb\"/>\n      <readonly/>"));
+  g_assert_true (xml_has ("unknown-os-install.xml", "<source file=\"/srv/iso/install.iso\"/>\n"
+                          "      <target bus=\"sata\" dev=\"sdb\"/>"));
   /* FreeDOS: no virtio drivers, so IDE on the i440fx machine; no disk, no NIC */
   g_assert_true (xml_has ("freedos-qemu-nodisk.xml", "<domain type=\"qemu\""));
   g_assert_true (xml_has ("freedos-qemu-nodisk.xml", "bus=\"ide\""));
   g_assert_false (xml_has ("freedos-qemu-nodisk.xml", "virtio"));
   g_assert_false (xml_has ("freedos-qemu-nodisk.xml", "<interface"));
+  /* no disk to install to: a live ISO, in for good and booted first */
+  g_assert_true (xml_has ("freedos-qemu-nodisk.xml",
+                          "<boot dev=\"cdrom\"/>\n    <boot dev=\"hd\"/>"));
+  g_assert_true (xml_has ("freedos-qemu-nodisk.xml", "<source file=\"/srv/iso/install.iso\"/>"));
   /* unknown OS: SATA disk, e1000 */
   g_assert_true (xml_has ("unknown-os.xml", "<model type=\"e1000\"/>"));
   g_assert_true (xml_has ("unknown-os.xml", "<disk type=\"block\" device=\"disk\">"));
   g_assert_true (xml_has ("unknown-os.xml", "<target bus=\"sata\" dev=\"sda\"/>"));
   /* import: boots the disk only, no CD-ROM */
   g_assert_false (xml_has ("alpine-import.xml", "cdrom"));
+  g_assert_true (xml_has ("alpine-import.xml", "<boot dev=\"hd\"/>\n  </os>"));
   /* a bridge */
   g_assert_true (xml_has ("fedora36-qemu-lvm.xml", "<source bridge=\"br0\"/>"));
 }
