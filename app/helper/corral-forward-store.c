@@ -13,6 +13,7 @@
 
 #include "corral-firewall.h"
 #include "corral-forward-store.h"
+#include "corral-forward-store-private.h"
 #include "corral-helper-error.h"
 #include "corral-helper-validate.h"
 
@@ -148,8 +149,9 @@ forward_from_group (GKeyFile    *kf,
 
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     {
+      /* GLib may return the value and set an error (a bad escape sequence): both mean corrupt */
       *fields[i] = g_key_file_get_string (kf, group, keys[i], &local_error);
-      if (*fields[i] == NULL)
+      if (*fields[i] == NULL || local_error != NULL)
         {
           why = g_strdup_printf ("[%s]: %s", group, local_error->message);
           corrupt (error, path, why);
@@ -184,9 +186,11 @@ forward_from_group (GKeyFile    *kf,
 }
 
 GPtrArray *
-corral_forward_store_load (GError **error)
+_corral_forward_store_parse (const char  *data,
+                             gsize        length,
+                             const char  *path,
+                             GError     **error)
 {
-  g_autofree char *path = g_build_filename (corral_helper_state_dir (), FORWARDS_FILE, NULL);
   g_autoptr(GPtrArray) forwards = NULL;
   g_autoptr(GKeyFile) kf = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
@@ -194,17 +198,9 @@ corral_forward_store_load (GError **error)
   gint64 version;
 
   forwards = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_forward_record_free);
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
+  if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &local_error))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return g_steal_pointer (&forwards);
-      if (local_error->domain == G_KEY_FILE_ERROR)
-        {
-          corrupt (error, path, local_error->message);
-          return NULL;
-        }
-      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
-                   "Could not read %s: %s", path, local_error->message);
+      corrupt (error, path, local_error->message);
       return NULL;
     }
 
@@ -247,6 +243,25 @@ corral_forward_store_load (GError **error)
   return g_steal_pointer (&forwards);
 }
 
+GPtrArray *
+corral_forward_store_load (GError **error)
+{
+  g_autofree char *path = g_build_filename (corral_helper_state_dir (), FORWARDS_FILE, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_ptr_array_new_with_free_func ((GDestroyNotify) corral_forward_record_free);
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
+                   "Could not read %s: %s", path, local_error->message);
+      return NULL;
+    }
+  return _corral_forward_store_parse (contents, length, path, error);
+}
+
 static gboolean
 forwards_save (GPtrArray  *forwards,
                GError    **error)
@@ -281,25 +296,15 @@ forwards_save (GPtrArray  *forwards,
 }
 
 GHashTable *
-corral_forward_store_load_active_guests (GError **error)
+_corral_forward_store_parse_active_guests (const char  *contents,
+                                           const char  *path,
+                                           GError     **error)
 {
-  g_autofree char *path = g_build_filename (corral_helper_runtime_dir (), ACTIVE_FILE, NULL);
   g_autoptr(GHashTable) active = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
 
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return g_steal_pointer (&active);
-      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
-                   "Could not read %s: %s", path, local_error->message);
-      return NULL;
-    }
-
   lines = g_strsplit (contents, "\n", -1);
-  if (!g_str_equal (lines[0], ACTIVE_HEADER))
+  if (lines[0] == NULL || !g_str_equal (lines[0], ACTIVE_HEADER))
     {
       corrupt (error, path, "unknown format");
       return NULL;
@@ -318,6 +323,24 @@ corral_forward_store_load_active_guests (GError **error)
     }
 
   return g_steal_pointer (&active);
+}
+
+GHashTable *
+corral_forward_store_load_active_guests (GError **error)
+{
+  g_autofree char *path = g_build_filename (corral_helper_runtime_dir (), ACTIVE_FILE, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
+                   "Could not read %s: %s", path, local_error->message);
+      return NULL;
+    }
+  return _corral_forward_store_parse_active_guests (contents, path, error);
 }
 
 static gboolean

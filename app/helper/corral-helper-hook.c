@@ -9,6 +9,7 @@
 
 #include "corral-forward-store.h"
 #include "corral-helper-hook.h"
+#include "corral-helper-hook-private.h"
 #include "corral-helper-validate.h"
 
 /* libvirt waits for the hook while it starts the guest: never for long. */
@@ -72,15 +73,19 @@ read_stdin (void)
   return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
 }
 
-static char *
-domain_uuid (const char *xml)
+char *
+_corral_helper_hook_domain_uuid (const char *xml,
+                                 gsize       length)
 {
-  xmlDoc *doc = xmlReadMemory (xml, (int) strlen (xml), "domain.xml", NULL,
-                               XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  xmlDoc *doc;
   xmlXPathContext *ctx;
   xmlXPathObject *obj;
   char *uuid = NULL;
 
+  if (length > G_MAXINT)
+    return NULL;
+  doc = xmlReadMemory (xml, (int) length, "domain.xml", NULL,
+                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (doc == NULL)
     return NULL;
 
@@ -123,7 +128,7 @@ qemu_hook (int    argc,
   else
     return 0;
 
-  uuid = domain_uuid (xml);
+  uuid = _corral_helper_hook_domain_uuid (xml, strlen (xml));
   if (uuid == NULL || !corral_validate_uuid (uuid, NULL))
     {
       g_printerr ("corral-helper hook: no guest UUID in the domain XML of “%s”\n", argv[0]);
