@@ -132,6 +132,8 @@ typedef struct
   gboolean  chain_exists;
   guint     n_jumps;
   gboolean  jump_first;
+  guint     n_other_rules;     /* rules of the built-in chain that are not our jump */
+  gboolean  builtin_accepts;   /* the built-in chain is there with policy ACCEPT */
 } IptJumpState;
 
 static void
@@ -168,6 +170,10 @@ ipt_scan (const char   *save,
           decl = g_strdup_printf (":%s ", jump->ours);
           if (g_str_has_prefix (line, decl))
             states[j].chain_exists = TRUE;
+          g_clear_pointer (&decl, g_free);
+          decl = g_strdup_printf (":%s ACCEPT ", jump->builtin);
+          if (g_str_has_prefix (line, decl))
+            states[j].builtin_accepts = TRUE;
 
           rule_prefix = g_strdup_printf ("-A %s ", jump->builtin);
           if (!g_str_has_prefix (line, rule_prefix))
@@ -181,6 +187,8 @@ ipt_scan (const char   *save,
               if (!g_hash_table_contains (seen_builtin, key))
                 states[j].jump_first = TRUE;
             }
+          else
+            states[j].n_other_rules++;
           g_hash_table_add (seen_builtin, g_steal_pointer (&key));
         }
     }
@@ -212,6 +220,30 @@ ipt_accept_rule (const CorralForwardRecord *f)
   return g_strdup_printf ("-A " IPT_FWD " -d %s/32 -p %s -m %s --dport %u "
                           "-m conntrack --ctstate DNAT -m comment --comment \"corral\" -j ACCEPT",
                           f->guest_address, f->protocol, f->protocol, f->guest_port);
+}
+
+/* iptables-nft makes a built-in chain (an nftables base chain) only when a rule needs it: nat
+ * PREROUTING and OUTPUT usually exist just for our jumps. Once those are gone, such a chain that is
+ * empty and accepts does nothing but stay behind: drop it, so that the ruleset is as it was before the
+ * first forward. (iptables-legacy's built-in chains always exist: nothing to do there.) */
+static gboolean
+ipt_drop_empty_builtins (const char    *save,
+                         IptJumpState   states[G_N_ELEMENTS (ipt_jumps)],
+                         GError       **error)
+{
+  const char *argv[] = { "nft", "-f", "-", NULL };
+  g_autoptr(GString) batch = g_string_new (NULL);
+
+  if (strstr (save, "(nf_tables)") == NULL)
+    return TRUE;
+  for (gsize j = 0; j < G_N_ELEMENTS (ipt_jumps); j++)
+    if (states[j].n_jumps > 0 && states[j].n_other_rules == 0 && states[j].builtin_accepts)
+      g_string_append_printf (batch, "delete chain ip %s %s\n", ipt_jumps[j].table,
+                              ipt_jumps[j].builtin);
+  if (batch->len == 0)
+    return TRUE;
+  g_debug ("nft input:\n%s", batch->str);
+  return corral_spawn (argv, batch->str, NULL, error);
 }
 
 static gboolean
@@ -299,7 +331,9 @@ ipt_apply (GPtrArray  *forwards,
     return TRUE;
 
   g_debug ("iptables-restore input:\n%s", script->str);
-  return corral_spawn (restore_argv, script->str, NULL, error);
+  if (!corral_spawn (restore_argv, script->str, NULL, error))
+    return FALSE;
+  return want || ipt_drop_empty_builtins (save, states, error);
 }
 
 /* --- nftables --- */
