@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "corral-guest-install-private.h"
 #include "corral-guest-spec.h"
@@ -62,15 +63,29 @@ corral_guest_spec_free (CorralGuestSpec *spec)
 }
 
 /* Guest @index (0-based) of the spec: "name" alone, or "name1" … "nameN". */
+/* The name of guest @index of @count made at once: "node" gives node1…nodeN; a name that ends in a digit
+ * gets a separator, so "linux2022" gives linux2022-1, not linux20221. */
+static char *
+numbered_name (const char *name,
+               guint       count,
+               guint       index)
+{
+  gsize len = strlen (name);
+
+  if (count <= 1)
+    return g_strdup (name);
+  if (len > 0 && g_ascii_isdigit (name[len - 1]))
+    return g_strdup_printf ("%s-%u", name, index + 1);
+  return g_strdup_printf ("%s%u", name, index + 1);
+}
+
 char *
 corral_guest_spec_dup_guest_name (const CorralGuestSpec *spec,
                                   guint                  index)
 {
   g_return_val_if_fail (spec != NULL, NULL);
 
-  if (spec->count <= 1)
-    return g_strdup (spec->name);
-  return g_strdup_printf ("%s%u", spec->name, index + 1);
+  return numbered_name (spec->name, spec->count, index);
 }
 
 char *
@@ -123,8 +138,7 @@ corral_guest_spec_check_name (const char          *name,
 
   for (guint i = 0; taken_names != NULL && i < count; i++)
     {
-      g_autofree char *guest_name = count == 1 ? g_strdup (name)
-                                                : g_strdup_printf ("%s%u", name, i + 1);
+      g_autofree char *guest_name = numbered_name (name, count, i);
 
       if (g_strv_contains (taken_names, guest_name))
         {

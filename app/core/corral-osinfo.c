@@ -280,17 +280,77 @@ corral_osinfo_suggest_name (OsinfoOs *os)
   return g_string_free (name, FALSE);
 }
 
+/* Where an OS's family stands in the manual list: the families most people install first, the generic
+ * entries for any other Linux after them, then everything else by name. */
+static guint
+family_rank (OsinfoProduct *os)
+{
+  static const char * const first[] = { "debian", "ubuntu", "fedora", "win" };
+  const char *distro = osinfo_os_get_distro (OSINFO_OS (os));
+  const char *id = osinfo_entity_get_id (OSINFO_ENTITY (os));
+
+  for (guint i = 0; i < G_N_ELEMENTS (first); i++)
+    if (g_strcmp0 (distro, first[i]) == 0)
+      return i;
+  if (g_str_has_prefix (id, "http://libosinfo.org/linux/"))
+    return G_N_ELEMENTS (first);
+  return G_N_ELEMENTS (first) + 1;
+}
+
+/* Versions as versions: "12" after "9", "6.0" before "11"; a version that is no number (e.g. "sid")
+ * after the numbered ones. Newest first means the caller negates. */
 static int
-compare_os_by_name (gconstpointer a,
-                    gconstpointer b)
+compare_versions (const char *a,
+                  const char *b)
+{
+  gboolean a_num = a != NULL && g_ascii_isdigit (a[0]);
+  gboolean b_num = b != NULL && g_ascii_isdigit (b[0]);
+
+  if (!a_num || !b_num)
+    return a_num ? 1 : b_num ? -1 : g_strcmp0 (a, b);
+  while (*a != '\0' || *b != '\0')
+    {
+      char *end_a, *end_b;
+      guint64 na = g_ascii_strtoull (a, &end_a, 10);
+      guint64 nb = g_ascii_strtoull (b, &end_b, 10);
+
+      if (na != nb)
+        return na < nb ? -1 : 1;
+      if (end_a == a || end_b == b)
+        return g_strcmp0 (a, b);
+      a = *end_a == '.' ? end_a + 1 : end_a;
+      b = *end_b == '.' ? end_b + 1 : end_b;
+      if ((*a == '\0') != (*b == '\0'))
+        return *a == '\0' ? -1 : 1;
+    }
+  return 0;
+}
+
+static int
+compare_os_for_list (gconstpointer a,
+                     gconstpointer b)
 {
   OsinfoProduct *pa = *(OsinfoProduct **) a;
   OsinfoProduct *pb = *(OsinfoProduct **) b;
+  guint ra = family_rank (pa), rb = family_rank (pb);
+  int by_version;
 
+  const char *distro_a = osinfo_os_get_distro (OSINFO_OS (pa));
+  const char *distro_b = osinfo_os_get_distro (OSINFO_OS (pb));
+
+  if (ra != rb)
+    return ra < rb ? -1 : 1;
+  /* the rest: one distribution after another, by its name */
+  if (g_strcmp0 (distro_a, distro_b) != 0)
+    return g_utf8_collate (osinfo_product_get_name (pa), osinfo_product_get_name (pb));
+  by_version = compare_versions (osinfo_product_get_version (pa), osinfo_product_get_version (pb));
+  if (by_version != 0)
+    return -by_version;
   return g_utf8_collate (osinfo_product_get_name (pa), osinfo_product_get_name (pb));
 }
 
-/* Every OS in the database with a name, sorted by name: for the manual choice. */
+/* Every OS in the database with a name, for the manual choice: Debian, Ubuntu, Fedora, Windows and the
+ * generic Linux entries first, newest version first within each, then the rest by name. */
 GPtrArray *
 corral_osinfo_list_os (void)
 {
@@ -309,6 +369,6 @@ corral_osinfo_list_os (void)
       if (osinfo_product_get_name (product) != NULL)
         g_ptr_array_add (result, g_object_ref (product));
     }
-  g_ptr_array_sort (result, compare_os_by_name);
+  g_ptr_array_sort (result, compare_os_for_list);
   return result;
 }
