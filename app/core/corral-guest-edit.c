@@ -24,7 +24,8 @@
 /* Applying a CorralGuestEdit, in a worker thread, in four stages:
  *  1. read the guest afresh and check every change, building the next start's definition from the
  *     current inactive XML with only the touched elements changed (nothing is changed yet);
- *  2. storage: new volumes created and grown ones grown;
+ *  2. storage: new volumes created and grown ones grown (a running guest's pool volume is grown by
+ *     QEMU in stage 4: it holds the image's lock);
  *  3. the definition in one virDomainDefineXML;
  *  4. on a running guest, what can change live, with VIR_DOMAIN_AFFECT_LIVE; then autostart and
  *     rename; last, the storage of removed disks is deleted.
@@ -1379,6 +1380,10 @@ grow_storage (Apply   *a,
               Step    *step,
               GError **error)
 {
+  /* A running QEMU holds its image's write lock (qemu-img cannot resize it): QEMU grows it itself,
+   * virDomainBlockResize in the live step. A logical volume's device grows first, then QEMU's view. */
+  if (step->pool != NULL && step->live)
+    return TRUE;
   if (step->pool != NULL)
     {
       virStorageVolPtr vol = lookup_volume (a, step->pool, step->volume);
