@@ -11,11 +11,13 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
 #include "corral-guest-config.h"
+#include "corral-guest-spec-access.h"
 
 #define TIMEOUT_S 120
 
@@ -235,6 +237,35 @@ test_edit_real (void)
   g_assert_cmpstr (disk (config, "vda")->pool, ==, "edit-pool");
   other_mac = g_strdup (nic_on (config, "other")->mac);
   g_clear_pointer (&edit, corral_guest_edit_unref);
+
+  /* an ISO QEMU (libvirt-qemu) cannot read: the wizard's access check and its wording */
+  {
+    const char *dir = "/var/lib/libvirt/images/private";
+    g_autofree char *hidden = g_build_filename (dir, "hidden.iso", NULL);
+    g_autoptr(GPtrArray) blockers = NULL;
+    g_autofree char *want = NULL;
+    g_autofree char *before = virsh ("dumpxml", guest_name, "--inactive", NULL);
+    g_autofree char *after = NULL;
+    const char *argv[] = { "cp", iso, hidden, NULL };
+
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+    g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+    g_free (run (argv, TRUE));
+    blockers = corral_guest_spec_access_blockers (hidden, CORRAL_QEMU_USER, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (blockers->len, >, 0);
+    want = corral_guest_spec_access_describe (hidden, CORRAL_QEMU_USER, blockers);
+    edit = corral_guest_edit_new ();
+    corral_guest_edit_set_cdrom_media (edit, "hdc", hidden);
+    g_assert_cmpint (apply (guest, edit, &error), ==, -1);
+    g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_EDIT_ACCESS);
+    g_assert_cmpstr (error->message, ==, want);
+    g_test_message ("refused: %s", error->message);
+    g_clear_error (&error);
+    g_clear_pointer (&edit, corral_guest_edit_unref);
+    after = virsh ("dumpxml", guest_name, "--inactive", NULL);
+    g_assert_cmpstr (after, ==, before);
+  }
 
   /* the CD back, and without the TPM when swtpm is missing */
   edit = corral_guest_edit_new ();
