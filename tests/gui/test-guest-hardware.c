@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The guest page's hardware view under Xvfb, on libvirt's test driver with a node of its own (a host of
+ * 4 processors and 4 GiB, a NAT network, a pool): a running guest with more memory than the host (as
+ * `virsh edit` could leave it) and a shut-off one. What the view shows, memory and processors applied
+ * and followed by the guest, the errors core gives shown word for word where they belong, the TPM switch
+ * while running, a network card with port forwards asked about before it goes, each dialog. Screenshots
+ * of each go to the build tree. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <libvirt-gobject/libvirt-gobject.h>
+
+#include "corral-guest-config.h"
+#include "corral-guest-detail.h"
+#include "corral-guest-hardware.h"
+#include "corral-guest-private.h"
+#include "corral-window.h"
+
+#define TIMEOUT_S 30
+
+#include "corral-test-gtk.h"
+
+#define GiB (G_GUINT64_CONSTANT (1024) * 1024 * 1024)
+#define RUNNING_MAC "52:54:00:aa:bb:01"
+
+static const char node_xml[] =
+  "<node>"
+  "  <cpu><mhz>2000</mhz><model>x86_64</model><active>4</active><nodes>1</nodes><sockets>1</sockets>"
+  "    <cores>4</cores><threads>1</threads></cpu>"
+  "  <memory>4194304</memory>"
+  "  <network><name>default</name><forward mode='nat'/><bridge name='virbr0'/>"
+  "    <ip address='192.168.122.1' netmask='255.255.255.0'/></network>"
+  "  <network><name>other</name><forward mode='nat'/><bridge name='virbr1'/>"
+  "    <ip address='192.168.123.1' netmask='255.255.255.0'/></network>"
+  "  <pool type='dir'><name>default</name><capacity unit='GiB'>100</capacity>"
+  "    <allocation unit='GiB'>20</allocation><available unit='GiB'>80</available>"
+  "    <target><path>/var/lib/libvirt/images</path></target>"
+  "    <volume type='file'><name>hw-running.qcow2</name><capacity unit='GiB'>20</capacity>"
+  "      <target><path>/var/lib/libvirt/images/hw-running.qcow2</path><format type='qcow2'/></target>"
+  "    </volume>"
+  "  </pool>"
+  "  <domain type='test'><name>hw-running</name><memory unit='GiB'>6</memory>"
+  "    <currentMemory unit='GiB'>6</currentMemory><vcpu>2</vcpu>"
+  "    <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>"
+  "    <devices>"
+  "      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+  "        <source file='/var/lib/libvirt/images/hw-running.qcow2'/><target dev='vda' bus='virtio'/></disk>"
+  "      <disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>"
+  "      <interface type='network'><mac address='" RUNNING_MAC "'/><source network='default'/>"
+  "        <model type='virtio'/></interface>"
+  "    </devices>"
+  "  </domain>"
+  "  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'><name>hw-off</name>"
+  "    <memory unit='GiB'>1</memory><vcpu>1</vcpu>"
+  "    <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>"
+  "    <devices>"
+  "      <disk type='file' device='disk'><source file='/srv/hw-off.img'/><target dev='vda' bus='virtio'/></disk>"
+  "      <interface type='network'><mac address='52:54:00:aa:bb:02'/><source network='default'/>"
+  "        <model type='e1000e'/></interface>"
+  "    </devices>"
+  "    <test:runstate>5</test:runstate>"
+  "  </domain>"
+  "</node>";
+
+typedef struct
+{
+  char                *dir;
+  CorralManager       *manager;
+  CorralConnection    *connection;
+  CorralWindow        *window;     /* a reference of the test's own, to check that closing frees it */
+  CorralGuestHardware *hardware;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("corral-hardware-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "node.xml", NULL);
+  g_assert_true (g_file_set_contents (path, node_xml, -1, &error));
+  uri = g_strconcat ("test://", path, NULL);
+
+  fixture->manager = corral_manager_new ();
+  fixture->window = g_object_ref (corral_window_new (NULL, fixture->manager));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 900);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->connection = corral_manager_add_connection (fixture->manager, uri);
+  corral_connection_open_async (fixture->connection, NULL, NULL, NULL);
+  WAIT_FOR (corral_connection_get_status (fixture->connection) == CORRAL_CONNECTION_STATUS_CONNECTED);
+  fixture->hardware = CORRAL_GUEST_HARDWARE (corral_test_find_type (corral_window_get_detail (fixture->window),
+                                                                    CORRAL_TYPE_GUEST_HARDWARE));
+  g_assert_nonnull (fixture->hardware);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "node.xml", NULL);
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  corral_test_drain (100);
+  g_assert_finalize_object (fixture->window);
+  g_clear_object (&fixture->manager);
+  g_unlink (path);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* Shows @name's page and waits until its hardware view shows what libvirt has. */
+static CorralGuest *
+show_guest (Fixture    *fixture,
+            const char *name)
+{
+  CorralGuest *guest = NULL;
+
+  WAIT_FOR ((guest = corral_test_find_guest (fixture->connection, name)) != NULL);
+  g_assert_true (corral_window_select_guest (fixture->window, guest));
+  WAIT_FOR (corral_guest_hardware_get_guest (fixture->hardware) == guest);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->hardware)));
+  WAIT_FOR (!corral_guest_hardware_is_busy (fixture->hardware)
+            && corral_test_find_label (GTK_WIDGET (fixture->hardware), "Disk vda") != NULL);
+  return guest;
+}
+
+static void
+wait_idle (Fixture *fixture)
+{
+  corral_test_drain (50);
+  WAIT_FOR (!corral_guest_hardware_is_busy (fixture->hardware));
+  corral_test_drain (50);
+}
+
+/* The @n-th (from 0) widget of @type below @widget, in the order a user reads them. */
+static GtkWidget *
+find_nth (GtkWidget *widget,
+          GType      type,
+          guint     *n)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (*n)-- == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_nth (child, type, n);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkSpinButton *
+spin (Fixture *fixture,
+      guint    n)
+{
+  return GTK_SPIN_BUTTON (find_nth (GTK_WIDGET (fixture->hardware), GTK_TYPE_SPIN_BUTTON, &n));
+}
+
+/* The row titled @title (an AdwPreferencesRow) below @widget. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+wait_dialog (void)
+{
+  GtkWindow *dialog = NULL;
+
+  WAIT_FOR ((dialog = corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL
+            && gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static void
+close_dialog (AdwMessageDialog *dialog,
+              const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  WAIT_FOR (corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL);
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* What core says about @edit on @guest: the message the page must show word for word. */
+static char *
+core_error (CorralGuest     *guest,
+            CorralGuestEdit *edit)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean needs_restart;
+
+  corral_guest_apply_edit_async (guest, edit, NULL, store_result_cb, &result);
+  WAIT_FOR (result != NULL);
+  g_assert_false (corral_guest_apply_edit_finish (guest, result, &needs_restart, &error));
+  g_assert_nonnull (error);
+  return g_strdup (error->message);
+}
+
+static void
+test_running (Fixture       *fixture,
+              gconstpointer  data)
+{
+  GtkWidget *hw = GTK_WIDGET (fixture->hardware);
+  CorralGuest *guest = show_guest (fixture, "hw-running");
+  g_autoptr(CorralGuestEdit) edit = NULL;
+  g_autofree char *message = NULL;
+  GtkWidget *tpm_row, *name_row;
+
+  /* What the guest has: memory and processors, its disk, its empty drive, its card, BIOS. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin (fixture, 0)), ==, 6.0);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin (fixture, 1)), ==, 2);
+  g_assert_nonnull (corral_test_find_label (hw, "This host has 4.0\u00a0GiB"));
+  g_assert_nonnull (corral_test_find_label (hw, "This host has 4 processors"));
+  g_assert_nonnull (corral_test_find_label (hw, "Drive sda"));
+  g_assert_nonnull (corral_test_find_label (hw, "Empty"));
+  g_assert_nonnull (corral_test_find_label (hw, "Network “default”"));
+  g_assert_nonnull (corral_test_find_label (hw, "BIOS"));
+
+  /* The TPM and the name wait for the guest to be shut off, and say so. */
+  tpm_row = find_row (hw, "_TPM 2.0");
+  g_assert_nonnull (tpm_row);
+  g_assert_false (gtk_widget_is_sensitive (corral_test_find_type (tpm_row, GTK_TYPE_SWITCH)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tpm_row)), ==,
+                   "Shut the guest down to add or remove it");
+  name_row = find_row (hw, "Name");
+  g_assert_false (gtk_widget_is_sensitive (name_row));
+  g_assert_nonnull (corral_test_find_label (hw, "Shut the guest down to rename it."));
+  corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-running.png");
+
+  /* More memory than the host has: core's words under the group, and nothing changed. */
+  edit = corral_guest_edit_new ();
+  corral_guest_edit_set_memory (edit, 5 * GiB);
+  message = core_error (guest, edit);
+  gtk_spin_button_set_value (spin (fixture, 0), 5.0);
+  g_assert_true (gtk_widget_is_visible (corral_test_find_label (hw, "_Apply")));
+  corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-apply-bar.png");
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.resources-apply", NULL));
+  wait_idle (fixture);
+  g_assert_nonnull (corral_test_find_label (hw, message));
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin (fixture, 0)), ==, 6.0);   /* what libvirt has */
+  g_assert_cmpuint (corral_guest_get_memory (guest), ==, 6 * 1024 * 1024);
+  corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-error-memory.png");
+
+  /* Less memory: live (the balloon) on the running guest, and the guest's figure follows. */
+  gtk_spin_button_set_value (spin (fixture, 0), 3.0);
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.resources-apply", NULL));
+  wait_idle (fixture);
+  g_assert_null (corral_test_find_label (hw, message));
+  WAIT_FOR (corral_guest_get_memory (guest) == 3 * 1024 * 1024
+            || gtk_widget_get_mapped (corral_test_find_label (hw, "Applies when the guest restarts")));
+  g_test_message ("memory after apply: %" G_GUINT64_FORMAT " KiB", corral_guest_get_memory (guest));
+
+  /* More processors than it runs with: for the next start; the page says so, and keeps saying it. */
+  gtk_spin_button_set_value (spin (fixture, 1), 4);
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.resources-apply", NULL));
+  wait_idle (fixture);
+  if (corral_guest_get_vcpus (guest) != 4)
+    {
+      WAIT_FOR (corral_test_find_label (hw, "Applies when the guest restarts") != NULL);
+      corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-pending.png");
+      gtk_widget_activate_action (hw, "hardware.resources-discard", NULL);
+      show_guest (fixture, "hw-off");
+      show_guest (fixture, "hw-running");
+      g_assert_nonnull (corral_test_find_label (hw, "Applies when the guest restarts"));
+    }
+  else
+    g_test_message ("the test driver added the processors live");
+}
+
+static void
+test_running_dialogs (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkWidget *hw = GTK_WIDGET (fixture->hardware);
+  CorralGuest *guest = show_guest (fixture, "hw-running");
+  AdwMessageDialog *dialog;
+
+  /* A card the guest's port forwards go through: asked first, naming them; cancelled, it stays. */
+  _corral_guest_set_forwards_summary (guest, "TCP 8022 → 22");
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.nic-remove", "s", RUNNING_MAC));
+  dialog = wait_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove the Network Card?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "(TCP 8022 → 22)"));
+  corral_test_screenshot (GTK_WIDGET (dialog), "dialog-remove-nic-forwards.png");
+  close_dialog (dialog, "cancel");
+  wait_idle (fixture);
+  g_assert_nonnull (corral_test_find_label (hw, "Network “default”"));
+
+  /* Moving it to another network asks the same. */
+  {
+    GtkWidget *expander = find_row (hw, "Network “default”");
+    AdwComboRow *combo;
+
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+    corral_test_drain (100);
+    combo = ADW_COMBO_ROW (find_row (expander, "Connected To"));
+    g_assert_nonnull (combo);
+    corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-nic-expanded.png");
+    adw_combo_row_set_selected (combo, 1);   /* Network “other” */
+    dialog = wait_dialog ();
+    g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Move the Network Card?");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "(TCP 8022 → 22)"));
+    corral_test_screenshot (GTK_WIDGET (dialog), "dialog-move-nic-forwards.png");
+    close_dialog (dialog, "cancel");
+    wait_idle (fixture);
+  }
+
+  /* Grow: bounded below by the disk's size, so Grow waits for a larger one. */
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.disk-grow", "s", "vda"));
+  dialog = wait_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Grow Disk vda");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "grow"));
+  corral_test_screenshot (GTK_WIDGET (dialog), "dialog-grow-disk.png");
+  close_dialog (dialog, "cancel");
+
+  /* Remove: asked, offering to delete its pool volume, named. */
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.disk-remove", "s", "vda"));
+  dialog = wait_dialog ();
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (dialog),
+                                            "Also delete its _storage (default/hw-running.qcow2)"));
+  corral_test_screenshot (GTK_WIDGET (dialog), "dialog-remove-disk.png");
+  close_dialog (dialog, "cancel");
+
+  /* Add: a new volume in the pool (its free space shown), LVM not offered off the system connection. */
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.add-disk", NULL));
+  dialog = wait_dialog ();
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (dialog), "default (80.0\u00a0GiB free)"));
+  corral_test_screenshot (GTK_WIDGET (dialog), "dialog-add-disk.png");
+  close_dialog (dialog, "cancel");
+  wait_idle (fixture);
+}
+
+static void
+test_shut_off (Fixture       *fixture,
+               gconstpointer  data)
+{
+  GtkWidget *hw = GTK_WIDGET (fixture->hardware);
+  CorralGuest *guest = show_guest (fixture, "hw-off");
+  g_autoptr(CorralGuestEdit) edit = NULL;
+  g_autofree char *message = NULL;
+  GtkWidget *tpm_row, *name_row;
+
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin (fixture, 0)), ==, 1.0);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin (fixture, 1)), ==, 1);
+  g_assert_null (corral_test_find_label (hw, "Drive sda"));   /* no CD/DVD drive: no group */
+  tpm_row = find_row (hw, "_TPM 2.0");
+  g_assert_true (gtk_widget_is_sensitive (corral_test_find_type (tpm_row, GTK_TYPE_SWITCH)));
+  name_row = find_row (hw, "Name");
+  g_assert_true (gtk_widget_is_sensitive (name_row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "hw-off");
+  corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-shut-off.png");
+
+  /* A name in use: core's words under the name, and the guest keeps its own. */
+  edit = corral_guest_edit_new ();
+  corral_guest_edit_set_name (edit, "hw-running");
+  message = core_error (guest, edit);
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "hw-running");
+  g_signal_emit_by_name (name_row, "apply");
+  wait_idle (fixture);
+  g_assert_nonnull (corral_test_find_label (hw, message));
+  g_assert_cmpstr (corral_guest_get_name (guest), ==, "hw-off");
+  corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-error-name.png");
+
+  /* Memory on a shut-off guest: applied, and the guest's figure follows. */
+  gtk_spin_button_set_value (spin (fixture, 0), 2.5);
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.resources-apply", NULL));
+  wait_idle (fixture);
+  WAIT_FOR (corral_guest_get_memory (guest) == 2560 * 1024);
+  g_assert_null (corral_test_find_label (hw, "Applies when the guest restarts"));
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin (fixture, 0)), ==, 2.5);
+
+  /* Autostart: the switch applies at once; libvirt then says so. */
+  gtk_switch_set_active (GTK_SWITCH (corral_test_find_type (find_row (hw, "_Start With the Host"), GTK_TYPE_SWITCH)),
+                         TRUE);
+  wait_idle (fixture);
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(CorralGuestConfig) config = NULL;
+
+    corral_guest_fetch_config_async (guest, NULL, store_result_cb, &result);
+    WAIT_FOR (result != NULL);
+    config = corral_guest_fetch_config_finish (guest, result, NULL);
+    g_assert_nonnull (config);
+    g_assert_true (corral_guest_config_get_autostart (config));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("No display: run under xvfb-run (the README's test command does)");
+      return g_test_run ();
+    }
+  adw_init ();
+  gvir_init_object (NULL, NULL);
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+    gtk_css_provider_load_from_resource (css, "/org/corralvm/Corral/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/gui/hardware/running", test_running);
+  ADD ("/gui/hardware/running-dialogs", test_running_dialogs);
+  ADD ("/gui/hardware/shut-off", test_shut_off);
+#undef ADD
+
+  return g_test_run ();
+}
