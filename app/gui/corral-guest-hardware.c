@@ -291,8 +291,10 @@ fetch_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* Not cancelled: this is the fetch in flight, now done. */
   self = CORRAL_GUEST_HARDWARE (user_data);
   self->fetching--;
+  g_clear_object (&self->fetch_cancellable);
   if (self->guest != guest)
     return;
   if (config == NULL)

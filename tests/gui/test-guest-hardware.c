@@ -194,7 +194,9 @@ static void
 close_dialog (AdwMessageDialog *dialog,
               const char       *response)
 {
+  /* What a click on the button does: the response, then the dialog closes. */
   adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
   WAIT_FOR (corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL);
 }
 
@@ -252,6 +254,7 @@ test_running (Fixture       *fixture,
   g_assert_false (gtk_widget_is_sensitive (name_row));
   g_assert_nonnull (corral_test_find_label (hw, "Shut the guest down to rename it."));
   corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-running.png");
+  corral_test_screenshot (hw, "hardware-running-full.png");
 
   /* More memory than the host has: core's words under the group, and nothing changed. */
   edit = corral_guest_edit_new ();
@@ -375,6 +378,7 @@ test_shut_off (Fixture       *fixture,
   g_assert_true (gtk_widget_is_sensitive (name_row));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (name_row)), ==, "hw-off");
   corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-shut-off.png");
+  corral_test_screenshot (hw, "hardware-shut-off-full.png");
 
   /* A name in use: core's words under the name, and the guest keeps its own. */
   edit = corral_guest_edit_new ();
