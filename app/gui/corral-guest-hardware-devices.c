@@ -710,7 +710,7 @@ disk_grow_action (GtkWidget  *widget,
     {
       free_str = format_size (pool->available);
       upper = floor ((double) (disk->capacity + pool->available) / GiB * 10) / 10;
-      body = g_strdup_printf (_("It has %s now, and its pool %s has %s free. A disk can only grow: "
+      body = g_strdup_printf (_("It has %s now, and its pool “%s” has %s free. A disk can only grow: "
                                 "grow its partitions inside the guest afterwards."),
                               size, pool->name, free_str);
     }
@@ -964,13 +964,13 @@ add_disk_action (GtkWidget  *widget,
     {
       kind = CORRAL_NEW_DISK_POOL_VOLUME;
       g_array_append_val (data->kinds, kind);
-      gtk_string_list_append (kind_model, _("New volume in a storage pool"));
+      gtk_string_list_append (kind_model, _("New volume in a pool"));
     }
   if (self->volume_groups != NULL && self->volume_groups->len > 0)
     {
       kind = CORRAL_NEW_DISK_LVM;
       g_array_append_val (data->kinds, kind);
-      gtk_string_list_append (kind_model, _("New LVM logical volume"));
+      gtk_string_list_append (kind_model, _("New LVM volume"));
     }
   kind = CORRAL_NEW_DISK_EXISTING;
   g_array_append_val (data->kinds, kind);
@@ -983,7 +983,7 @@ add_disk_action (GtkWidget  *widget,
                                    : NULL);
   data->dialog = ADW_MESSAGE_DIALOG (dialog);
   group = adw_preferences_group_new ();
-  gtk_widget_set_size_request (group, 360, -1);
+  gtk_widget_set_size_request (group, 400, -1);
 
   data->kind_combo = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->kind_combo), _("Storage"));

@@ -324,7 +324,7 @@ test_running_dialogs (Fixture       *fixture,
     corral_test_drain (100);
     combo = ADW_COMBO_ROW (find_row (expander, "Connected To"));
     g_assert_nonnull (combo);
-    corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-nic-expanded.png");
+    corral_test_screenshot (hw, "hardware-nic-expanded.png");
     adw_combo_row_set_selected (combo, 1);   /* Network “other” */
     dialog = wait_dialog ();
     g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Move the Network Card?");
