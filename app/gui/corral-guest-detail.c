@@ -535,6 +535,16 @@ copy_action (GtkWidget  *widget,
 }
 
 static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->hardware), "hardware.rename", NULL);
+}
+
+static void
 show_console_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -626,6 +636,10 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "guest.forwards", NULL, forwards_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-ip", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-uuid", NULL, copy_action);
+
+  /* F2 anywhere on the page: to the name field of its hardware view. */
+  gtk_widget_class_install_action (widget_class, "guest.rename", NULL, rename_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "guest.rename", NULL);
 
   g_type_ensure (CORRAL_TYPE_GUEST_HARDWARE);
 

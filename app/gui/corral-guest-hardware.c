@@ -672,7 +672,6 @@ corral_guest_hardware_class_init (CorralGuestHardwareClass *klass)
   gtk_widget_class_install_action (widget_class, "hardware.resources-discard", NULL,
                                    resources_discard_action);
   gtk_widget_class_install_action (widget_class, "hardware.rename", NULL, rename_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "hardware.rename", NULL);
   _corral_guest_hardware_class_init_devices (widget_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-hardware.ui");
