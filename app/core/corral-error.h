@@ -36,6 +36,18 @@ typedef enum {
   CORRAL_ERROR_UNSUPPORTED,        /* the guest is not on a libvirt NAT network */
   CORRAL_ERROR_NO_SPACE,           /* the volume group has too little free space */
   CORRAL_ERROR_NO_ANSWER,          /* testing a forward: nothing answered through it */
+
+  /* guest edit (memory, processors and names reuse the guest spec's codes and wording) */
+  CORRAL_ERROR_EDIT_NOT_FOUND,     /* no such drive, disk or network card, storage pool, network… */
+  CORRAL_ERROR_EDIT_NEEDS_SHUTOFF, /* renaming, firmware: only while the guest is shut off */
+  CORRAL_ERROR_EDIT_MEDIA,         /* a CD/DVD change on a drive that is not one, or no such ISO */
+  CORRAL_ERROR_EDIT_ACCESS,        /* QEMU could not read the ISO or disk: "Allow Access" fixes it */
+  CORRAL_ERROR_EDIT_DISK,          /* shrinking, a disk in use, deleting a plain file… */
+  CORRAL_ERROR_EDIT_NO_SPACE,      /* the pool or volume group has too little free space */
+  CORRAL_ERROR_EDIT_NIC,           /* a malformed MAC address, an unknown model or kind */
+  CORRAL_ERROR_EDIT_BOOT,          /* an unknown boot device */
+  CORRAL_ERROR_EDIT_FAILED,        /* libvirt refused a step: everything done was undone */
+  CORRAL_ERROR_EDIT_STORAGE_KEPT,  /* all applied, but a removed disk's storage could not be deleted */
 } CorralError;
 
 GQuark corral_error_quark (void);

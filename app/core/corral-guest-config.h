@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "corral-guest.h"
+#include "corral-helper-client.h"
 
 G_BEGIN_DECLS
 
@@ -73,7 +74,11 @@ guint64             corral_guest_config_get_memory        (CorralGuestConfig *se
 guint64             corral_guest_config_get_max_memory    (CorralGuestConfig *self);   /* bytes */
 guint               corral_guest_config_get_vcpus         (CorralGuestConfig *self,
                                                            gboolean           live);
+/* The most processors the running guest's definition allows (its <vcpu> count; the next start's
+ * when shut off): a running guest gets more processors live up to this, beyond it at the next start. */
 guint               corral_guest_config_get_max_vcpus     (CorralGuestConfig *self);
+/* The most processors the hypervisor allows a guest of this type (virConnectGetMaxVcpus); 0: unknown. */
+guint               corral_guest_config_get_hypervisor_max_vcpus (CorralGuestConfig *self);
 guint64             corral_guest_config_get_host_memory   (CorralGuestConfig *self);   /* bytes */
 guint               corral_guest_config_get_host_cpus     (CorralGuestConfig *self);
 GPtrArray          *corral_guest_config_get_disks         (CorralGuestConfig *self);   /* of CorralGuestDiskInfo */
@@ -83,12 +88,16 @@ gboolean            corral_guest_config_has_tpm           (CorralGuestConfig *se
 gboolean            corral_guest_config_get_autostart     (CorralGuestConfig *self);
 /* Boot devices in order, as libvirt names them ("hd", "cdrom", "network"). */
 const char * const *corral_guest_config_get_boot_order    (CorralGuestConfig *self);
+const char         *corral_guest_config_get_name          (CorralGuestConfig *self);
 const char         *corral_guest_config_get_title         (CorralGuestConfig *self);
 const char         *corral_guest_config_get_description   (CorralGuestConfig *self);
 gboolean            corral_guest_config_is_running        (CorralGuestConfig *self);
 /* The next start's definition differs from the running guest's (memory, processors, devices…):
  * the page says "Applies when the guest restarts". */
 gboolean            corral_guest_config_has_pending_changes (CorralGuestConfig *self);
+/* The domain XML this was read from: @live the running guest's (the next start's when shut off). */
+const char         *corral_guest_config_get_xml           (CorralGuestConfig *self,
+                                                           gboolean           live);
 
 void                corral_guest_fetch_config_async       (CorralGuest          *guest,
                                                            GCancellable         *cancellable,
@@ -110,6 +119,10 @@ CorralGuestEdit *corral_guest_edit_ref               (CorralGuestEdit   *self);
 void             corral_guest_edit_unref             (CorralGuestEdit   *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralGuestEdit, corral_guest_edit_unref)
 gboolean         corral_guest_edit_is_empty          (CorralGuestEdit   *self);
+/* The corral-helper client for LVM volumes (new, grown, deleted); by default the shared one on
+ * the system bus. Its calls run on the main context of the thread that applies the edit. */
+void             corral_guest_edit_set_helper_client (CorralGuestEdit    *self,
+                                                      CorralHelperClient *helper);
 
 void             corral_guest_edit_set_memory        (CorralGuestEdit   *self,
                                                       guint64            bytes);
@@ -154,8 +167,13 @@ void             corral_guest_edit_set_title         (CorralGuestEdit   *self,
                                                       const char        *title);
 void             corral_guest_edit_set_description   (CorralGuestEdit   *self,
                                                       const char        *description);
+/* Shut-off guests only, for the next start. An installed system may not boot on other firmware
+ * than it was installed with (a BIOS install has no EFI boot entry; a UEFI one no BIOS boot loader):
+ * the guest page shows the firmware read-only and only adds or removes a TPM. */
 void             corral_guest_edit_set_firmware      (CorralGuestEdit   *self,
                                                       CorralFirmware     firmware);
+/* A TPM 2.0 emulated by swtpm (<tpm model='tpm-crb'><backend type='emulator' version='2.0'/>);
+ * from the next start. */
 void             corral_guest_edit_set_tpm           (CorralGuestEdit   *self,
                                                       gboolean           tpm);
 
@@ -163,7 +181,8 @@ void             corral_guest_edit_set_tpm           (CorralGuestEdit   *self,
  * processors above the host's, a disk larger than the free space, a name in use, a malformed MAC…)
  * and fails with a CORRAL_ERROR saying what is wrong, having changed nothing. Else applies them all:
  * the next start's definition in one step, then what can change live; if a live change fails, what
- * was done is undone. Returns TRUE when some change waits for the guest's next start. */
+ * was done is undone. Returns TRUE when some change waits for the guest's next start. @edit must not
+ * change while this runs. */
 void             corral_guest_apply_edit_async       (CorralGuest          *guest,
                                                       CorralGuestEdit      *edit,
                                                       GCancellable         *cancellable,

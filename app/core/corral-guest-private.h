@@ -21,6 +21,10 @@ void         _corral_guest_set_domain   (CorralGuest           *self,
                                          const CorralGuestInfo *info);
 void         _corral_guest_set_state    (CorralGuest           *self,
                                          CorralGuestState       state);
+/* After an edit: reads memory and processors again now, rather than waiting for libvirt's event;
+ * @name: the guest's new name after a rename, or NULL. */
+void         _corral_guest_refresh      (CorralGuest           *self,
+                                         const char            *name);
 void         _corral_guest_set_forwards_summary (CorralGuest   *self,
                                                  const char    *summary);
 

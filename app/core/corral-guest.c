@@ -282,6 +282,21 @@ _corral_guest_set_domain (CorralGuest           *self,
     refresh_info (self);
 }
 
+void
+_corral_guest_refresh (CorralGuest *self,
+                       const char  *name)
+{
+  g_return_if_fail (CORRAL_IS_GUEST (self));
+
+  if (name != NULL && g_strcmp0 (self->name, name) != 0)
+    {
+      g_free (self->sort_key);
+      self->sort_key = g_utf8_collate_key_for_filename (name, -1);
+      set_string (self, &self->name, name, PROP_NAME);
+    }
+  refresh_info (self);
+}
+
 CorralGuest *
 _corral_guest_new (CorralConnection      *connection,
                    GVirDomain            *domain,

@@ -775,6 +775,32 @@ corral_helper_client_remove_volume_finish (CorralHelperClient  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+void
+corral_helper_client_resize_volume_async (CorralHelperClient  *self,
+                                          const char          *group,
+                                          const char          *name,
+                                          guint64              size,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_return_if_fail (CORRAL_IS_HELPER_CLIENT (self));
+  g_return_if_fail (group != NULL && name != NULL);
+
+  call_helper (self, new_task (self, corral_helper_client_resize_volume_async, cancellable,
+                               callback, user_data),
+               "ResizeVolume", g_variant_new ("(sst)", group, name, size), reply_none, FALSE);
+}
+
+gboolean
+corral_helper_client_resize_volume_finish (CorralHelperClient  *self,
+                                           GAsyncResult        *result,
+                                           GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- object --- */
 
 static void

@@ -131,5 +131,16 @@ void                    corral_helper_client_remove_volume_async       (CorralHe
 gboolean                corral_helper_client_remove_volume_finish      (CorralHelperClient  *self,
                                                                         GAsyncResult        *result,
                                                                         GError             **error);
+/* Grows a Corral-tagged logical volume to @size bytes (a multiple of 512; never shrinks). */
+void                    corral_helper_client_resize_volume_async       (CorralHelperClient  *self,
+                                                                        const char          *group,
+                                                                        const char          *name,
+                                                                        guint64              size,
+                                                                        GCancellable        *cancellable,
+                                                                        GAsyncReadyCallback  callback,
+                                                                        gpointer             user_data);
+gboolean                corral_helper_client_resize_volume_finish      (CorralHelperClient  *self,
+                                                                        GAsyncResult        *result,
+                                                                        GError             **error);
 
 G_END_DECLS

@@ -572,6 +572,43 @@ handle_remove_volume (CorralDBusHelper1     *skeleton,
   return call_end (self, invocation, NULL);
 }
 
+static gboolean
+handle_resize_volume (CorralDBusHelper1     *skeleton,
+                      GDBusMethodInvocation *invocation,
+                      const char            *vg,
+                      const char            *name,
+                      guint64                size,
+                      Service               *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  call_begin (self);
+
+  if (!validate_lvm_name (vg, "volume group", &error) ||
+      !validate_lvm_name (name, "logical volume", &error))
+    return call_end (self, invocation, error);
+
+  if (size == 0 || size % 512 != 0)
+    {
+      error = g_error_new (CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
+                           "Volume size must be more than 0 bytes and a multiple of 512");
+      return call_end (self, invocation, error);
+    }
+
+  if (!check_authorization (invocation, ACTION_VOLUMES, &error))
+    return call_end (self, invocation, error);
+
+  g_mutex_lock (&self->lock);
+  ok = corral_lvm_resize_volume (vg, name, size, NULL, NULL, &error);
+  g_mutex_unlock (&self->lock);
+  if (!ok)
+    return return_lvm_error (self, invocation, error);
+
+  corral_dbus_helper1_complete_resize_volume (skeleton, invocation);
+  return call_end (self, invocation, NULL);
+}
+
 /* --- bus --- */
 
 static void
@@ -602,6 +639,7 @@ corral_helper_service_run (void)
     { "handle-list-volumes", G_CALLBACK (handle_list_volumes) },
     { "handle-create-volume", G_CALLBACK (handle_create_volume) },
     { "handle-remove-volume", G_CALLBACK (handle_remove_volume) },
+    { "handle-resize-volume", G_CALLBACK (handle_resize_volume) },
   };
   Service self = { 0 };
   guint owner_id;

@@ -37,7 +37,7 @@ def snapshot():
 def test_introspection():
     xml = bus.call('Introspect', dest=BUS_NAME, iface='org.freedesktop.DBus.Introspectable')[0]
     for method in ('GetStatus', 'ListForwards', 'ListHostPorts', 'AddForward', 'RemoveForward',
-                   'ListVolumeGroups', 'ListVolumes', 'CreateVolume', 'RemoveVolume'):
+                   'ListVolumeGroups', 'ListVolumes', 'CreateVolume', 'RemoveVolume', 'ResizeVolume'):
         check('<method name="%s">' % method in xml, '%s missing from the introspection data' % method)
 
 
@@ -63,6 +63,8 @@ def test_denied():
     check_equal(e.name, ERR + 'NotAuthorized', 'CreateVolume while polkit says no')
     e = bus.call_error('RemoveVolume', 'ss', ['vg0', 'disk'])
     check_equal(e.name, ERR + 'NotAuthorized', 'RemoveVolume while polkit says no')
+    e = bus.call_error('ResizeVolume', 'sst', ['vg0', 'disk', 2 << 20])
+    check_equal(e.name, ERR + 'NotAuthorized', 'ResizeVolume while polkit says no')
     check_equal(snapshot(), before, 'state after denied calls')
 
 
@@ -164,6 +166,12 @@ HOSTILE = [
     ('RemoveVolume', 'ss', ['vg0', '../root'], 'InvalidArgument'),
     ('RemoveVolume', 'ss', ['vg0', '-ff'], 'InvalidArgument'),
     ('RemoveVolume', 'ss', ['vg0/disk', 'x'], 'InvalidArgument'),
+    ('ResizeVolume', 'sst', ['vg0', '../root', 1 << 20], 'InvalidArgument'),
+    ('ResizeVolume', 'sst', ['vg0', '-ff', 1 << 20], 'InvalidArgument'),
+    ('ResizeVolume', 'sst', ['vg0/disk', 'x', 1 << 20], 'InvalidArgument'),
+    ('ResizeVolume', 'sst', ['vg0', 'disk', 0], 'InvalidArgument'),
+    ('ResizeVolume', 'sst', ['vg0', 'disk', 1000], 'InvalidArgument'),
+    ('ResizeVolume', 'sss', ['vg0', 'disk', '1G'], 'org.freedesktop.DBus.Error.InvalidArgs'),
     ('NoSuchMethod', None, [], 'org.freedesktop.DBus.Error.UnknownMethod'),
 ]
 

@@ -4,7 +4,8 @@
 against a real volume group on a loop device, made and removed by
 lvm/run-lvm-loop.sh (activation off: metadata only, set by the test through
 CORRAL_LVM_CONFIG, not by the helper). Create, list, refuse an untagged
-removal, remove."""
+removal, grow (ResizeVolume) and refuse a shrink, too large a size and an untagged
+volume, remove."""
 
 import os
 import subprocess
@@ -82,6 +83,41 @@ def test_untagged():
     check_equal([v[1] for v in bus.call('ListVolumes')[0]], ['disk1'], 'ListVolumes lists only ours')
 
 
+def lv_size(name):
+    out = subprocess.run(['lvm', 'lvs', '--config', config, '--noheadings', '--units', 'b', '--nosuffix',
+                          '-o', 'lv_size', '%s/%s' % (vg, name)], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
+
+
+def test_resize():
+    _, free_before = group()
+    bus.call('ResizeVolume', 'sst', [vg, 'disk1', 24 * MiB])
+    check_equal(lv_size('disk1'), 24 * MiB, 'size after growing 16 MiB to 24 MiB')
+    _, free = group()
+    check_equal(free, free_before - 8 * MiB, 'free space after growing by 8 MiB')
+    # a size between extents is rounded up to the next whole extent (4 MiB)
+    bus.call('ResizeVolume', 'sst', [vg, 'disk1', 25 * MiB])
+    check_equal(lv_size('disk1'), 28 * MiB, 'size after asking for 25 MiB (whole extents)')
+    check_equal([v[2] for v in bus.call('ListVolumes')[0]], [28 * MiB], 'ListVolumes size after growing')
+
+
+def test_resize_refusals():
+    before = [(name, lv_size(name)) for name, _ in lvs()]
+    _, free = group()
+    for args, want, words in (([vg, 'disk1', 16 * MiB], 'InvalidArgument', 'only grows'),
+                              ([vg, 'disk1', 28 * MiB], 'InvalidArgument', 'only grows'),
+                              ([vg, 'disk1', 28 * MiB + free + 4 * MiB], 'NoSpace', 'free'),
+                              ([vg, 'disk1', 1 << 40], 'NoSpace', 'free'),
+                              ([vg, 'plain', 64 * MiB], 'NotCorral', "Corral's tag"),
+                              ([vg, 'nosuchvolume', 64 * MiB], 'NotFound', 'no logical volume'),
+                              (['corralnosuchvg', 'disk1', 64 * MiB], 'NotFound', 'no volume group')):
+        e = bus.call_error('ResizeVolume', 'sst', args)
+        check_equal(e.name, ERR + want, 'ResizeVolume%r' % (args,))
+        check(words in e.message, 'ResizeVolume%r message lacks %r: %s' % (args, words, e.message))
+        tap.diag('ResizeVolume%r -> %s: %s' % (args, e.name.split('.')[-1], e.message))
+    check_equal([(name, lv_size(name)) for name, _ in lvs()], before, 'volumes and sizes after refused resizes')
+
+
 def test_remove():
     bus.call('RemoveVolume', 'ss', [vg, 'disk1'])
     check_equal(lvs(), [('plain', '')], 'volumes after RemoveVolume')
@@ -92,5 +128,7 @@ tap.run('ListVolumeGroups: size and free space', test_list_groups)
 tap.run('CreateVolume: a tagged linear volume, listed', test_create)
 tap.run('existing name, too big, unknown group: refused, nothing changes', test_refusals)
 tap.run('an untagged volume is never removed', test_untagged)
+tap.run('ResizeVolume grows ours, in whole extents', test_resize)
+tap.run('ResizeVolume: a shrink, too large, untagged, unknown: refused, nothing changes', test_resize_refusals)
 tap.run('RemoveVolume removes ours', test_remove)
 tap.done()

@@ -71,6 +71,8 @@ def test_nobody_refused():
                 'CreateVolume by uid %d' % NOBODY)
     check_equal(call_as(NOBODY, 'RemoveVolume', 'ss', ['vg0', 'disk']), ERR + 'NotAuthorized',
                 'RemoveVolume by uid %d' % NOBODY)
+    check_equal(call_as(NOBODY, 'ResizeVolume', 'sst', ['vg0', 'disk', 2 << 20]), ERR + 'NotAuthorized',
+                'ResizeVolume by uid %d' % NOBODY)
     check_equal(helper.state_bytes(), before, 'state after refused calls')
 
 

@@ -943,3 +943,125 @@ corral_lvm_remove_volume (const char    *vg,
 
   return TRUE;
 }
+
+gboolean
+corral_lvm_resize_volume (const char    *vg,
+                          const char    *name,
+                          guint64        size_bytes,
+                          guint64       *new_size,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GPtrArray) volumes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *full_name = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *size_arg = NULL;
+  GroupInfo *group;
+  VolumeInfo *info;
+  guint64 rounded, current;
+
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_corral_lvm_check_name (vg, "volume group", FALSE, error)
+      || !_corral_lvm_check_name (name, "logical volume", TRUE, error)
+      || !_corral_lvm_round_size (size_bytes, 512, &rounded, error))
+    return FALSE;
+
+  if (!(groups = query_group (vg, &group, cancellable, error)))
+    return FALSE;
+
+  if (!_corral_lvm_round_size (size_bytes, group->extent_size, &rounded, error))
+    return FALSE;
+
+  if (!(volumes = query_volumes (vg, cancellable, error)))
+    {
+      g_prefix_error (error, "Could not list the logical volumes of “%s”: ", vg);
+      return FALSE;
+    }
+
+  if (!(info = find_volume (volumes, vg, name)))
+    {
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_FOUND,
+                   "The volume group “%s” has no logical volume “%s”", vg, name);
+      return FALSE;
+    }
+
+  if (!info->tagged)
+    {
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NOT_CORRAL,
+                   "Refusing to resize the logical volume “%s/%s”: it does not carry "
+                   "Corral's tag “%s”, so Corral did not create it", vg, name,
+                   CORRAL_LVM_TAG);
+      return FALSE;
+    }
+
+  current = info->lv->size;
+  if (rounded <= current)
+    {
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_INVALID_ARGUMENT,
+                   "The logical volume “%s/%s” has %" G_GUINT64_FORMAT " bytes already; "
+                   "a volume only grows (asked for %" G_GUINT64_FORMAT " bytes)",
+                   vg, name, current, size_bytes);
+      return FALSE;
+    }
+
+  if (rounded - current > group->group->free)
+    {
+      g_autofree char *free_text = g_format_size_full (group->group->free, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_NO_SPACE,
+                   "The volume group “%s” has %s (%" G_GUINT64_FORMAT " bytes) free; "
+                   "growing “%s” to %" G_GUINT64_FORMAT " bytes needs %" G_GUINT64_FORMAT
+                   " more", vg, free_text, group->group->free, name, rounded, rounded - current);
+      return FALSE;
+    }
+  g_clear_pointer (&volumes, g_ptr_array_unref);
+
+  full_name = g_strdup_printf ("%s/%s", vg, name);
+  size_arg = g_strdup_printf ("%" G_GUINT64_FORMAT "b", rounded);
+
+  {
+    /* lvextend never shrinks (lvresize would). It has no --select: the tag was checked just
+     * above, and the helper runs one volume call at a time. */
+    const char * const args[] = {
+      "--size", size_arg,
+      full_name,
+      NULL
+    };
+
+    if (!run_lvm ("lvextend", args, NULL, &summary, cancellable, &local_error))
+      {
+        if (local_error->domain == CORRAL_HELPER_ERROR && summary != NULL)
+          {
+            if (strstr (summary, "insufficient free"))
+              local_error->code = CORRAL_HELPER_ERROR_NO_SPACE;
+            else if (strstr (summary, "Failed to find") || strstr (summary, "not found"))
+              local_error->code = CORRAL_HELPER_ERROR_NOT_FOUND;
+          }
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                    "Could not grow the logical volume “%s”: ", full_name);
+        return FALSE;
+      }
+  }
+
+  if (!(volumes = query_volumes (vg, cancellable, error)))
+    {
+      g_prefix_error (error, "Grew “%s” but could not read it back: ", full_name);
+      return FALSE;
+    }
+
+  if (!(info = find_volume (volumes, vg, name)) || info->lv->size < rounded)
+    {
+      g_set_error (error, CORRAL_HELPER_ERROR, CORRAL_HELPER_ERROR_FAILED,
+                   "LVM's lvextend succeeded but “%s” is not %" G_GUINT64_FORMAT " bytes "
+                   "afterwards", full_name, rounded);
+      return FALSE;
+    }
+
+  if (new_size != NULL)
+    *new_size = info->lv->size;
+  return TRUE;
+}

@@ -88,6 +88,17 @@ gboolean             corral_lvm_remove_volume        (const char          *vg,
                                                       GCancellable        *cancellable,
                                                       GError             **error);
 
+/* Grows @vg/@name, only if it carries CORRAL_LVM_TAG (else NOT_CORRAL), to @size_bytes (a
+ * multiple of 512, rounded up to whole extents like corral_lvm_create_volume()). Never shrinks: a
+ * size not above the volume's is INVALID_ARGUMENT; growing by more than the group's free space is
+ * NO_SPACE. Runs `lvextend`. @new_size (may be NULL): the size allocated afterwards. */
+gboolean             corral_lvm_resize_volume        (const char          *vg,
+                                                      const char          *name,
+                                                      guint64              size_bytes,
+                                                      guint64             *new_size,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralVolumeGroup, corral_volume_group_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralLogicalVolume, corral_logical_volume_free)
 
