@@ -389,7 +389,7 @@ test_shut_off (Fixture       *fixture,
   wait_idle (fixture);
   g_assert_nonnull (corral_test_find_label (hw, message));
   g_assert_cmpstr (corral_guest_get_name (guest), ==, "hw-off");
-  corral_test_screenshot (GTK_WIDGET (fixture->window), "hardware-error-name.png");
+  corral_test_screenshot (hw, "hardware-error-name.png");
 
   /* Memory on a shut-off guest: applied, and the guest's figure follows. */
   gtk_spin_button_set_value (spin (fixture, 0), 2.5);
