@@ -382,6 +382,45 @@ test_running_dialogs (Fixture       *fixture,
   corral_test_screenshot (GTK_WIDGET (dialog), "dialog-add-disk.png");
   close_dialog (dialog, "cancel");
   wait_idle (fixture);
+
+  /* An ISO into the running guest's drive: the test driver cannot change a medium live
+   * (virDomainUpdateDeviceFlags), so core's words show on the CD/DVD group and the drive stays as
+   * libvirt has it. */
+  {
+    g_autofree char *iso = g_build_filename (fixture->dir, "install.iso", NULL);
+    const char *expected = "Could not change the running “hw-running”, so nothing was changed: this function "
+                           "is not supported by the connection driver: virDomainUpdateDeviceFlags";
+
+    g_assert_true (g_file_set_contents (iso, "x", 1, NULL));
+    g_assert_true (gtk_widget_activate_action (hw, "hardware.cdrom-insert-path", "(ss)", "sda", iso));
+    wait_idle (fixture);
+    g_assert_nonnull (corral_test_find_label (hw, expected));
+    g_assert_null (corral_test_find_label (hw, iso));
+    g_assert_nonnull (corral_test_find_label (hw, "Empty"));
+    corral_test_screenshot (hw, "hardware-error-cdrom.png");
+    g_unlink (iso);
+  }
+
+  /* Grow to 25 GiB: the test driver cannot resize a volume (virStorageVolResize); core says so. */
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.disk-grow", "s", "vda"));
+  dialog = wait_dialog ();
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (corral_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON)), 25);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "grow"));
+  close_dialog (dialog, "grow");
+  wait_idle (fixture);
+  g_assert_nonnull (corral_test_find_label (hw, "Could not grow “vda”: this function is not supported by the "
+                                                "connection driver: virStorageVolResize"));
+  g_assert_nonnull (corral_test_find_label (hw, "20.0\u00a0GiB · Volume hw-running.qcow2 in pool default"));
+
+  /* A new 10 GiB volume in the pool, plugged into the running guest: its row appears, the error goes. */
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.add-disk", NULL));
+  dialog = wait_dialog ();
+  close_dialog (dialog, "add");
+  wait_idle (fixture);
+  g_assert_nonnull (corral_test_find_label (hw, "Disk vdb"));
+  g_assert_null (corral_test_find_label (hw, "Could not grow “vda”: this function is not supported by the "
+                                             "connection driver: virStorageVolResize"));
+  corral_test_screenshot (hw, "hardware-disk-added.png");
 }
 
 static void
