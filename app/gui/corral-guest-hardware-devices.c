@@ -172,7 +172,9 @@ add_cdrom_row (CorralGuestHardware *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              flat_button (_("_Insert…"), NULL, insert_tip, "hardware.cdrom-insert",
                                           disk->target));
-  eject = flat_button (NULL, "media-eject-symbolic", eject_tip, "hardware.cdrom-eject", disk->target);
+  /* An empty drive has nothing to eject: no action, so that the button stays insensitive. */
+  eject = flat_button (NULL, "media-eject-symbolic", eject_tip,
+                       disk->source != NULL ? "hardware.cdrom-eject" : NULL, disk->target);
   gtk_widget_set_sensitive (eject, disk->source != NULL);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), eject);
   gtk_widget_set_name (row, disk->target);

@@ -265,6 +265,12 @@ test_running (Fixture       *fixture,
   g_assert_nonnull (corral_test_find_label (hw, "This host has 4 processors"));
   g_assert_nonnull (corral_test_find_label (hw, "Drive sda"));
   g_assert_nonnull (corral_test_find_label (hw, "Empty"));
+  {
+    GtkWidget *drive = find_row (hw, "Drive sda");
+    guint n = 1;   /* Insert…, then Eject */
+
+    g_assert_false (gtk_widget_is_sensitive (find_nth (drive, GTK_TYPE_BUTTON, &n)));   /* nothing to eject */
+  }
   g_assert_nonnull (corral_test_find_label (hw, "Network “default”"));
   g_assert_nonnull (corral_test_find_label (hw, "BIOS"));
 
