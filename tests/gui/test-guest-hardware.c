@@ -232,6 +232,44 @@ store_result_cb (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* The labels of the page's visible header buttons, in order (the ⋮ menu as "⋮"). */
+static char *
+visible_actions (GtkWidget *detail)
+{
+  GtkWidget *console = gtk_widget_get_ancestor (corral_test_find_label (detail, "_Console"), GTK_TYPE_BUTTON);
+  GtkWidget *box = gtk_widget_get_parent (console);
+  g_autoptr(GString) order = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child; child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (order->len > 0)
+        g_string_append_c (order, ' ');
+      g_string_append (order, GTK_IS_MENU_BUTTON (child) ? "⋮" : gtk_button_get_label (GTK_BUTTON (child)));
+    }
+  return g_string_free (g_steal_pointer (&order), FALSE);
+}
+
+static void
+clipboard_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(char **) user_data = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, NULL);
+}
+
+/* What a paste would give. */
+static char *
+clipboard_text (GtkWidget *widget)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_cb, &text);
+  WAIT_FOR (text != NULL);
+  return text;
+}
+
 /* What core says about @edit on @guest: the message the page must show word for word. */
 static char *
 core_error (CorralGuest     *guest,
@@ -530,6 +568,59 @@ test_shut_off (Fixture       *fixture,
   corral_test_screenshot (hw, "hardware-shut-off-after.png");
 }
 
+/* Issue 19 on this page: one order of the action buttons, primary first, nothing shown disabled only
+ * to say it does not apply (13); the UUID, IP and MAC copied as they are shown (7); another guest's
+ * page starts at its top (9). */
+static void
+test_page (Fixture       *fixture,
+           gconstpointer  data)
+{
+  GtkWidget *detail = corral_window_get_detail (fixture->window);
+  GtkWidget *hw = GTK_WIDGET (fixture->hardware);
+  CorralGuest *guest = show_guest (fixture, "hw-running");
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (hw, GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (scroller);
+  g_autofree char *running = visible_actions (detail);
+  g_autofree char *shut_off = NULL;
+  g_autofree char *paused = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpstr (running, ==, "Shut _Down _Pause _Console ⋮");
+  g_assert_true (gtk_widget_activate_action (detail, "guest.pause", NULL));
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_PAUSED);
+  corral_test_drain (50);
+  paused = visible_actions (detail);
+  g_assert_cmpstr (paused, ==, "Shut _Down _Resume _Console ⋮");
+  g_assert_true (gtk_widget_activate_action (detail, "guest.resume", NULL));
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
+
+  g_assert_true (gtk_widget_activate_action (detail, "guest.copy-uuid", NULL));
+  text = clipboard_text (detail);
+  g_assert_cmpstr (text, ==, corral_guest_get_uuid (guest));
+  g_clear_pointer (&text, g_free);
+  g_assert_nonnull (corral_guest_get_ip_address (guest));
+  g_assert_true (gtk_widget_activate_action (detail, "guest.copy-ip", NULL));
+  text = clipboard_text (detail);
+  g_assert_cmpstr (text, ==, corral_guest_get_ip_address (guest));
+  g_clear_pointer (&text, g_free);
+  g_assert_true (gtk_widget_activate_action (hw, "hardware.copy-mac", "s", RUNNING_MAC));
+  text = clipboard_text (detail);
+  g_assert_cmpstr (text, ==, RUNNING_MAC);
+  /* And the values can be selected: labels, not subtitles. */
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (corral_test_find_label (detail, corral_guest_get_uuid (guest)))));
+
+  /* Scrolled down on one guest, the next one's page shows its name and buttons. */
+  gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
+  corral_test_drain (50);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), >, 0);
+  guest = show_guest (fixture, "hw-off");
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadj), ==, 0);
+
+  shut_off = visible_actions (detail);
+  g_assert_cmpstr (shut_off, ==, "_Start _Console");
+  corral_test_screenshot (GTK_WIDGET (fixture->window), "page-shut-off-top.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -555,6 +646,7 @@ main (int   argc,
   ADD ("/gui/hardware/running", test_running);
   ADD ("/gui/hardware/running-dialogs", test_running_dialogs);
   ADD ("/gui/hardware/shut-off", test_shut_off);
+  ADD ("/gui/hardware/page", test_page);
 #undef ADD
 
   return g_test_run ();
