@@ -99,6 +99,15 @@ format_size (guint64 bytes)
 
 /* --- showing what libvirt has --- */
 
+/* "Applies when the guest restarts": hidden, it takes no room (not even the box's spacing). */
+static void
+show_pending (CorralGuestHardware *self,
+              gboolean             pending)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_revealer), pending);
+  gtk_revealer_set_reveal_child (self->pending_revealer, pending);
+}
+
 static void
 update_entry (AdwEntryRow  *row,
               char        **shown,
@@ -218,7 +227,7 @@ update (CorralGuestHardware *self)
   gtk_widget_set_visible (self->box, self->config != NULL || self->fetching == 0);
   if (self->config == NULL)
     {
-      gtk_revealer_set_reveal_child (self->pending_revealer, FALSE);
+      show_pending (self, FALSE);
       for (GtkWidget *child = gtk_widget_get_first_child (self->box); child != NULL;
            child = gtk_widget_get_next_sibling (child))
         if (child != GTK_WIDGET (self->fetch_error_label))
@@ -232,8 +241,7 @@ update (CorralGuestHardware *self)
 
   self->updating = TRUE;
   running = corral_guest_config_is_running (self->config);
-  gtk_revealer_set_reveal_child (self->pending_revealer,
-                                 running && corral_guest_config_has_pending_changes (self->config));
+  show_pending (self, running && corral_guest_config_has_pending_changes (self->config));
   update_resources (self);
 
   switch (corral_guest_config_get_firmware (self->config))
@@ -373,7 +381,7 @@ apply_cb (GObject      *object,
     {
       _corral_guest_hardware_show_error (self, data->error_label, NULL);
       if (needs_restart)
-        gtk_revealer_set_reveal_child (self->pending_revealer, TRUE);
+        show_pending (self, TRUE);
       if (data->done_message != NULL)
         _corral_guest_hardware_toast (self, data->done_message);
     }
