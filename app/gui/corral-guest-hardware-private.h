@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* CorralGuestHardware's parts: the struct its two files share (corral-guest-hardware.c: the fixed
- * rows, fetching and applying; -devices.c: the rows of disks, CD/DVD drives and network cards, and
- * their dialogs). */
+ * rows, fetching and applying; -devices.c: the rows of disks, CD/DVD drives and network cards, the
+ * CD/DVD actions; -disks.c: the disk dialogs; -nics.c: the network cards). */
 #pragma once
 
 #include "corral-guest-config.h"
@@ -88,10 +88,31 @@ void     _corral_guest_hardware_show_error     (CorralGuestHardware *self,
 gboolean _corral_guest_hardware_is_running     (CorralGuestHardware *self);
 
 /* corral-guest-hardware-devices.c */
+GtkWindow           *_corral_guest_hardware_toplevel  (CorralGuestHardware *self);
+CorralGuestDiskInfo *_corral_guest_hardware_find_disk (CorralGuestHardware *self,
+                                                       const char          *target);
+CorralStoragePlace  *_corral_guest_hardware_find_pool (CorralGuestHardware *self,
+                                                       const char          *name);
+GtkWidget           *_corral_guest_hardware_flat_button (const char *label,
+                                                         const char *icon_name,
+                                                         const char *tooltip,
+                                                         const char *action,
+                                                         const char *target);
+void                 _corral_guest_hardware_add_row   (CorralGuestHardware *self,
+                                                       AdwPreferencesGroup *group,
+                                                       GtkWidget           *row);
 void     _corral_guest_hardware_update_devices (CorralGuestHardware *self,
                                                 gboolean             force);
 void     _corral_guest_hardware_clear_devices  (CorralGuestHardware *self);
 void     _corral_guest_hardware_query_host     (CorralGuestHardware *self);
 void     _corral_guest_hardware_class_init_devices (GtkWidgetClass  *widget_class);
+
+/* corral-guest-hardware-nics.c */
+void     _corral_guest_hardware_add_nic_row        (CorralGuestHardware *self,
+                                                    CorralGuestNicInfo  *nic);
+void     _corral_guest_hardware_class_init_nics    (GtkWidgetClass      *widget_class);
+
+/* corral-guest-hardware-disks.c */
+void     _corral_guest_hardware_class_init_disks   (GtkWidgetClass  *widget_class);
 
 G_END_DECLS

@@ -271,7 +271,7 @@ update (CorralGuestHardware *self)
   update_boot (self);
 
   update_entry (self->name_row, &self->shown_name,
-                self->guest != NULL ? corral_guest_get_name (self->guest) : NULL);
+                corral_guest_config_get_name (self->config));
   gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), !running);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_row),
                                running ? _("Shut the guest down to rename it") : NULL);
@@ -681,6 +681,8 @@ corral_guest_hardware_class_init (CorralGuestHardwareClass *klass)
                                    resources_discard_action);
   gtk_widget_class_install_action (widget_class, "hardware.rename", NULL, rename_action);
   _corral_guest_hardware_class_init_devices (widget_class);
+  _corral_guest_hardware_class_init_disks (widget_class);
+  _corral_guest_hardware_class_init_nics (widget_class);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-hardware.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CorralGuestHardware, name)
