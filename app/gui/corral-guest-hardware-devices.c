@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The hardware view's device rows: CD/DVD drives (insert, eject; the ISO readability check and
- * "Allow Access" as in the wizard), disks (their dialogs in -disks.c) and network cards (-nics.c). Rows are rebuilt only when what libvirt has for them changed, so an
- * open row or combo is not swapped under the user. The host's pools, networks and volume groups come
+ * "Allow Access" as in the wizard), disks (their dialogs in -disks.c) and network cards (-nics.c).
+ * Rows are rebuilt only when what libvirt has for them changed, so an open row or combo is not
+ * swapped under the user. The host's pools, networks and volume groups come
  * from the wizard's queries. */
 #define G_LOG_DOMAIN "corral-guest-hardware"
 
@@ -122,11 +123,12 @@ add_cdrom_row (CorralGuestHardware *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             _corral_guest_hardware_flat_button (_("_Insert…"), NULL, insert_tip, "hardware.cdrom-insert",
-                                          disk->target));
+                             _corral_guest_hardware_flat_button (_("_Insert…"), NULL, insert_tip,
+                                                                 "hardware.cdrom-insert", disk->target));
   /* An empty drive has nothing to eject: no action, so that the button stays insensitive. */
   eject = _corral_guest_hardware_flat_button (NULL, "media-eject-symbolic", eject_tip,
-                       disk->source != NULL ? "hardware.cdrom-eject" : NULL, disk->target);
+                                              disk->source != NULL ? "hardware.cdrom-eject" : NULL,
+                                              disk->target);
   gtk_widget_set_sensitive (eject, disk->source != NULL);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), eject);
   gtk_widget_set_name (row, disk->target);
@@ -164,10 +166,11 @@ add_disk_row (CorralGuestHardware *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             _corral_guest_hardware_flat_button (_("_Grow…"), NULL, grow_tip, "hardware.disk-grow", disk->target));
+                             _corral_guest_hardware_flat_button (_("_Grow…"), NULL, grow_tip,
+                                                                 "hardware.disk-grow", disk->target));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                             _corral_guest_hardware_flat_button (NULL, "user-trash-symbolic", remove_tip, "hardware.disk-remove",
-                                          disk->target));
+                             _corral_guest_hardware_flat_button (NULL, "user-trash-symbolic", remove_tip,
+                                                                 "hardware.disk-remove", disk->target));
   gtk_widget_set_name (row, disk->target);
   _corral_guest_hardware_add_row (self, self->disks_group, row);
 }
@@ -333,7 +336,8 @@ access_checked_cb (GObject      *object,
       return;
     }
   message = corral_guest_spec_access_describe (data->path, CORRAL_QEMU_USER, blockers);
-  dialog = adw_message_dialog_new (_corral_guest_hardware_toplevel (self), _("The virtual machine cannot read this file"), message);
+  dialog = adw_message_dialog_new (_corral_guest_hardware_toplevel (self),
+                                   _("The virtual machine cannot read this file"), message);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "allow", _("_Allow Access"),
@@ -356,7 +360,8 @@ choose_media (CorralGuestHardware *self,
   MediaData *data;
 
   _corral_guest_hardware_show_error (self, self->cdrom_error, NULL);
-  if (connection == NULL || !corral_connection_is_system (connection) || !corral_connection_is_local (connection))
+  if (connection == NULL || !corral_connection_is_system (connection)
+      || !corral_connection_is_local (connection))
     {
       insert_media (self, target, path);
       return;
@@ -399,7 +404,8 @@ cdrom_insert_action (GtkWidget  *widget,
 
   if (self->chooser != NULL || _corral_guest_hardware_find_disk (self, target) == NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_("Insert an ISO Image"), _corral_guest_hardware_toplevel (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+  chooser = gtk_file_chooser_native_new (_("Insert an ISO Image"), _corral_guest_hardware_toplevel (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Insert"), _("_Cancel"));
   gtk_file_filter_set_name (filter, _("ISO images"));
   gtk_file_filter_add_mime_type (filter, "application/x-cd-image");

@@ -460,7 +460,8 @@ add_disk_action (GtkWidget  *widget,
   gtk_widget_set_valign (browse, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (browse, "flat");
   gtk_widget_set_tooltip_text (browse, _("Choose a file"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (browse), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose a file"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (browse), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Choose a file"), -1);
   g_signal_connect (browse, "clicked", G_CALLBACK (add_disk_browse_cb), data);
   adw_entry_row_add_suffix (data->path_row, browse);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (data->path_row));

@@ -100,8 +100,8 @@ _corral_guest_hardware_add_nic_row (CorralGuestHardware *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle->str);
   adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
-                               _corral_guest_hardware_flat_button (NULL, "user-trash-symbolic", remove_tip, "hardware.nic-remove",
-                                            nic->mac));
+                               _corral_guest_hardware_flat_button (NULL, "user-trash-symbolic", remove_tip,
+                                                                   "hardware.nic-remove", nic->mac));
   gtk_widget_set_name (row, nic->mac);
 
   /* The MAC: selectable, with a copy button (issue 19, point 7). */
@@ -110,7 +110,8 @@ _corral_guest_hardware_add_nic_row (CorralGuestHardware *self,
   gtk_widget_set_focusable (mac_label, FALSE);
   adw_action_row_add_suffix (ADW_ACTION_ROW (mac_row), mac_label);
   adw_action_row_add_suffix (ADW_ACTION_ROW (mac_row),
-                             _corral_guest_hardware_flat_button (NULL, "edit-copy-symbolic", copy_tip, "hardware.copy-mac", nic->mac));
+                             _corral_guest_hardware_flat_button (NULL, "edit-copy-symbolic", copy_tip,
+                                                                 "hardware.copy-mac", nic->mac));
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), mac_row);
 
   /* Where it is plugged in: the host's networks and bridges. */
@@ -293,7 +294,8 @@ nic_source_selected_cb (AdwComboRow         *combo,
   if (self->updating || nic == NULL || value == NULL)
     return;
   parts = g_strsplit (value, "\t", 2);
-  if (g_strv_length (parts) != 2 || (g_strcmp0 (parts[0], nic->type) == 0 && g_strcmp0 (parts[1], nic->source) == 0))
+  if (g_strv_length (parts) != 2
+      || (g_strcmp0 (parts[0], nic->type) == 0 && g_strcmp0 (parts[1], nic->source) == 0))
     return;
   data = nic_data_new (self, nic);
   g_free (data->type);

@@ -380,7 +380,8 @@ apply_cb (GObject      *object,
   else
     {
       _corral_guest_hardware_show_error (self, data->error_label, NULL);
-      if (needs_restart)
+      /* A shut-off guest's changes all wait for its start: nothing to say there. */
+      if (needs_restart && _corral_guest_hardware_is_running (self))
         show_pending (self, TRUE);
       if (data->done_message != NULL)
         _corral_guest_hardware_toast (self, data->done_message);

@@ -448,7 +448,8 @@ test_running_dialogs (Fixture       *fixture,
   /* Grow to 25 GiB: the test driver cannot resize a volume (virStorageVolResize); core says so. */
   g_assert_true (gtk_widget_activate_action (hw, "hardware.disk-grow", "s", "vda"));
   dialog = wait_dialog ();
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (corral_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON)), 25);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (corral_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON)),
+                             25);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "grow"));
   close_dialog (dialog, "grow");
   wait_idle (fixture);
@@ -607,7 +608,8 @@ test_page (Fixture       *fixture,
   text = clipboard_text (detail);
   g_assert_cmpstr (text, ==, RUNNING_MAC);
   /* And the values can be selected: labels, not subtitles. */
-  g_assert_true (gtk_label_get_selectable (GTK_LABEL (corral_test_find_label (detail, corral_guest_get_uuid (guest)))));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (corral_test_find_label (detail,
+                                                                              corral_guest_get_uuid (guest)))));
 
   /* Scrolled down on one guest, the next one's page shows its name and buttons. */
   gtk_adjustment_set_value (vadj, gtk_adjustment_get_upper (vadj));
