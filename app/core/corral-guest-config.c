@@ -475,7 +475,9 @@ merge (CorralGuestConfig *self)
   self->pending = FALSE;
   if (live == NULL)
     return;
-  self->pending = config->memory != live->memory || config->max_memory != live->max_memory ||
+  /* The running guest's <currentMemory> is what its balloon gives back, which a guest without a balloon
+   * driver never does: only the maximum tells a definition apart. */
+  self->pending = config->max_memory != live->max_memory ||
                   config->vcpus != live->vcpus || config->max_vcpus != live->max_vcpus ||
                   config->tpm != live->tpm || config->firmware != live->firmware;
   for (guint i = 0; i < self->disks->len && !self->pending; i++)
