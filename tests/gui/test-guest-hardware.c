@@ -23,6 +23,8 @@
 
 #define GiB (G_GUINT64_CONSTANT (1024) * 1024 * 1024)
 #define RUNNING_MAC "52:54:00:aa:bb:01"
+#define GROW_ERROR "Could not change the running “hw-running”, so nothing was changed: this function is not " \
+                   "supported by the connection driver: virDomainBlockResize"
 
 static const char node_xml[] =
   "<node>"
@@ -445,7 +447,8 @@ test_running_dialogs (Fixture       *fixture,
     g_unlink (iso);
   }
 
-  /* Grow to 25 GiB: the test driver cannot resize a volume (virStorageVolResize); core says so. */
+  /* Grow to 25 GiB: the test driver cannot grow a running guest's disk (virDomainBlockResize); core
+   * says so, and the disk keeps its size. */
   g_assert_true (gtk_widget_activate_action (hw, "hardware.disk-grow", "s", "vda"));
   dialog = wait_dialog ();
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (corral_test_find_type (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON)),
@@ -453,8 +456,7 @@ test_running_dialogs (Fixture       *fixture,
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "grow"));
   close_dialog (dialog, "grow");
   wait_idle (fixture);
-  g_assert_nonnull (corral_test_find_label (hw, "Could not grow “vda”: this function is not supported by the "
-                                                "connection driver: virStorageVolResize"));
+  g_assert_nonnull (corral_test_find_label (hw, GROW_ERROR));
   g_assert_nonnull (corral_test_find_label (hw, "20.0\u00a0GiB · Volume hw-running.qcow2 in pool default"));
 
   /* A new 10 GiB volume in the pool, plugged into the running guest: its row appears, the error goes. */
@@ -463,8 +465,7 @@ test_running_dialogs (Fixture       *fixture,
   close_dialog (dialog, "add");
   wait_idle (fixture);
   g_assert_nonnull (corral_test_find_label (hw, "Disk vdb"));
-  g_assert_null (corral_test_find_label (hw, "Could not grow “vda”: this function is not supported by the "
-                                             "connection driver: virStorageVolResize"));
+  g_assert_null (corral_test_find_label (hw, GROW_ERROR));
   corral_test_screenshot (hw, "hardware-disk-added.png");
 }
 
