@@ -8,6 +8,7 @@
 #include "corral-connection.h"
 #include "corral-forwards-dialog.h"
 #include "corral-guest-detail.h"
+#include "corral-guest-hardware.h"
 
 /* While a running guest has no known address yet (DHCP takes a few seconds after boot), look again this
  * often, a bounded number of times, and only while its details are on screen. */
@@ -34,12 +35,13 @@ struct _CorralGuestDetail
   GtkWidget    *shutdown_button;
   GtkWidget    *resume_button;
   GtkWidget    *pause_button;
-  AdwActionRow *memory_row;
-  AdwActionRow *vcpus_row;
-  AdwActionRow *os_row;
-  AdwActionRow *ip_row;
-  AdwActionRow *connection_row;
-  AdwActionRow *uuid_row;
+  GtkWidget    *more_button;
+  GtkLabel     *os_label;
+  GtkLabel     *ip_label;
+  GtkWidget    *ip_copy_button;
+  GtkLabel     *connection_label;
+  GtkLabel     *uuid_label;
+  CorralGuestHardware *hardware;
   AdwActionRow *forwards_row;
 };
 
@@ -149,8 +151,6 @@ forwards_check_cb (GObject      *object,
 static void
 update (CorralGuestDetail *self)
 {
-  g_autofree char *memory = NULL;
-  g_autofree char *vcpus = NULL;
   g_autofree char *os = NULL;
   CorralConnection *connection;
   CorralGuestState state;
@@ -163,6 +163,9 @@ update (CorralGuestDetail *self)
         gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name, FALSE);
       gtk_widget_set_visible (self->shutdown_button, FALSE);
       gtk_widget_set_visible (self->resume_button, FALSE);
+      gtk_widget_set_visible (self->pause_button, FALSE);
+      gtk_widget_set_visible (self->more_button, FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.copy-ip", FALSE);
       return;
     }
 
@@ -174,31 +177,35 @@ update (CorralGuestDetail *self)
   gtk_label_set_label (self->state_label, corral_guest_get_state_label (self->guest));
   gtk_image_set_from_icon_name (self->state_image, corral_guest_get_state_icon (self->guest));
 
-  memory = g_format_size_full (corral_guest_get_memory (self->guest) * 1024, G_FORMAT_SIZE_IEC_UNITS);
-  adw_action_row_set_subtitle (self->memory_row, memory);
-  vcpus = g_strdup_printf ("%u", corral_guest_get_vcpus (self->guest));
-  adw_action_row_set_subtitle (self->vcpus_row, vcpus);
   os = format_os (corral_guest_get_os_id (self->guest));
-  adw_action_row_set_subtitle (self->os_row, os);
+  gtk_label_set_label (self->os_label, os);
   if (ip != NULL)
-    adw_action_row_set_subtitle (self->ip_row, ip);
+    gtk_label_set_label (self->ip_label, ip);
   else if (corral_guest_state_is_active (state))
-    adw_action_row_set_subtitle (self->ip_row, _("Not known yet"));
+    gtk_label_set_label (self->ip_label, _("Not known yet"));
   else
-    adw_action_row_set_subtitle (self->ip_row, _("None while the guest is not running"));
-  adw_action_row_set_subtitle (self->connection_row,
-                               connection != NULL ? corral_connection_get_title (connection) : "");
-  adw_action_row_set_subtitle (self->uuid_row, corral_guest_get_uuid (self->guest));
+    gtk_label_set_label (self->ip_label, _("None while the guest is not running"));
+  gtk_widget_set_visible (self->ip_copy_button, ip != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.copy-ip", ip != NULL);
+  gtk_label_set_label (self->connection_label,
+                       connection != NULL ? corral_connection_get_title (connection) : "");
+  gtk_label_set_label (self->uuid_label, corral_guest_get_uuid (self->guest));
 
   for (guint i = 0; i < G_N_ELEMENTS (action_names); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), action_names[i].name,
                                    corral_guest_is_action_allowed (self->guest, action_names[i].action));
 
-  /* Of each pair only the one that applies is shown. */
+  /* One order whatever the state, the primary action first (Start or Shut Down, then Resume or
+   * Pause, then Console, then the menu); of each pair only the one that applies is shown, and nothing
+   * is shown disabled only to say it does not apply (issue 19, point 13). */
   gtk_widget_set_visible (self->start_button, !corral_guest_state_is_active (state));
   gtk_widget_set_visible (self->shutdown_button, corral_guest_state_is_active (state));
   gtk_widget_set_visible (self->resume_button, state == CORRAL_GUEST_STATE_PAUSED);
-  gtk_widget_set_visible (self->pause_button, state != CORRAL_GUEST_STATE_PAUSED);
+  gtk_widget_set_visible (self->pause_button, corral_guest_state_is_active (state)
+                                              && state != CORRAL_GUEST_STATE_PAUSED);
+  gtk_widget_set_visible (self->more_button,
+                          corral_guest_is_action_allowed (self->guest, CORRAL_GUEST_ACTION_REBOOT)
+                          || corral_guest_is_action_allowed (self->guest, CORRAL_GUEST_ACTION_FORCE_OFF));
 }
 
 /* --- details loaded on demand --- */
@@ -504,6 +511,40 @@ forwards_action (GtkWidget  *widget,
 }
 
 static void
+copy_value (CorralGuestDetail *self,
+            GtkLabel          *label,
+            const char        *done)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), gtk_label_get_label (label));
+  show_toast (self, done);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+
+  if (self->guest == NULL)
+    return;
+  if (g_str_equal (action_name, "guest.copy-ip"))
+    copy_value (self, self->ip_label, _("IP address copied"));
+  else
+    copy_value (self, self->uuid_label, _("UUID copied"));
+}
+
+static void
+rename_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->hardware), "hardware.rename", NULL);
+}
+
+static void
 show_console_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -593,6 +634,14 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "guest.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "guest.show-console", NULL, show_console_action);
   gtk_widget_class_install_action (widget_class, "guest.forwards", NULL, forwards_action);
+  gtk_widget_class_install_action (widget_class, "guest.copy-ip", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "guest.copy-uuid", NULL, copy_action);
+
+  /* F2 anywhere on the page: to the name field of its hardware view. */
+  gtk_widget_class_install_action (widget_class, "guest.rename", NULL, rename_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "guest.rename", NULL);
+
+  g_type_ensure (CORRAL_TYPE_GUEST_HARDWARE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, scroller);
@@ -603,12 +652,13 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, shutdown_button);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, resume_button);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, pause_button);
-  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, memory_row);
-  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, vcpus_row);
-  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, os_row);
-  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ip_row);
-  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, connection_row);
-  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, more_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, os_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ip_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ip_copy_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, hardware);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_row);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -648,6 +698,9 @@ corral_guest_detail_set_guest (CorralGuestDetail *self,
       g_signal_handlers_disconnect_by_func (self->guest, guest_state_cb, self);
     }
   g_set_object (&self->guest, guest);
+  corral_guest_hardware_set_guest (self->hardware, guest);
+  /* Another guest's page starts at its top: its name and buttons (issue 19, point 9). */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
   if (guest != NULL)
     {
       g_signal_connect_object (guest, "notify", G_CALLBACK (guest_notify_cb), self, G_CONNECT_SWAPPED);
