@@ -25,6 +25,9 @@ struct _CorralAddConnectionDialog
   AdwEntryRow      *address_row;
   AdwEntryRow      *uri_row;
   AdwActionRow     *result_row;
+
+  gboolean          address_touched;   /* typed in: only then is a bad value marked as an error */
+  gboolean          uri_touched;
 };
 
 G_DEFINE_FINAL_TYPE (CorralAddConnectionDialog, corral_add_connection_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -94,15 +97,37 @@ update (CorralAddConnectionDialog *self)
   adw_action_row_set_subtitle (self->result_row, uri != NULL ? uri : error->message);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "add", uri != NULL);
 
-  if (uri == NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (kind == KIND_SSH ? self->address_row : self->uri_row), "error");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->address_row), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->uri_row), "error");
-    }
+  /* Red only for what was typed: an empty field just opened asks, it is not wrong yet. */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->address_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->uri_row), "error");
+  if (uri == NULL && kind == KIND_SSH && self->address_touched)
+    gtk_widget_add_css_class (GTK_WIDGET (self->address_row), "error");
+  else if (uri == NULL && kind == KIND_CUSTOM && self->uri_touched)
+    gtk_widget_add_css_class (GTK_WIDGET (self->uri_row), "error");
+}
+
+static void
+address_changed_cb (CorralAddConnectionDialog *self)
+{
+  self->address_touched = TRUE;
+  update (self);
+}
+
+static void
+uri_changed_cb (CorralAddConnectionDialog *self)
+{
+  self->uri_touched = TRUE;
+  update (self);
+}
+
+/* Enter in a field presses Add, when Add can be pressed. */
+static void
+entry_activated_cb (CorralAddConnectionDialog *self)
+{
+  if (!adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (self), "add"))
+    return;
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "add");
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -148,8 +173,12 @@ corral_add_connection_dialog_init (CorralAddConnectionDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_object (self->kind_row, "notify::selected", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->address_row, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->uri_row, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_row, "changed", G_CALLBACK (address_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->uri_row, "changed", G_CALLBACK (uri_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_row, "entry-activated", G_CALLBACK (entry_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->uri_row, "entry-activated", G_CALLBACK (entry_activated_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect (self, "response", G_CALLBACK (response_cb), NULL);
   update (self);
 }
