@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-add-connection-dialog.h"
 #include "corral-connection.h"
 #include "corral-error.h"
@@ -24,7 +25,7 @@ struct _CorralAddConnectionDialog
   AdwComboRow      *kind_row;
   AdwEntryRow      *address_row;
   AdwEntryRow      *uri_row;
-  AdwActionRow     *result_row;
+  GtkLabel         *result_label;
 
   gboolean          address_touched;   /* typed in: only then is a bad value marked as an error */
   gboolean          uri_touched;
@@ -94,7 +95,7 @@ update (CorralAddConnectionDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->uri_row), kind == KIND_CUSTOM);
 
   uri = corral_add_connection_dialog_get_uri (self, &error);
-  adw_action_row_set_subtitle (self->result_row, uri != NULL ? uri : error->message);
+  gtk_label_set_label (self->result_label, uri != NULL ? uri : error->message);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "add", uri != NULL);
 
   /* Red only for what was typed: an empty field just opened asks, it is not wrong yet. */
@@ -164,7 +165,7 @@ corral_add_connection_dialog_class_init (CorralAddConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, kind_row);
   gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, uri_row);
-  gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, result_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, result_label);
 }
 
 static void
@@ -181,6 +182,7 @@ corral_add_connection_dialog_init (CorralAddConnectionDialog *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "response", G_CALLBACK (response_cb), NULL);
   update (self);
+  corral_a11y_fix_names (GTK_WIDGET (self));
 }
 
 GtkWidget *

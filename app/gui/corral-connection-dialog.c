@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-connection-dialog.h"
 
 /* A connection's properties, read only and kept current: its URI, title, status and last error, the URI
@@ -106,6 +107,7 @@ corral_connection_dialog_new (GtkWindow        *parent,
   g_signal_connect_object (corral_connection_get_guests (connection), "items-changed", G_CALLBACK (update), self,
                            G_CONNECT_SWAPPED);
   update (self);
+  corral_a11y_fix_names (GTK_WIDGET (self));
   return GTK_WIDGET (self);
 }
 

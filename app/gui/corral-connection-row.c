@@ -60,6 +60,9 @@ update (CorralConnectionRow *self)
     g_autofree char *menu = g_strdup_printf (_("Menu of %s"), corral_connection_get_title (self->connection));
 
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL, menu, -1);
+    /* and on the toggle button inside it, which is what takes focus */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_first_child (self->menu_button)),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, menu, -1);
   }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "connection.disconnect",
                                  status != CORRAL_CONNECTION_STATUS_IDLE &&

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "corral-a11y.h"
 #include "corral-add-connection-dialog.h"
 #include "corral-console-page.h"
 #include "corral-connection-row.h"
@@ -29,6 +30,7 @@ struct _CorralWindow
   CorralGuest          *last_selected; /* the guest shown, to select a neighbour when it is deleted */
   guint                 last_position;
   GtkWidget            *context_menu;
+  CorralGuest          *actions_guest; /* whose state the win.guest-* actions follow */
   gboolean              bench;         /* CORRAL_BENCH is set: print the benchmark's marks */
   gboolean              bench_list_marked;
 
@@ -325,6 +327,7 @@ selection_changed_cb (CorralWindow *self)
       g_set_object (&self->last_selected, CORRAL_GUEST (item));
       self->last_position = gtk_single_selection_get_selected (self->selection);
       corral_guest_detail_set_guest (self->guest_detail, CORRAL_GUEST (item));
+      corral_a11y_fix_names (GTK_WIDGET (self->guest_detail));
       gtk_stack_set_visible_child_name (self->content_stack, "guest");
       adw_tab_view_set_selected_page (self->tab_view, self->details_page);
       update_title (self);
@@ -420,6 +423,16 @@ update_guest_actions (CorralWindow *self)
   CorralGuest *guest = corral_guest_detail_get_guest (self->guest_detail);
   gboolean has = guest != NULL;
 
+  if (self->actions_guest != guest)
+    {
+      if (self->actions_guest != NULL)
+        g_signal_handlers_disconnect_by_func (self->actions_guest, update_guest_actions, self);
+      g_set_object (&self->actions_guest, guest);
+      if (guest != NULL)
+        g_signal_connect_object (guest, "notify::state", G_CALLBACK (update_guest_actions), self,
+                                 G_CONNECT_SWAPPED);
+    }
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-start",
                                  has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_START));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-shutdown",
@@ -500,6 +513,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
       /* The header is no focus stop of its own; its menu button is. */
       gtk_widget_set_focusable (gtk_widget_get_parent (child), FALSE);
       corral_connection_row_set_connection (CORRAL_CONNECTION_ROW (child), CORRAL_CONNECTION (object));
+      corral_a11y_fix_names (child);
       gtk_list_item_set_selectable (item, FALSE);
       gtk_list_item_set_activatable (item, FALSE);
     }
@@ -517,6 +531,7 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
         }
       gtk_widget_set_focusable (gtk_widget_get_parent (child), TRUE);
       corral_guest_row_set_guest (CORRAL_GUEST_ROW (child), CORRAL_GUEST (object));
+      corral_a11y_fix_names (child);
       gtk_list_item_set_selectable (item, TRUE);
       gtk_list_item_set_activatable (item, TRUE);
     }
@@ -590,6 +605,48 @@ guest_matches (gpointer item,
 }
 
 static void
+os_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(CorralWindow) self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  corral_guest_load_details_finish (CORRAL_GUEST (source), result, NULL);
+  if (self != NULL && self->search != NULL && corral_guest_get_os_id (CORRAL_GUEST (source)) != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+/* A guest's OS is read with its details, when its page is first shown: a search reads it for the guests
+ * whose page was not (once each). */
+static void
+load_os_ids (CorralWindow *self)
+{
+  GListModel *connections = corral_manager_get_connections (self->manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
+      GListModel *guests = corral_connection_get_guests (connection);
+
+      for (guint j = 0; j < g_list_model_get_n_items (guests); j++)
+        {
+          g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, j);
+          GWeakRef *ref;
+
+          if (corral_guest_get_os_id (guest) != NULL || g_object_get_data (G_OBJECT (guest), "corral-os-asked"))
+            continue;
+          g_object_set_data (G_OBJECT (guest), "corral-os-asked", GINT_TO_POINTER (1));
+          ref = g_new0 (GWeakRef, 1);
+          g_weak_ref_init (ref, self);
+          corral_guest_load_details_async (guest, NULL, os_loaded_cb, ref);
+        }
+    }
+}
+
+static void
 search_changed_cb (CorralWindow   *self,
                    GtkSearchEntry *entry)
 {
@@ -598,7 +655,10 @@ search_changed_cb (CorralWindow   *self,
 
   g_clear_pointer (&self->search, g_free);
   if (text != NULL && *text != '\0')
-    self->search = g_utf8_casefold (text, -1);
+    {
+      self->search = g_utf8_casefold (text, -1);
+      load_os_ids (self);
+    }
   /* Translators: shown when a search of the guest list finds nothing; %s is what was typed */
   description = g_strdup_printf (_("No guest’s name or operating system contains “%s”."), text);
   adw_status_page_set_description (self->no_results_page, description);
@@ -759,6 +819,9 @@ corral_window_dispose (GObject *object)
     gtk_widget_unparent (self->context_menu);
   g_clear_object (&self->context_menu);
   g_clear_object (&self->last_selected);
+  if (self->actions_guest != NULL)
+    g_signal_handlers_disconnect_by_func (self->actions_guest, update_guest_actions, self);
+  g_clear_object (&self->actions_guest);
   gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->rows);
@@ -956,6 +1019,7 @@ corral_window_init (CorralWindow *self)
                            G_CONNECT_SWAPPED);
   update_guest_actions (self);
   update_retry (self);
+  corral_a11y_fix_names (GTK_WIDGET (self));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 }
@@ -1084,6 +1148,7 @@ corral_window_open_console (CorralWindow *self,
     }
 
   console = corral_console_page_new (guest);
+  corral_a11y_fix_names (console);
   g_signal_connect_object (console, "notify::fullscreen", G_CALLBACK (console_fullscreen_cb), self,
                            G_CONNECT_SWAPPED);
   page = adw_tab_view_append (self->tab_view, console);
