@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "corral-a11y.h"
 
 /* What a screen reader gets for a button, made right on GTK 4.8.
@@ -53,6 +55,18 @@ fix_button (GtkWidget *button)
     name = NULL;
   if ((name == NULL || *name == '\0') && !had_label)
     name = gtk_widget_get_tooltip_text (menu_button != NULL ? menu_button : button);
+  /* Toolkit buttons with neither (libadwaita 1.2's tab close button, the shortcuts window's search) */
+  if ((name == NULL || *name == '\0') && !had_label)
+    {
+      const char *icon = gtk_button_get_icon_name (GTK_BUTTON (button));
+
+      if (icon == NULL && GTK_IS_IMAGE (child))
+        icon = gtk_image_get_icon_name (GTK_IMAGE (child));
+      if (g_strcmp0 (icon, "window-close-symbolic") == 0)
+        name = _("Close");
+      else if (g_strcmp0 (icon, "edit-find-symbolic") == 0 || g_strcmp0 (icon, "system-search-symbolic") == 0)
+        name = _("Search");
+    }
 
   if (name != NULL && *name != '\0')
     gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-application.h"
 #include "corral-window.h"
 
@@ -283,6 +284,9 @@ corral_application_activate (GApplication *app)
       /* Connections first: libvirt loads its guests in worker threads while GTK builds the window. */
       start_connections (self);
       window = corral_window_new (GTK_APPLICATION (self), self->manager);
+      /* the shortcuts window GTK made from gtk/help-overlay.ui: its buttons' names too */
+      if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) != NULL)
+        corral_a11y_fix_names (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
       g_settings_bind (self->settings, "window-width", window, "default-width", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "window-height", window, "default-height", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "window-maximized", window, "maximized", G_SETTINGS_BIND_DEFAULT);

@@ -45,7 +45,9 @@ update (CorralConnectionRow *self)
   gtk_spinner_set_spinning (self->spinner, status == CORRAL_CONNECTION_STATUS_CONNECTING ||
                                            status == CORRAL_CONNECTION_STATUS_DISCONNECTED);
 
-  if (status == CORRAL_CONNECTION_STATUS_CONNECTED)
+  if (status == CORRAL_CONNECTION_STATUS_CONNECTED && corral_connection_is_demo (self->connection))
+    text = g_strdup (_("Sample guests: nothing runs, changes are lost on quitting"));
+  else if (status == CORRAL_CONNECTION_STATUS_CONNECTED)
     text = g_strdup (corral_connection_get_uri (self->connection));
   else if (message != NULL)
     text = g_strdup_printf ("%s: %s", corral_connection_get_status_label (self->connection), message);

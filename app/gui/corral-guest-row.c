@@ -136,6 +136,13 @@ corral_guest_row_dispose (GObject *object)
 
   corral_guest_row_set_guest (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_GUEST_ROW);
+  /* the list's context menu, if it was last shown for this row */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)), *next; child != NULL; child = next)
+    {
+      next = gtk_widget_get_next_sibling (child);
+      if (GTK_IS_POPOVER (child))
+        gtk_widget_unparent (child);
+    }
 
   G_OBJECT_CLASS (corral_guest_row_parent_class)->dispose (object);
 }

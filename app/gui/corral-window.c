@@ -317,6 +317,33 @@ update_tab_bar (CorralWindow *self)
   gtk_widget_set_visible (self->tab_bar, !fullscreen && adw_tab_view_get_n_pages (self->tab_view) > 1);
 }
 
+/* The tabs' own buttons (close, indicator), made by the bar as pages come. */
+static gboolean
+fix_tab_names_idle (gpointer user_data)
+{
+  g_autoptr(CorralWindow) self = g_weak_ref_get (user_data);
+
+  if (self != NULL && self->tab_bar != NULL)
+    corral_a11y_fix_names (self->tab_bar);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+page_attached_cb (CorralWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT, fix_tab_names_idle, ref, weak_ref_free);
+}
+
 static void
 selection_changed_cb (CorralWindow *self)
 {
@@ -451,15 +478,29 @@ show_context_menu (CorralWindow *self,
                    double        y)
 {
   CorralGuest *guest = corral_guest_row_get_guest (CORRAL_GUEST_ROW (row));
-  GdkRectangle rect = { (int) x, (int) y, 1, 1 };
+  graphene_rect_t bounds;
+  graphene_point_t point;
+  GdkRectangle rect;
 
   if (guest == NULL || !corral_window_select_guest (self, guest))
     return;
   update_guest_actions (self);
-  if (gtk_widget_get_parent (self->context_menu) != NULL)
-    gtk_widget_unparent (self->context_menu);
-  gtk_widget_set_parent (self->context_menu, row);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), x < 0 ? NULL : &rect);
+  /* One menu, moved to the row it is for (a guest row lets it go when it is disposed); it points at the
+   * row, or where it was clicked. */
+  if (gtk_widget_get_parent (self->context_menu) != row)
+    {
+      if (gtk_widget_get_parent (self->context_menu) != NULL)
+        gtk_widget_unparent (self->context_menu);
+      gtk_widget_set_parent (self->context_menu, row);
+    }
+  if (!gtk_widget_compute_bounds (row, row, &bounds))
+    return;
+  point = GRAPHENE_POINT_INIT (x, y);
+  if (x < 0)
+    rect = (GdkRectangle) { 24, bounds.size.height / 2, 1, 1 };
+  else
+    rect = (GdkRectangle) { point.x, point.y, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &rect);
   gtk_popover_popup (GTK_POPOVER (self->context_menu));
 }
 
@@ -544,6 +585,8 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *child = gtk_list_item_get_child (item);
 
+  if (self->context_menu != NULL && gtk_widget_get_parent (self->context_menu) == child)
+    gtk_widget_unparent (self->context_menu);
   if (CORRAL_IS_CONNECTION_ROW (child))
     corral_connection_row_set_connection (CORRAL_CONNECTION_ROW (child), NULL);
   else if (CORRAL_IS_GUEST_ROW (child))
@@ -988,6 +1031,8 @@ corral_window_init (CorralWindow *self)
   g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (update_title), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tab_view, "notify::n-pages", G_CALLBACK (update_tab_bar), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tab_view, "page-attached", G_CALLBACK (page_attached_cb), self,
                            G_CONNECT_SWAPPED);
   {
     g_autoptr(GIcon) details_icon = g_themed_icon_new ("document-properties-symbolic");
