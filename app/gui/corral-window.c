@@ -100,6 +100,15 @@ count_guests (CorralWindow *self,
   return guests;
 }
 
+static void
+update_retry (CorralWindow *self)
+{
+  gtk_button_set_label (self->retry_button, self->retrying ? _("Trying…") : _("_Try Again"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retry_button), !self->retrying);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_spinner), self->retrying);
+  gtk_spinner_set_spinning (self->retry_spinner, self->retrying);
+}
+
 /* The guests the search leaves in the list (only asked while searching). */
 static guint
 count_visible_guests (CorralWindow *self)
@@ -127,8 +136,11 @@ update_view (CorralWindow *self)
   guests = count_guests (self, &connecting, &connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-guest",
                                  corral_manager_pick_connection_for_new_guest (self->manager) != NULL);
-  if (connected)
-    self->retrying = FALSE;
+  if (connected && self->retrying)
+    {
+      self->retrying = FALSE;
+      update_retry (self);
+    }
 
   if ((self->no_libvirt_details != NULL || self->retrying) && !connected && !connecting)
     {
@@ -789,15 +801,6 @@ search_action (GtkWidget  *widget,
 
   gtk_toggle_button_set_active (self->search_button, TRUE);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static void
-update_retry (CorralWindow *self)
-{
-  gtk_button_set_label (self->retry_button, self->retrying ? _("Trying…") : _("_Try Again"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->retry_button), !self->retrying);
-  gtk_widget_set_visible (GTK_WIDGET (self->retry_spinner), self->retrying);
-  gtk_spinner_set_spinning (self->retry_spinner, self->retrying);
 }
 
 static void
