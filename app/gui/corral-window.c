@@ -990,7 +990,6 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-guest", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "win.guest-delete", NULL);
 }
 
 static void
@@ -1058,6 +1057,10 @@ corral_window_init (CorralWindow *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
                                                           gtk_callback_action_new (list_menu_key_cb, NULL, NULL)));
+  /* Delete in the list only: not while typing in an entry or into a guest's console. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                          gtk_named_action_new ("win.guest-delete")));
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
 
   self->context_menu = g_object_ref_sink (gtk_popover_menu_new_from_model (self->guest_menu));

@@ -461,6 +461,16 @@ test_keyboard_list (Fixture       *fixture,
   xdotool ("key", "Escape", NULL);
   WAIT_FOR (!gtk_widget_get_mapped (popover));
 
+  /* Delete on the focused row: the guest page's confirmation for that guest (answered No here). */
+  gtk_widget_grab_focus (list_row_of (window, "webserver"));
+  corral_test_drain (100);
+  xdotool ("key", "Delete", NULL);
+  WAIT_FOR (corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL);
+  gtk_window_destroy (corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  corral_test_drain (100);
+  g_assert_nonnull (corral_test_find_guest (demo, "webserver"));
+  focus_window (GTK_WINDOW (window));
+
   /* Ctrl+F: the search entry, focused */
   xdotool ("key", "ctrl+f", NULL);
   WAIT_FOR (GTK_IS_TEXT (focus (window)) && gtk_widget_get_ancestor (focus (window), GTK_TYPE_SEARCH_ENTRY) != NULL);
