@@ -867,11 +867,37 @@ corral_connection_get_title (CorralConnection *self)
   return self->title;
 }
 
+/* test:///PKGDATADIR/demo-node.xml, from $CORRAL_DEMO_NODE instead when set (the build tree's tests and
+ * `corral-dev run` point it at data/demo-node.xml); test:///default when neither file exists. */
+const char *
+corral_demo_uri (void)
+{
+  static char *uri;
+
+  if (g_once_init_enter (&uri))
+    {
+      const char *node = g_getenv ("CORRAL_DEMO_NODE");
+      g_autofree char *path = NULL;
+      char *value;
+
+      if (node == NULL || *node == '\0')
+        node = CORRAL_PKGDATADIR "/demo-node.xml";
+      path = g_canonicalize_filename (node, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        value = g_strconcat ("test://", path, NULL);
+      else
+        value = g_strdup ("test:///default");
+      g_once_init_leave (&uri, value);
+    }
+  return uri;
+}
+
+/* The demo: the shipped node file, or the test driver's own default (what older Corrals called the demo). */
 gboolean
 corral_connection_is_demo (CorralConnection *self)
 {
   g_return_val_if_fail (CORRAL_IS_CONNECTION (self), FALSE);
-  return g_strcmp0 (self->uri, CORRAL_DEMO_URI) == 0;
+  return g_strcmp0 (self->uri, CORRAL_DEMO_URI) == 0 || g_strcmp0 (self->uri, "test:///default") == 0;
 }
 
 /* On this computer: the URI names no host, or localhost (libvirt's own rule for local). A URI that does

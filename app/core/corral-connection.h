@@ -23,7 +23,11 @@ typedef enum {
   CORRAL_ACCELERATION_NOT_APPLICABLE,     /* test driver: no real guests */
 } CorralAcceleration;
 
-#define CORRAL_DEMO_URI "test:///default"
+/* The demo connection: libvirt's test driver on the node file Corral ships (a dozen guests, a NAT network),
+ * or on the driver's own default when that file is not there. */
+#define CORRAL_DEMO_URI (corral_demo_uri ())
+
+const char *corral_demo_uri (void);
 
 #define CORRAL_TYPE_CONNECTION (corral_connection_get_type ())
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-add-connection-dialog.h"
 #include "corral-connection.h"
 #include "corral-error.h"
@@ -24,7 +25,10 @@ struct _CorralAddConnectionDialog
   AdwComboRow      *kind_row;
   AdwEntryRow      *address_row;
   AdwEntryRow      *uri_row;
-  AdwActionRow     *result_row;
+  GtkLabel         *result_label;
+
+  gboolean          address_touched;   /* typed in: only then is a bad value marked as an error */
+  gboolean          uri_touched;
 };
 
 G_DEFINE_FINAL_TYPE (CorralAddConnectionDialog, corral_add_connection_dialog, ADW_TYPE_MESSAGE_DIALOG)
@@ -91,18 +95,40 @@ update (CorralAddConnectionDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->uri_row), kind == KIND_CUSTOM);
 
   uri = corral_add_connection_dialog_get_uri (self, &error);
-  adw_action_row_set_subtitle (self->result_row, uri != NULL ? uri : error->message);
+  gtk_label_set_label (self->result_label, uri != NULL ? uri : error->message);
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "add", uri != NULL);
 
-  if (uri == NULL)
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (kind == KIND_SSH ? self->address_row : self->uri_row), "error");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->address_row), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->uri_row), "error");
-    }
+  /* Red only for what was typed: an empty field just opened asks, it is not wrong yet. */
+  gtk_widget_remove_css_class (GTK_WIDGET (self->address_row), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->uri_row), "error");
+  if (uri == NULL && kind == KIND_SSH && self->address_touched)
+    gtk_widget_add_css_class (GTK_WIDGET (self->address_row), "error");
+  else if (uri == NULL && kind == KIND_CUSTOM && self->uri_touched)
+    gtk_widget_add_css_class (GTK_WIDGET (self->uri_row), "error");
+}
+
+static void
+address_changed_cb (CorralAddConnectionDialog *self)
+{
+  self->address_touched = TRUE;
+  update (self);
+}
+
+static void
+uri_changed_cb (CorralAddConnectionDialog *self)
+{
+  self->uri_touched = TRUE;
+  update (self);
+}
+
+/* Enter in a field presses Add, when Add can be pressed. */
+static void
+entry_activated_cb (CorralAddConnectionDialog *self)
+{
+  if (!adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (self), "add"))
+    return;
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "add");
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -139,7 +165,7 @@ corral_add_connection_dialog_class_init (CorralAddConnectionDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, kind_row);
   gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, uri_row);
-  gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, result_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralAddConnectionDialog, result_label);
 }
 
 static void
@@ -148,10 +174,15 @@ corral_add_connection_dialog_init (CorralAddConnectionDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   g_signal_connect_object (self->kind_row, "notify::selected", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->address_row, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->uri_row, "changed", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_row, "changed", G_CALLBACK (address_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->uri_row, "changed", G_CALLBACK (uri_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->address_row, "entry-activated", G_CALLBACK (entry_activated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->uri_row, "entry-activated", G_CALLBACK (entry_activated_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect (self, "response", G_CALLBACK (response_cb), NULL);
   update (self);
+  corral_a11y_fix_names (GTK_WIDGET (self));
 }
 
 GtkWidget *

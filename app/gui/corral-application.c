@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-application.h"
 #include "corral-window.h"
 
@@ -17,6 +18,10 @@ struct _CorralApplication
   GCancellable   *cancellable;
   char          **cli_uris;     /* --connect: used instead of the saved connections, not saved */
 };
+
+/* The same addresses as data/org.corralvm.Corral.metainfo.xml.in's homepage and bugtracker. */
+#define CORRAL_WEBSITE "https://corralvm.org"
+#define CORRAL_ISSUES  "https://corralvm.org/issues"
 
 G_DEFINE_FINAL_TYPE (CorralApplication, corral_application, ADW_TYPE_APPLICATION)
 
@@ -84,6 +89,23 @@ connect_default (CorralApplication *self)
   corral_manager_connect_default_async (self->manager, self->cancellable, default_cb, g_object_ref (self));
 }
 
+/* A connection to a real libvirt on this computer (qemu:///system, qemu:///session, …; not the test driver). */
+static gboolean
+has_local_connection (CorralApplication *self)
+{
+  GListModel *connections = corral_manager_get_connections (self->manager);
+  guint n = g_list_model_get_n_items (connections);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
+
+      if (corral_connection_is_local (connection) && !corral_connection_is_test (connection))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 start_connections (CorralApplication *self)
 {
@@ -105,6 +127,11 @@ start_connections (CorralApplication *self)
     }
   for (guint i = 0; uris[i] != NULL; i++)
     open_uri (self, uris[i]);
+
+  /* Saved connections that are all elsewhere (a remote host, the demo) leave this computer's own libvirt
+   * out: try it too, as on a first start. Not with --connect, which asks for those connections only. */
+  if (saved != NULL && !has_local_connection (self))
+    connect_default (self);
 }
 
 /* --- actions --- */
@@ -127,6 +154,8 @@ about_action (GSimpleAction *action,
 
   adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
                          "application-name", _("Corral"),
+                         "website", CORRAL_WEBSITE,
+                         "issue-url", CORRAL_ISSUES,
                          "application-icon", APP_ID,
                          "developer-name", _("The Corral developers"),
                          "version", PACKAGE_VERSION,
@@ -167,6 +196,26 @@ add_connection_uri_action (GSimpleAction *action,
 }
 
 static void
+forget_connection_uri_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  CorralApplication *self = user_data;
+  const char *uri = g_variant_get_string (parameter, NULL);
+  g_auto(GStrv) saved = g_settings_get_strv (self->settings, "connections");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  if (!g_strv_contains ((const char * const *) saved, uri))
+    return;
+  for (guint i = 0; saved[i] != NULL; i++)
+    if (!g_str_equal (saved[i], uri))
+      g_strv_builder_add (builder, saved[i]);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "connections", (const char * const *) updated);
+}
+
+static void
 open_console_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -191,6 +240,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "connect-default", connect_default_action },
   { "add-connection-uri", add_connection_uri_action, "s" },
+  { "forget-connection-uri", forget_connection_uri_action, "s" },
   { "open-console", open_console_action, "s" },
 };
 
@@ -234,6 +284,9 @@ corral_application_activate (GApplication *app)
       /* Connections first: libvirt loads its guests in worker threads while GTK builds the window. */
       start_connections (self);
       window = corral_window_new (GTK_APPLICATION (self), self->manager);
+      /* the shortcuts window GTK made from gtk/help-overlay.ui: its buttons' names too */
+      if (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) != NULL)
+        corral_a11y_fix_names (GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window))));
       g_settings_bind (self->settings, "window-width", window, "default-width", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "window-height", window, "default-height", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (self->settings, "window-maximized", window, "maximized", G_SETTINGS_BIND_DEFAULT);

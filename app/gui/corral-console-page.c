@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "corral-connection.h"
 #include "corral-console-page.h"
 #include "corral-error.h"
 #include "corral-guest-graphics.h"
@@ -196,7 +197,19 @@ open_cb (GObject      *source,
 
   if (graphics == NULL)
     {
-      if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_NO_GRAPHICS))
+      CorralConnection *connection = self->guest != NULL ? corral_guest_get_connection (self->guest) : NULL;
+
+      if (connection != NULL && corral_connection_is_demo (connection))
+        {
+          /* libvirt's test driver runs no guest: it has no screen (NO_GRAPHICS, or "virDomainOpenGraphicsFD"
+           * not supported), and trying again can never work. */
+          adw_status_page_set_description (self->no_graphics_page,
+                                           _("The demo connection uses libvirt’s test driver, which has no "
+                                             "screens: its guests do not really run. On a real connection, "
+                                             "the guest’s screen shows here."));
+          set_status (self, "no-graphics");
+        }
+      else if (g_error_matches (error, CORRAL_ERROR, CORRAL_ERROR_NO_GRAPHICS))
         set_status (self, "no-graphics");
       else if (self->guest != NULL && !corral_guest_state_is_active (corral_guest_get_state (self->guest)))
         set_status (self, "not-running");

@@ -16,7 +16,7 @@ struct _CorralGuestRow
 
   /* template children */
   GtkWidget   *box;
-  GtkImage    *state_image;
+  GtkWidget   *state_dot;
   GtkLabel    *name_label;
   GtkLabel    *subtitle_label;
 };
@@ -31,9 +31,27 @@ G_DEFINE_FINAL_TYPE (CorralGuestRow, corral_guest_row, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 
+/* A small dot that reads as state, not as a button: filled and coloured while a guest runs, is paused or
+ * crashed; a quiet hollow ring when it is shut off. */
 static const char * const state_classes[] = {
   "corral-state-running", "corral-state-paused", "corral-state-disconnected", "corral-state-crashed",
+  "corral-state-off",
 };
+
+/* In a list view the widget that takes focus, and that a screen reader announces, is the row around this
+ * one (GTK 4.8's GtkListItem has no accessible label of its own): it gets the same name. */
+static void
+update_parent_label (CorralGuestRow *self)
+{
+  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  g_autofree char *accessible = NULL;
+
+  if (parent == NULL || self->guest == NULL || GTK_IS_BOX (parent))
+    return;
+  accessible = g_strdup_printf (_("%s, %s"), corral_guest_get_name (self->guest),
+                                gtk_label_get_label (self->subtitle_label));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (parent), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
 
 static void
 update (CorralGuestRow *self)
@@ -51,7 +69,6 @@ update (CorralGuestRow *self)
   ip = corral_guest_get_ip_address (self->guest);
 
   gtk_label_set_label (self->name_label, corral_guest_get_name (self->guest));
-  gtk_image_set_from_icon_name (self->state_image, corral_guest_get_state_icon (self->guest));
 
   if (ip != NULL)
     /* Translators: a guest's state and address, e.g. "Running · 10.0.0.5" */
@@ -70,7 +87,7 @@ update (CorralGuestRow *self)
   gtk_label_set_label (self->subtitle_label, subtitle);
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->state_image), state_classes[i]);
+    gtk_widget_remove_css_class (self->state_dot, state_classes[i]);
   switch (state)
     {
     case CORRAL_GUEST_STATE_RUNNING:
@@ -86,18 +103,21 @@ update (CorralGuestRow *self)
     case CORRAL_GUEST_STATE_CRASHED:
       css = "corral-state-crashed";
       break;
+    case CORRAL_GUEST_STATE_SHUTTING_DOWN:
+      css = "corral-state-running";
+      break;
     case CORRAL_GUEST_STATE_UNKNOWN:
     case CORRAL_GUEST_STATE_SHUTOFF:
-    case CORRAL_GUEST_STATE_SHUTTING_DOWN:
     default:
+      css = "corral-state-off";
       break;
     }
-  if (css != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_image), css);
+  gtk_widget_add_css_class (self->state_dot, css);
 
   /* Translators: what a screen reader says for a row of the guest list, e.g. "web1, Running" */
   accessible = g_strdup_printf (_("%s, %s"), corral_guest_get_name (self->guest), subtitle);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  update_parent_label (self);
 }
 
 static void
@@ -116,6 +136,13 @@ corral_guest_row_dispose (GObject *object)
 
   corral_guest_row_set_guest (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_GUEST_ROW);
+  /* the list's context menu, if it was last shown for this row */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)), *next; child != NULL; child = next)
+    {
+      next = gtk_widget_get_next_sibling (child);
+      if (GTK_IS_POPOVER (child))
+        gtk_widget_unparent (child);
+    }
 
   G_OBJECT_CLASS (corral_guest_row_parent_class)->dispose (object);
 }
@@ -173,7 +200,7 @@ corral_guest_row_class_init (CorralGuestRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-row.ui");
   gtk_widget_class_bind_template_child (widget_class, CorralGuestRow, box);
-  gtk_widget_class_bind_template_child (widget_class, CorralGuestRow, state_image);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestRow, state_dot);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestRow, subtitle_label);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -184,6 +211,7 @@ static void
 corral_guest_row_init (CorralGuestRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "notify::parent", G_CALLBACK (update_parent_label), NULL);
 }
 
 GtkWidget *

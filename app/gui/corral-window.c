@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "corral-a11y.h"
 #include "corral-add-connection-dialog.h"
 #include "corral-console-page.h"
 #include "corral-connection-row.h"
@@ -21,8 +23,14 @@ struct _CorralWindow
   GListStore           *sections;    /* one flattened [header, sorted guests] model per connection */
   GtkFlattenListModel  *rows;
   GtkSingleSelection   *selection;
-  GtkStringFilter      *filter;
+  GtkCustomFilter      *filter;
+  char                 *search;        /* casefolded search text, or NULL */
   char                 *no_libvirt_details;
+  gboolean              retrying;      /* Try Again pressed, the answer not in yet */
+  CorralGuest          *last_selected; /* the guest shown, to select a neighbour when it is deleted */
+  guint                 last_position;
+  GtkWidget            *context_menu;
+  CorralGuest          *actions_guest; /* whose state the win.guest-* actions follow */
   gboolean              bench;         /* CORRAL_BENCH is set: print the benchmark's marks */
   gboolean              bench_list_marked;
 
@@ -36,9 +44,14 @@ struct _CorralWindow
   GtkSearchEntry       *search_entry;
   GtkRevealer          *kvm_banner;
   GtkStack             *sidebar_stack;
+  AdwStatusPage        *no_results_page;
   GtkSpinner           *loading_spinner;
   GtkListView          *list_view;
   AdwStatusPage        *no_libvirt_page;
+  GtkLabel             *no_libvirt_details_label;
+  GtkLabel             *no_libvirt_result_label;
+  GtkButton            *retry_button;
+  GtkSpinner           *retry_spinner;
   AdwWindowTitle       *content_title;
   AdwTabView           *tab_view;
   GtkWidget            *tab_bar;
@@ -47,6 +60,7 @@ struct _CorralWindow
   AdwTabPage           *details_page;
   GtkStack             *content_stack;
   CorralGuestDetail    *guest_detail;
+  GMenuModel           *guest_menu;
 };
 
 enum {
@@ -87,6 +101,32 @@ count_guests (CorralWindow *self,
 }
 
 static void
+update_retry (CorralWindow *self)
+{
+  gtk_button_set_label (self->retry_button, self->retrying ? _("Trying…") : _("_Try Again"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retry_button), !self->retrying);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_spinner), self->retrying);
+  gtk_spinner_set_spinning (self->retry_spinner, self->retrying);
+}
+
+/* The guests the search leaves in the list (only asked while searching). */
+static guint
+count_visible_guests (CorralWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  guint visible = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+
+      if (CORRAL_IS_GUEST (item))
+        visible++;
+    }
+  return visible;
+}
+
+static void
 update_view (CorralWindow *self)
 {
   gboolean connecting, connected;
@@ -94,19 +134,33 @@ update_view (CorralWindow *self)
   const char *page;
 
   guests = count_guests (self, &connecting, &connected);
-
-  if (self->no_libvirt_details != NULL && !connected && !connecting)
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-guest",
+                                 corral_manager_pick_connection_for_new_guest (self->manager) != NULL);
+  if (connected && self->retrying)
     {
-      /* The explanation gets the wide pane; the list beside it is empty. */
+      self->retrying = FALSE;
+      update_retry (self);
+    }
+
+  if ((self->no_libvirt_details != NULL || self->retrying) && !connected && !connecting)
+    {
+      /* The explanation gets the wide pane; the list beside it is empty. A folded window shows the
+       * explanation, not the empty list. */
       gtk_stack_set_visible_child_name (self->sidebar_stack, "list");
       gtk_stack_set_visible_child_name (self->content_stack, "no-libvirt");
       gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+      adw_leaflet_set_visible_child (self->leaflet, self->content);
       return;
     }
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "no-libvirt") == 0)
-    gtk_stack_set_visible_child_name (self->content_stack,
-                                      corral_guest_detail_get_guest (self->guest_detail) ? "guest" : "none");
+    {
+      gboolean has_guest = corral_guest_detail_get_guest (self->guest_detail) != NULL;
+
+      gtk_stack_set_visible_child_name (self->content_stack, has_guest ? "guest" : "none");
+      if (!has_guest)
+        adw_leaflet_set_visible_child (self->leaflet, self->sidebar);
+    }
 
   if (guests > 0 || connected)
     page = guests > 0 || g_list_model_get_n_items (corral_manager_get_connections (self->manager)) > 1
@@ -115,6 +169,10 @@ update_view (CorralWindow *self)
     page = "loading";
   else
     page = "list";   /* failed connections still show their header and why */
+
+  /* A search that leaves no guest says so, rather than showing bare connection headers. */
+  if (g_str_equal (page, "list") && self->search != NULL && guests > 0 && count_visible_guests (self) == 0)
+    page = "no-results";
 
   gtk_stack_set_visible_child_name (self->sidebar_stack, page);
   /* A spinning spinner keeps the frame clock ticking even on a hidden page: spin only while shown. */
@@ -219,6 +277,8 @@ make_section (CorralWindow     *self,
   g_list_store_append (header, connection);
   filtered = gtk_filter_list_model_new (g_object_ref (corral_connection_get_guests (connection)),
                                         g_object_ref (GTK_FILTER (self->filter)));
+  g_signal_connect_object (filtered, "items-changed", G_CALLBACK (connection_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   /* The core keeps each connection's guests sorted by name: no GtkSortListModel needed. */
   g_list_store_append (parts, header);
   g_list_store_append (parts, filtered);
@@ -271,9 +331,48 @@ close_page_cb (CorralWindow *self,
                AdwTabPage   *page,
                AdwTabView   *view)
 {
-  /* The details tab stays; consoles close. (Not pinned: a pinned tab keeps the tab bar always shown.) */
+  /* The details tab stays; consoles close. */
   adw_tab_view_close_page_finish (view, page, page != self->details_page);
   return GDK_EVENT_STOP;
+}
+
+/* The details tab is pinned: libadwaita 1.2 draws no close button on a pinned tab (AdwTabPage has no
+ * "closable" of its own), only its icon, with the title as tooltip. A pinned tab also keeps an autohiding
+ * AdwTabBar shown for good, so the bar does not autohide: it shows while there is a console tab beside the
+ * details, and never in a console's fullscreen. */
+static void
+update_tab_bar (CorralWindow *self)
+{
+  gboolean fullscreen = !gtk_widget_get_visible (self->content_header);
+
+  gtk_widget_set_visible (self->tab_bar, !fullscreen && adw_tab_view_get_n_pages (self->tab_view) > 1);
+}
+
+/* The tabs' own buttons (close, indicator), made by the bar as pages come. */
+static gboolean
+fix_tab_names_idle (gpointer user_data)
+{
+  g_autoptr(CorralWindow) self = g_weak_ref_get (user_data);
+
+  if (self != NULL && self->tab_bar != NULL)
+    corral_a11y_fix_names (self->tab_bar);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+page_attached_cb (CorralWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  g_idle_add_full (G_PRIORITY_DEFAULT, fix_tab_names_idle, ref, weak_ref_free);
 }
 
 static void
@@ -283,7 +382,10 @@ selection_changed_cb (CorralWindow *self)
 
   if (CORRAL_IS_GUEST (item))
     {
+      g_set_object (&self->last_selected, CORRAL_GUEST (item));
+      self->last_position = gtk_single_selection_get_selected (self->selection);
       corral_guest_detail_set_guest (self->guest_detail, CORRAL_GUEST (item));
+      corral_a11y_fix_names (GTK_WIDGET (self->guest_detail));
       gtk_stack_set_visible_child_name (self->content_stack, "guest");
       adw_tab_view_set_selected_page (self->tab_view, self->details_page);
       update_title (self);
@@ -301,14 +403,166 @@ selection_changed_cb (CorralWindow *self)
     }
 }
 
+/* The guest at @position of the list, if that row is a guest of @connection. */
+static CorralGuest *
+guest_at (CorralWindow     *self,
+          guint             position,
+          CorralConnection *connection)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+
+  if (CORRAL_IS_GUEST (item) && corral_guest_get_connection (CORRAL_GUEST (item)) == connection)
+    return CORRAL_GUEST (item);
+  return NULL;
+}
+
 static void
-selected_guest_removed_cb (CorralWindow *self)
+selected_guest_removed_cb (CorralWindow *self,
+                           guint         position,
+                           guint         removed,
+                           guint         added)
 {
   GObject *item = gtk_single_selection_get_selected_item (self->selection);
 
+  if (item != NULL)
+    self->last_position = gtk_single_selection_get_selected (self->selection);
   /* Make sure the pane never shows a guest that is gone from the list. */
   if (item != (GObject *) corral_guest_detail_get_guest (self->guest_detail))
     selection_changed_cb (self);
+
+  /* The guest shown was deleted (gone from its connection, not just hidden by a search or a disconnect):
+   * select its neighbour in the same connection, as a list does after a delete. */
+  if (item == NULL && self->last_selected != NULL && removed > added &&
+      position <= self->last_position && self->last_position < position + removed)
+    {
+      CorralConnection *connection = corral_guest_get_connection (self->last_selected);
+      g_autoptr(CorralGuest) gone = g_steal_pointer (&self->last_selected);
+      CorralGuest *next;
+
+      if (connection == NULL ||
+          corral_connection_get_status (connection) != CORRAL_CONNECTION_STATUS_CONNECTED ||
+          corral_connection_find_guest (connection, corral_guest_get_uuid (gone)) != NULL)
+        return;
+      next = guest_at (self, position, connection);
+      if (next == NULL && position > 0)
+        next = guest_at (self, position - 1, connection);
+      if (next != NULL)
+        corral_window_select_guest (self, next);
+    }
+}
+
+/* --- a guest's actions from the list: context menu, Delete --- */
+
+/* The selected guest's own actions, from the window: Delete and the list's context menu. */
+static void
+guest_forward_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+  static const struct { const char *win, *guest; } map[] = {
+    { "win.guest-start", "guest.start" },
+    { "win.guest-shutdown", "guest.shutdown" },
+    { "win.guest-console", "guest.show-console" },
+    { "win.guest-forwards", "guest.forwards" },
+    { "win.guest-delete", "guest.delete" },
+  };
+
+  if (corral_guest_detail_get_guest (self->guest_detail) == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_str_equal (action_name, map[i].win))
+      gtk_widget_activate_action (GTK_WIDGET (self->guest_detail), map[i].guest, NULL);
+}
+
+static void
+update_guest_actions (CorralWindow *self)
+{
+  CorralGuest *guest = corral_guest_detail_get_guest (self->guest_detail);
+  gboolean has = guest != NULL;
+
+  if (self->actions_guest != guest)
+    {
+      if (self->actions_guest != NULL)
+        g_signal_handlers_disconnect_by_func (self->actions_guest, update_guest_actions, self);
+      g_set_object (&self->actions_guest, guest);
+      if (guest != NULL)
+        g_signal_connect_object (guest, "notify::state", G_CALLBACK (update_guest_actions), self,
+                                 G_CONNECT_SWAPPED);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-start",
+                                 has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_START));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-shutdown",
+                                 has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_SHUTDOWN));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-console", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-forwards", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-delete",
+                                 has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_DELETE));
+}
+
+/* A right click, Menu or Shift+F10 on a guest row: select it, then its menu. */
+static void
+show_context_menu (CorralWindow *self,
+                   GtkWidget    *row,
+                   double        x,
+                   double        y)
+{
+  CorralGuest *guest = corral_guest_row_get_guest (CORRAL_GUEST_ROW (row));
+  graphene_rect_t bounds;
+  graphene_point_t point;
+  GdkRectangle rect;
+
+  if (guest == NULL || !corral_window_select_guest (self, guest))
+    return;
+  update_guest_actions (self);
+  /* One menu, moved to the row it is for (a guest row lets it go when it is disposed); it points at the
+   * row, or where it was clicked. */
+  if (gtk_widget_get_parent (self->context_menu) != row)
+    {
+      if (gtk_widget_get_parent (self->context_menu) != NULL)
+        gtk_widget_unparent (self->context_menu);
+      gtk_widget_set_parent (self->context_menu, row);
+    }
+  if (!gtk_widget_compute_bounds (row, row, &bounds))
+    return;
+  point = GRAPHENE_POINT_INIT (x, y);
+  if (x < 0)
+    rect = (GdkRectangle) { 24, bounds.size.height / 2, 1, 1 };
+  else
+    rect = (GdkRectangle) { point.x, point.y, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+static void
+row_secondary_pressed_cb (GtkGestureClick *gesture,
+                          int              n_press,
+                          double           x,
+                          double           y,
+                          CorralWindow    *self)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  show_context_menu (self, row, x, y);
+}
+
+/* Menu or Shift+F10 in the list: the menu of the focused row (the list focuses the row widget around
+ * a CorralGuestRow). */
+static gboolean
+list_menu_key_cb (GtkWidget *list,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  CorralWindow *self = CORRAL_WINDOW (gtk_widget_get_root (list));
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *row = focus != NULL ? gtk_widget_get_first_child (focus) : NULL;
+
+  if (!CORRAL_IS_GUEST_ROW (row))
+    return FALSE;
+  show_context_menu (self, row, -1, -1);
+  return TRUE;
 }
 
 /* --- list rows --- */
@@ -328,7 +582,10 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
           child = corral_connection_row_new ();
           gtk_list_item_set_child (item, child);
         }
+      /* The header is no focus stop of its own; its menu button is. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (child), FALSE);
       corral_connection_row_set_connection (CORRAL_CONNECTION_ROW (child), CORRAL_CONNECTION (object));
+      corral_a11y_fix_names (child);
       gtk_list_item_set_selectable (item, FALSE);
       gtk_list_item_set_activatable (item, FALSE);
     }
@@ -336,10 +593,17 @@ factory_bind_cb (GtkSignalListItemFactory *factory,
     {
       if (!CORRAL_IS_GUEST_ROW (child))
         {
+          GtkGesture *click = gtk_gesture_click_new ();
+
           child = corral_guest_row_new ();
           gtk_list_item_set_child (item, child);
+          gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+          g_signal_connect (click, "pressed", G_CALLBACK (row_secondary_pressed_cb), self);
+          gtk_widget_add_controller (child, GTK_EVENT_CONTROLLER (click));
         }
+      gtk_widget_set_focusable (gtk_widget_get_parent (child), TRUE);
       corral_guest_row_set_guest (CORRAL_GUEST_ROW (child), CORRAL_GUEST (object));
+      corral_a11y_fix_names (child);
       gtk_list_item_set_selectable (item, TRUE);
       gtk_list_item_set_activatable (item, TRUE);
     }
@@ -352,25 +616,128 @@ factory_unbind_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *child = gtk_list_item_get_child (item);
 
+  if (self->context_menu != NULL && gtk_widget_get_parent (self->context_menu) == child)
+    gtk_widget_unparent (self->context_menu);
   if (CORRAL_IS_CONNECTION_ROW (child))
     corral_connection_row_set_connection (CORRAL_CONNECTION_ROW (child), NULL);
   else if (CORRAL_IS_GUEST_ROW (child))
     corral_guest_row_set_guest (CORRAL_GUEST_ROW (child), NULL);
 }
 
+/* Enter or a double click on a row: that row's guest (the focused one, which need not be the selected
+ * one after Tab), its console. */
 static void
 list_activate_cb (CorralWindow *self,
                   guint         position,
                   GtkListView  *list_view)
 {
+  g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+
+  if (!CORRAL_IS_GUEST (item))
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
   gtk_widget_activate_action (GTK_WIDGET (self->guest_detail), "guest.show-console", NULL);
+}
+
+/* A click on the guest already selected, while a console tab is in front: back to its details (a click
+ * on another guest does that through the selection). */
+static void
+list_pressed_cb (CorralWindow    *self,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkGestureClick *gesture)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = picked != NULL ? gtk_widget_get_ancestor (picked, CORRAL_TYPE_GUEST_ROW) : NULL;
+
+  if (row != NULL && n_press == 1 &&
+      corral_guest_row_get_guest (CORRAL_GUEST_ROW (row)) == corral_guest_detail_get_guest (self->guest_detail))
+    corral_window_show_details (self);
+}
+
+static gboolean
+guest_matches (gpointer item,
+               gpointer user_data)
+{
+  CorralWindow *self = user_data;
+  CorralGuest *guest = item;
+  const char *fields[] = { corral_guest_get_name (guest), corral_guest_get_os_id (guest) };
+
+  if (self->search == NULL)
+    return TRUE;
+  /* The name and the operating system (its libosinfo id, e.g. "http://debian.org/debian/12"); guests have
+   * no separate title in Corral. */
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *folded = fields[i] != NULL ? g_utf8_casefold (fields[i], -1) : NULL;
+
+      if (folded != NULL && strstr (folded, self->search) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+os_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(CorralWindow) self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  corral_guest_load_details_finish (CORRAL_GUEST (source), result, NULL);
+  if (self != NULL && self->search != NULL && corral_guest_get_os_id (CORRAL_GUEST (source)) != NULL)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_LESS_STRICT);
+}
+
+/* A guest's OS is read with its details, when its page is first shown: a search reads it for the guests
+ * whose page was not (once each). */
+static void
+load_os_ids (CorralWindow *self)
+{
+  GListModel *connections = corral_manager_get_connections (self->manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (connections, i);
+      GListModel *guests = corral_connection_get_guests (connection);
+
+      for (guint j = 0; j < g_list_model_get_n_items (guests); j++)
+        {
+          g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, j);
+          GWeakRef *ref;
+
+          if (corral_guest_get_os_id (guest) != NULL || g_object_get_data (G_OBJECT (guest), "corral-os-asked"))
+            continue;
+          g_object_set_data (G_OBJECT (guest), "corral-os-asked", GINT_TO_POINTER (1));
+          ref = g_new0 (GWeakRef, 1);
+          g_weak_ref_init (ref, self);
+          corral_guest_load_details_async (guest, NULL, os_loaded_cb, ref);
+        }
+    }
 }
 
 static void
 search_changed_cb (CorralWindow   *self,
                    GtkSearchEntry *entry)
 {
-  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *description = NULL;
+
+  g_clear_pointer (&self->search, g_free);
+  if (text != NULL && *text != '\0')
+    {
+      self->search = g_utf8_casefold (text, -1);
+      load_os_ids (self);
+    }
+  /* Translators: shown when a search of the guest list finds nothing; %s is what was typed */
+  description = g_strdup_printf (_("No guest’s name or operating system contains “%s”."), text);
+  adw_status_page_set_description (self->no_results_page, description);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_view (self);
 }
 
 /* --- actions --- */
@@ -387,6 +754,22 @@ connect_demo_action (GtkWidget  *widget,
   connection = corral_manager_add_connection (self->manager, CORRAL_DEMO_URI);
   if (corral_connection_get_status (connection) == CORRAL_CONNECTION_STATUS_IDLE)
     corral_connection_open_async (connection, NULL, NULL, NULL);
+  update_view (self);
+}
+
+/* From a connection header's menu: out of the list, and (the application's part) out of the saved ones. */
+static void
+remove_connection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+  const char *uri = g_variant_get_string (parameter, NULL);
+  CorralConnection *connection = corral_manager_find_connection (self->manager, uri);
+
+  if (connection != NULL)
+    corral_manager_remove_connection (self->manager, connection);
+  gtk_widget_activate_action (widget, "app.forget-connection-uri", "s", uri);
   update_view (self);
 }
 
@@ -444,8 +827,25 @@ retry_default_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
+  CorralWindow *self = CORRAL_WINDOW (widget);
+
+  /* The page stays while libvirt is asked again; the button says so, and the answer follows. */
+  self->retrying = TRUE;
+  gtk_label_set_label (self->no_libvirt_result_label, "");
+  update_retry (self);
   /* The application owns the start-up logic; it listens for this. */
   gtk_widget_activate_action (widget, "app.connect-default", NULL);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), g_variant_get_string (parameter, NULL));
+  corral_window_add_toast (self, _("Copied"));
 }
 
 static void
@@ -480,6 +880,13 @@ corral_window_dispose (GObject *object)
 
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
+  if (self->context_menu != NULL && gtk_widget_get_parent (self->context_menu) != NULL)
+    gtk_widget_unparent (self->context_menu);
+  g_clear_object (&self->context_menu);
+  g_clear_object (&self->last_selected);
+  if (self->actions_guest != NULL)
+    g_signal_handlers_disconnect_by_func (self->actions_guest, update_guest_actions, self);
+  g_clear_object (&self->actions_guest);
   gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->rows);
@@ -496,6 +903,7 @@ corral_window_finalize (GObject *object)
   CorralWindow *self = CORRAL_WINDOW (object);
 
   g_free (self->no_libvirt_details);
+  g_free (self->search);
 
   G_OBJECT_CLASS (corral_window_parent_class)->finalize (object);
 }
@@ -568,6 +976,12 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, no_libvirt_page);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, no_libvirt_details_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, no_libvirt_result_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, retry_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, guest_menu);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, tab_view);
@@ -583,24 +997,32 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry-default", NULL, retry_default_action);
   gtk_widget_class_install_action (widget_class, "win.new-guest", NULL, new_guest_action);
 
+  gtk_widget_class_install_action (widget_class, "win.copy", "s", copy_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-connection", "s", remove_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.guest-start", NULL, guest_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.guest-shutdown", NULL, guest_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.guest-console", NULL, guest_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.guest-forwards", NULL, guest_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.guest-delete", NULL, guest_forward_action);
+
+  /* Every one of these is listed in ui/gtk/help-overlay.ui, with its key. */
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-guest", NULL);
 }
 
 static void
 corral_window_init (CorralWindow *self)
 {
   GtkListItemFactory *factory;
-  GtkExpression *name;
+  GtkGesture *click;
+  GtkEventController *keys;
 
   self->bench = g_getenv ("CORRAL_BENCH") != NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  name = gtk_property_expression_new (CORRAL_TYPE_GUEST, NULL, "name");
-  self->filter = gtk_string_filter_new (name);
-  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
-  gtk_string_filter_set_ignore_case (self->filter, TRUE);
+  self->filter = gtk_custom_filter_new (guest_matches, self, NULL);
 
   self->sections = g_list_store_new (G_TYPE_LIST_MODEL);
   self->rows = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->sections)));
@@ -629,6 +1051,45 @@ corral_window_init (CorralWindow *self)
   g_signal_connect_object (self->tab_view, "close-page", G_CALLBACK (close_page_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (update_title), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tab_view, "notify::n-pages", G_CALLBACK (update_tab_bar), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tab_view, "page-attached", G_CALLBACK (page_attached_cb), self,
+                           G_CONNECT_SWAPPED);
+  {
+    g_autoptr(GIcon) details_icon = g_themed_icon_new ("document-properties-symbolic");
+
+    adw_tab_page_set_icon (self->details_page, details_icon);
+    adw_tab_page_set_tooltip (self->details_page, _("Details"));
+  }
+  adw_tab_view_set_page_pinned (self->tab_view, self->details_page, TRUE);
+  update_tab_bar (self);
+
+  /* Before the rows' own click handling: a click on the guest already selected changes no selection. */
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (list_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+  keys = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+                                                          gtk_callback_action_new (list_menu_key_cb, NULL, NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK),
+                                                          gtk_callback_action_new (list_menu_key_cb, NULL, NULL)));
+  /* Delete in the list only: not while typing in an entry or into a guest's console. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                          gtk_named_action_new ("win.guest-delete")));
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
+
+  self->context_menu = g_object_ref_sink (gtk_popover_menu_new_from_model (self->guest_menu));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+  gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+  g_signal_connect_object (self->guest_detail, "notify::guest", G_CALLBACK (update_guest_actions), self,
+                           G_CONNECT_SWAPPED);
+  update_guest_actions (self);
+  update_retry (self);
+  corral_a11y_fix_names (GTK_WIDGET (self));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 }
@@ -648,10 +1109,27 @@ corral_window_set_no_libvirt (CorralWindow *self,
 {
   g_return_if_fail (CORRAL_IS_WINDOW (self));
 
+  /* While Try Again asks libvirt, the application clears the details first: keep the page (and what it
+   * said) until the answer is in. */
+  if (details == NULL && self->retrying)
+    return;
   g_free (self->no_libvirt_details);
   self->no_libvirt_details = g_strdup (details);
   if (details != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->no_libvirt_page), details);
+    {
+      gtk_label_set_label (self->no_libvirt_details_label, details);
+      if (self->retrying)
+        {
+          g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+          g_autofree char *time = g_date_time_format (now, "%X");
+          /* Translators: after Try Again on the "libvirt Is Not Running" page; %s is the time of day */
+          g_autofree char *result = g_strdup_printf (_("Tried again at %s: still no answer."), time);
+
+          gtk_label_set_label (self->no_libvirt_result_label, result);
+        }
+      self->retrying = FALSE;
+      update_retry (self);
+    }
   update_view (self);
 }
 
@@ -688,7 +1166,29 @@ console_fullscreen_cb (CorralWindow      *self,
   gtk_widget_set_visible (self->sidebar, !fullscreen);
   gtk_widget_set_visible (self->sidebar_separator, !fullscreen);
   gtk_widget_set_visible (self->content_header, !fullscreen);
-  gtk_widget_set_visible (self->tab_bar, !fullscreen);
+  update_tab_bar (self);
+}
+
+/* Shows the details tab (of the guest selected). */
+void
+corral_window_show_details (CorralWindow *self)
+{
+  g_return_if_fail (CORRAL_IS_WINDOW (self));
+  adw_tab_view_set_selected_page (self->tab_view, self->details_page);
+}
+
+static gboolean
+console_tooltip_transform (GBinding     *binding,
+                           const GValue *from,
+                           GValue       *to,
+                           gpointer      user_data)
+{
+  CorralConnection *connection = user_data;
+
+  /* Translators: a console tab's tooltip, e.g. "Console of web1 on This computer (system)" */
+  g_value_take_string (to, g_strdup_printf (_("Console of %s on %s"), g_value_get_string (from),
+                                            corral_connection_get_title (connection)));
+  return TRUE;
 }
 
 /* Shows the guest's console in a tab of its own, opening it the first time. */
@@ -696,6 +1196,7 @@ void
 corral_window_open_console (CorralWindow *self,
                             CorralGuest  *guest)
 {
+  g_autoptr(GIcon) icon = g_themed_icon_new ("video-display-symbolic");
   guint n;
   GtkWidget *console;
   AdwTabPage *page;
@@ -717,10 +1218,17 @@ corral_window_open_console (CorralWindow *self,
     }
 
   console = corral_console_page_new (guest);
+  corral_a11y_fix_names (console);
   g_signal_connect_object (console, "notify::fullscreen", G_CALLBACK (console_fullscreen_cb), self,
                            G_CONNECT_SWAPPED);
   page = adw_tab_view_append (self->tab_view, console);
   g_object_bind_property (guest, "name", page, "title", G_BINDING_SYNC_CREATE);
+  /* The title stays the guest's name; the icon says "screen", the tooltip which connection. */
+  adw_tab_page_set_icon (page, icon);
+  if (corral_guest_get_connection (guest) != NULL)
+    g_object_bind_property_full (guest, "name", page, "tooltip", G_BINDING_SYNC_CREATE,
+                                 console_tooltip_transform, NULL,
+                                 g_object_ref (corral_guest_get_connection (guest)), g_object_unref);
   adw_tab_view_set_selected_page (self->tab_view, page);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }

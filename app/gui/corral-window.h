@@ -23,5 +23,6 @@ gboolean      corral_window_select_guest    (CorralWindow   *self,
                                              CorralGuest    *guest);
 void          corral_window_open_console    (CorralWindow   *self,
                                              CorralGuest    *guest);
+void          corral_window_show_details    (CorralWindow   *self);
 
 G_END_DECLS

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "corral-a11y"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "corral-a11y.h"
+
+/* What a screen reader gets for a button, made right on GTK 4.8.
+ *
+ * GTK 4.8's GtkButton sets its accessible label to the raw label text, mnemonic underscore included
+ * ("_Console"), and also marks itself labelled by its label child, so AT-SPI reads "_Console Console"; an
+ * icon-only button (and the button inside a GtkMenuButton) is labelled by its GtkImage, which has no name,
+ * so it is read as "GtkImage" even when the .ui gave the button a label. This gives each button one name:
+ * its label's text without the underscore, else the label the .ui set, else its tooltip; and drops the
+ * relation to the child. It follows label, icon and tooltip changes. tests/gui/test-a11y.c checks it. */
+
+static void fix_button (GtkWidget *button);
+
+static void
+button_changed_cb (GtkWidget  *button,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  fix_button (button);
+}
+
+static void
+fix_button (GtkWidget *button)
+{
+  GtkWidget *child = gtk_widget_get_first_child (button);
+  GtkWidget *menu_button = gtk_widget_get_parent (button);
+  const char *name = NULL;
+  gboolean had_label = FALSE;
+
+  if (!g_object_get_data (G_OBJECT (button), "corral-a11y"))
+    {
+      g_object_set_data (G_OBJECT (button), "corral-a11y", GINT_TO_POINTER (1));
+      g_signal_connect_after (button, "notify::label", G_CALLBACK (button_changed_cb), NULL);
+      g_signal_connect_after (button, "notify::icon-name", G_CALLBACK (button_changed_cb), NULL);
+      g_signal_connect_after (button, "notify::tooltip-text", G_CALLBACK (button_changed_cb), NULL);
+      g_signal_connect_after (button, "notify::child", G_CALLBACK (button_changed_cb), NULL);
+    }
+
+  /* A GtkMenuButton's own toggle button: the menu button carries the name. */
+  if (!GTK_IS_MENU_BUTTON (menu_button))
+    menu_button = NULL;
+
+  had_label = gtk_test_accessible_has_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+  if (GTK_IS_LABEL (child))
+    name = gtk_label_get_text (GTK_LABEL (child));   /* without the mnemonic underscore */
+  else if (GTK_IS_BUTTON (button) && gtk_button_get_label (GTK_BUTTON (button)) != NULL &&
+           gtk_button_get_use_underline (GTK_BUTTON (button)))
+    name = NULL;
+  if ((name == NULL || *name == '\0') && !had_label)
+    name = gtk_widget_get_tooltip_text (menu_button != NULL ? menu_button : button);
+  /* Toolkit buttons with neither (libadwaita 1.2's tab close button, the shortcuts window's search) */
+  if ((name == NULL || *name == '\0') && !had_label)
+    {
+      const char *icon = gtk_button_get_icon_name (GTK_BUTTON (button));
+
+      if (icon == NULL && GTK_IS_IMAGE (child))
+        icon = gtk_image_get_icon_name (GTK_IMAGE (child));
+      if (g_strcmp0 (icon, "window-close-symbolic") == 0)
+        name = _("Close");
+      else if (g_strcmp0 (icon, "edit-find-symbolic") == 0 || g_strcmp0 (icon, "system-search-symbolic") == 0)
+        name = _("Search");
+    }
+
+  if (name != NULL && *name != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (name != NULL || had_label)
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+void
+corral_a11y_fix_names (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (GTK_IS_BUTTON (root))
+    fix_button (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    corral_a11y_fix_names (child);
+}
