@@ -459,6 +459,7 @@ void
 _corral_vnc_display_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
 {
+  static const GdkRGBA black = { 0, 0, 0, 1 };
   CorralVncDisplay *self = CORRAL_VNC_DISPLAY (widget);
   int ww = gtk_widget_get_width (widget);
   int wh = gtk_widget_get_height (widget);
@@ -471,10 +472,11 @@ _corral_vnc_display_snapshot (GtkWidget   *widget,
 
   self->draw_queued = FALSE;
 
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, ww, wh));
   if (self->fb == NULL || self->tiles == NULL)
-    return;
+    {
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, ww, wh));
+      return;
+    }
 
   _corral_vnc_display_get_geometry (self, &s, &ox, &oy);
 
@@ -487,6 +489,27 @@ _corral_vnc_display_snapshot (GtkWidget   *widget,
   native = gtk_widget_get_native (widget);
   renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
   use_cairo = renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+
+  /* Black around the screen. Texture tiles need it under them too (see LOCAL_MEMORY_FORMAT); cairo
+   * tiles are opaque, and a fill under them would be one more pass over the window each frame (the
+   * console benchmark's profile showed it), so there it covers only the margins. */
+  if (!use_cairo)
+    {
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, ww, wh));
+    }
+  else
+    {
+      double fw = self->fb_width * s, fh = self->fb_height * s;
+
+      if (oy > 0)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, ww, oy));
+      if (oy + fh < wh)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, oy + fh, ww, wh - oy - fh));
+      if (ox > 0)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, oy, ox, fh));
+      if (ox + fw < ww)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (ox + fw, oy, ww - ox - fw, fh));
+    }
 #ifdef CORRAL_X11_SHM_POOL
   if (use_cairo)
     pin_x11_shm_pool (self);
