@@ -25,13 +25,17 @@ def main():
         sel.register(client, selectors.EVENT_READ, server)
         sel.register(server, selectors.EVENT_READ, client)
         open_ = True
-        while open_:
-            for key, _ in sel.select():
-                data = key.fileobj.recv(1 << 20)
-                if not data:
-                    open_ = False
-                    break
-                key.data.sendall(data)
+        try:
+            while open_:
+                for key, _ in sel.select():
+                    data = key.fileobj.recv(1 << 20)
+                    if not data:
+                        open_ = False
+                        break
+                    key.data.sendall(data)
+        except OSError:
+            pass                                           # either side went away: next client
+        sel.close()
         client.close()
         server.close()
 
