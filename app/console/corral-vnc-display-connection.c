@@ -5,13 +5,30 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <glib/gi18n.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "corral-vnc-display-private.h"
 
-/* What we ask for, best first. No lossy JPEG: the guest's pixels arrive as it drew them. */
-static const gint32 default_encodings[] = {
+/* What we ask for, best first, by link (corral_vnc_display_set_link()).
+ *
+ * Local (an fd from libvirt, a UNIX socket, loopback): bandwidth costs nothing and decoding costs
+ * everything. libgvnc 1.3 decodes Tight's and ZRLE's palettes and RLE runs with a call per pixel,
+ * while Raw in a local pixel format identical to the server's is read row by row straight into the
+ * framebuffer (measured with tests/bench/console: a quarter of the client's CPU per update, and
+ * QEMU's VNC thread spends less too, since it compresses nothing). Raw is offered alone with CopyRect:
+ * TigerVNC fills whatever class of rectangle is left unassigned with ZRLE or Tight. */
+static const gint32 local_encodings[] = {
+  VNC_CONNECTION_ENCODING_COPY_RECT,
+  VNC_CONNECTION_ENCODING_RAW,
+};
+
+/* Remote (an ssh tunnel, TCP to another host): compressing encodings, lossless unless the user lets
+ * JPEG in for a slow link (corral_vnc_display_set_lossy()). */
+static const gint32 remote_encodings[] = {
   VNC_CONNECTION_ENCODING_TIGHT,
   VNC_CONNECTION_ENCODING_ZRLE,
   VNC_CONNECTION_ENCODING_HEXTILE,
@@ -19,6 +36,10 @@ static const gint32 default_encodings[] = {
   VNC_CONNECTION_ENCODING_COPY_RECT,
   VNC_CONNECTION_ENCODING_RAW,
 };
+
+/* Tight's JPEG quality pseudo-encoding sent with the lossy option: quality 6 of 0..9, the middle ground
+ * TigerVNC's viewer picks by default for its automatic JPEG choice. */
+#define LOSSY_JPEG_QUALITY VNC_CONNECTION_ENCODING_TIGHT_JPEG6
 
 /* Pseudo-encodings: features, always asked for. */
 static const gint32 pseudo_encodings[] = {
@@ -59,20 +80,92 @@ static const guint vencrypt_preference[] = {
   VNC_CONNECTION_AUTH_VENCRYPT_PLAIN,
 };
 
-void
-_corral_vnc_display_send_encodings (CorralVncDisplay *self)
+/* Everything asked for on the link now, pseudo-encodings included. Returns: (transfer full) */
+GArray *
+_corral_vnc_display_get_encodings (CorralVncDisplay *self)
 {
-  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint32));
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (gint32));
+  gboolean remote = self->active_link == CORRAL_VNC_LINK_REMOTE;
 
   if (self->encodings != NULL)
     g_array_append_vals (all, self->encodings->data, self->encodings->len);
+  else if (remote)
+    g_array_append_vals (all, remote_encodings, G_N_ELEMENTS (remote_encodings));
   else
-    g_array_append_vals (all, default_encodings, G_N_ELEMENTS (default_encodings));
+    g_array_append_vals (all, local_encodings, G_N_ELEMENTS (local_encodings));
+  if (remote && self->lossy)
+    {
+      gint32 q = LOSSY_JPEG_QUALITY;
+      g_array_append_val (all, q);
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (pseudo_encodings); i++)
     if (self->scancodes || pseudo_encodings[i] != VNC_CONNECTION_ENCODING_EXT_KEY_EVENT)
       g_array_append_val (all, pseudo_encodings[i]);
+  return all;
+}
+
+void
+_corral_vnc_display_send_encodings (CorralVncDisplay *self)
+{
+  g_autoptr(GArray) all = _corral_vnc_display_get_encodings (self);
 
   vnc_connection_set_encodings (self->conn, all->len, (gint32 *) all->data);
+}
+
+static gboolean
+sockaddr_is_loopback (const struct sockaddr_storage *ss)
+{
+  if (ss->ss_family == AF_INET)
+    return (ntohl (((const struct sockaddr_in *) ss)->sin_addr.s_addr) >> 24) == 127;
+  if (ss->ss_family == AF_INET6)
+    {
+      const struct in6_addr *a = &((const struct sockaddr_in6 *) ss)->sin6_addr;
+      return IN6_IS_ADDR_LOOPBACK (a) ||
+             (IN6_IS_ADDR_V4MAPPED (a) && a->s6_addr[12] == 127);
+    }
+  return FALSE;
+}
+
+/* Decides the link of a connection about to open on @fd or to @host: the link as set, or for
+ * CORRAL_VNC_LINK_AUTO local for a UNIX socket (what libvirt hands over) or a loopback peer. A
+ * socketpair to a tunnel is a UNIX socket too: whoever opens one sets the link to remote. */
+void
+_corral_vnc_display_resolve_link (CorralVncDisplay *self,
+                                  int               fd,
+                                  const char       *host)
+{
+  CorralVncLink link = self->link;
+
+  if (link == CORRAL_VNC_LINK_AUTO)
+    {
+      struct sockaddr_storage ss = { 0 };
+      socklen_t len = sizeof ss;
+
+      link = CORRAL_VNC_LINK_REMOTE;
+      if (fd >= 0)
+        {
+          if (getsockname (fd, (struct sockaddr *) &ss, &len) == 0 && ss.ss_family == AF_UNIX)
+            link = CORRAL_VNC_LINK_LOCAL;
+          len = sizeof ss;
+          if (link != CORRAL_VNC_LINK_LOCAL && getpeername (fd, (struct sockaddr *) &ss, &len) == 0 &&
+              sockaddr_is_loopback (&ss))
+            link = CORRAL_VNC_LINK_LOCAL;
+        }
+      else if (host != NULL)
+        {
+          g_autoptr(GInetAddress) addr = g_inet_address_new_from_string (host);
+
+          if (g_ascii_strcasecmp (host, "localhost") == 0 || host[0] == '/' ||
+              (addr != NULL && g_inet_address_get_is_loopback (addr)))
+            link = CORRAL_VNC_LINK_LOCAL;
+        }
+    }
+
+  if (link != self->active_link)
+    {
+      self->active_link = link;
+      g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_ACTIVE_LINK]);
+    }
 }
 
 static void
@@ -98,9 +191,19 @@ vnc_initialized_cb (CorralVncDisplay *self,
 {
   VncPixelFormat local;
 
-  _corral_vnc_display_local_pixel_format (&local);
-  if (!vnc_connection_set_pixel_format (conn, &local))
-    goto fail;
+  /* Locally the server's own pixel format is kept whatever it is (no SetPixelFormat), so that a
+   * server sends its pixels as it holds them (QEMU's Raw is then a copy of its surface) and gvnc
+   * reads them as they are when they are ours already (see _corral_vnc_display_alloc_framebuffer()).
+   * A server in another format is converted by gvnc as it decodes. Remotely bytes count: the server
+   * is asked for ours, 32 bits a pixel. */
+  self->server_format = self->active_link == CORRAL_VNC_LINK_LOCAL &&
+                        vnc_connection_get_pixel_format (conn)->true_color_flag;
+  if (!self->server_format)
+    {
+      _corral_vnc_display_local_pixel_format (&local);
+      if (!vnc_connection_set_pixel_format (conn, &local))
+        goto fail;
+    }
   _corral_vnc_display_send_encodings (self);
   _corral_vnc_display_alloc_framebuffer (self);
   request_full_update (self);
@@ -465,7 +568,7 @@ corral_vnc_display_set_credentials (CorralVncDisplay *self,
 }
 
 /* The encodings to ask for, best first (VNC_CONNECTION_ENCODING_*), for example to force one;
- * NULL/0 restores the default list. Pseudo-encodings are always added. Takes effect at the next
+ * NULL/0 restores the link's list. Pseudo-encodings are always added. Takes effect at the next
  * connection or immediately when connected. */
 void
 _corral_vnc_display_set_encodings (CorralVncDisplay *self,

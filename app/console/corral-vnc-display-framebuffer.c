@@ -29,8 +29,18 @@
  * (see _corral_vnc_display_damage()). */
 #define MAX_FRAME_DELAY_US (100 * 1000)
 
-/* 0xAARRGGBB in host order is B,G,R,A in memory on little-endian hosts, A,R,G,B on big-endian ones.
- * Alpha is forced to 0xff, so premultiplied and straight are the same. */
+/* The framebuffer holds 0xXXRRGGBB in host order: B,G,R,X in memory on little-endian hosts, X,R,G,B
+ * on big-endian ones. The X byte is whatever the server sent (QEMU and Xvnc send 0, a Raw rectangle is
+ * read into the framebuffer as it arrives), and GTK 4.8 has no memory format that ignores it
+ * (GDK_MEMORY_B8G8R8X8 is 4.14). Forcing it to 0xff would be a pass over every pixel of every damaged
+ * tile, so nothing touches it:
+ *   - cairo tiles read the memory as CAIRO_FORMAT_RGB24, which ignores the byte;
+ *   - texture tiles declare it as premultiplied alpha and are drawn over the opaque black the widget
+ *     paints first. Premultiplied "over" gives src + dst × (1 − a) = src for a black dst whatever a is,
+ *     and an opaque result, so the pixels on screen are the server's exactly (the console tests compare
+ *     them with Xvnc's own xwd) and the texture is handed to GL as it is (GL_BGRA, the framebuffer's
+ *     stride as GL_UNPACK_ROW_LENGTH): no copy and no conversion on Corral's side.
+ *   - corral_vnc_display_get_image() (screenshots, tests) does force the byte, once, in its own copy. */
 #if G_BYTE_ORDER == G_LITTLE_ENDIAN
 # define LOCAL_MEMORY_FORMAT GDK_MEMORY_B8G8R8A8_PREMULTIPLIED
 #else
@@ -51,6 +61,22 @@ _corral_vnc_display_local_pixel_format (VncPixelFormat *fmt)
   fmt->red_shift = 16;
   fmt->green_shift = 8;
   fmt->blue_shift = 0;
+}
+
+/* Whether pixels in @fmt have the framebuffer's layout in memory: 32 bits, 8 per channel, R, G and B
+ * where 0xXXRRGGBB in host order puts them (in either byte order: a byte-swapped format with mirrored
+ * shifts is the same bytes). gvnc then copies a Raw rectangle's rows as they are. */
+gboolean
+_corral_vnc_display_format_is_local (const VncPixelFormat *fmt)
+{
+  gboolean host_order = fmt->byte_order == G_BYTE_ORDER;
+
+  if (fmt->bits_per_pixel != 32 || !fmt->true_color_flag ||
+      fmt->red_max != 255 || fmt->green_max != 255 || fmt->blue_max != 255)
+    return FALSE;
+  if (host_order)
+    return fmt->red_shift == 16 && fmt->green_shift == 8 && fmt->blue_shift == 0;
+  return fmt->red_shift == 8 && fmt->green_shift == 16 && fmt->blue_shift == 24;
 }
 
 /* ---- tiles ------------------------------------------------------------------------------------ */
@@ -131,9 +157,9 @@ _corral_vnc_display_damage (CorralVncDisplay *self,
     self->flush_id = g_idle_add_full (G_PRIORITY_LOW, flush_cb, self, NULL);
 }
 
-/* Copy a rectangle of the framebuffer into new memory, alpha forced opaque (gvnc copies the server's
- * bytes verbatim when the formats match, and the padding byte is often 0), each pixel repeated
- * @zoom times in both directions. */
+/* Copy a rectangle of the framebuffer into new memory, alpha forced opaque, each pixel repeated
+ * @zoom times in both directions: for integer zooms and corral_vnc_display_get_image(), never for a
+ * tile at 1:1. */
 static GBytes *
 copy_region (CorralVncDisplay *self,
              int               x0,
@@ -209,7 +235,20 @@ make_texture_tile (CorralVncDisplay *self,
   g_autoptr(GdkTexture) texture = NULL;
   gsize stride;
 
-  bytes = copy_region (self, x0, y0, w, h, zoom, &stride);
+  if (zoom == 1)
+    {
+      /* The texture is a window on the framebuffer itself (see LOCAL_MEMORY_FORMAT). Its memory is
+       * read when the renderer uploads it, in the same frame, before gvnc runs again on this main
+       * loop, so it holds what it held at this snapshot; fb_bytes keeps it alive for the texture. */
+      gsize offset = (gsize) y0 * self->fb_stride + (gsize) x0 * 4;
+
+      stride = self->fb_stride;
+      bytes = g_bytes_new_from_bytes (self->fb_bytes, offset, (gsize) (h - 1) * stride + (gsize) w * 4);
+    }
+  else
+    {
+      bytes = copy_region (self, x0, y0, w, h, zoom, &stride);
+    }
   texture = gdk_memory_texture_new (w * zoom, h * zoom, LOCAL_MEMORY_FORMAT, bytes, stride);
   return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (x0 * zoom, y0 * zoom, w * zoom, h * zoom));
 }
@@ -304,7 +343,8 @@ free_framebuffer (CorralVncDisplay *self)
   /* Render nodes GTK still holds (the last frame) refer to this surface: destroying it makes cairo
    * give them their own copy of the pixels, so it goes before the memory does. */
   g_clear_pointer (&self->fb_surface, cairo_surface_destroy);
-  g_clear_pointer (&self->fb, g_free);
+  self->fb = NULL;
+  g_clear_pointer (&self->fb_bytes, g_bytes_unref);
   self->fb_width = self->fb_height = self->fb_stride = 0;
 }
 
@@ -335,6 +375,7 @@ _corral_vnc_display_alloc_framebuffer (CorralVncDisplay *self)
       self->fb_height = h;
       self->fb_stride = w * 4;
       self->fb = g_malloc0 ((gsize) self->fb_stride * h);
+      self->fb_bytes = g_bytes_new_take (self->fb, (gsize) self->fb_stride * h);
       self->fb_surface = cairo_image_surface_create_for_data (self->fb, CAIRO_FORMAT_RGB24, w, h,
                                                               self->fb_stride);
 
@@ -345,8 +386,13 @@ _corral_vnc_display_alloc_framebuffer (CorralVncDisplay *self)
       mark_all_dirty (self);
     }
 
-  _corral_vnc_display_local_pixel_format (&local);
+  /* The server's format when it is the framebuffer's layout (it is for QEMU and Xvnc), so that gvnc
+   * sees a perfect match and reads Raw rows straight in; ours otherwise, gvnc converting. */
   remote = vnc_connection_get_pixel_format (self->conn);
+  if (_corral_vnc_display_format_is_local (remote))
+    local = *remote;
+  else
+    _corral_vnc_display_local_pixel_format (&local);
   vfb = vnc_base_framebuffer_new (self->fb, w, h, self->fb_stride, &local, remote);
   vnc_connection_set_framebuffer (self->conn, VNC_FRAMEBUFFER (vfb));
   g_object_unref (vfb);
@@ -413,6 +459,7 @@ void
 _corral_vnc_display_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
 {
+  static const GdkRGBA black = { 0, 0, 0, 1 };
   CorralVncDisplay *self = CORRAL_VNC_DISPLAY (widget);
   int ww = gtk_widget_get_width (widget);
   int wh = gtk_widget_get_height (widget);
@@ -425,10 +472,11 @@ _corral_vnc_display_snapshot (GtkWidget   *widget,
 
   self->draw_queued = FALSE;
 
-  gtk_snapshot_append_color (snapshot, &(GdkRGBA) { 0, 0, 0, 1 },
-                             &GRAPHENE_RECT_INIT (0, 0, ww, wh));
   if (self->fb == NULL || self->tiles == NULL)
-    return;
+    {
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, ww, wh));
+      return;
+    }
 
   _corral_vnc_display_get_geometry (self, &s, &ox, &oy);
 
@@ -441,6 +489,27 @@ _corral_vnc_display_snapshot (GtkWidget   *widget,
   native = gtk_widget_get_native (widget);
   renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
   use_cairo = renderer != NULL && GSK_IS_CAIRO_RENDERER (renderer);
+
+  /* Black around the screen. Texture tiles need it under them too (see LOCAL_MEMORY_FORMAT); cairo
+   * tiles are opaque, and a fill under them would be one more pass over the window each frame (the
+   * console benchmark's profile showed it), so there it covers only the margins. */
+  if (!use_cairo)
+    {
+      gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, ww, wh));
+    }
+  else
+    {
+      double fw = self->fb_width * s, fh = self->fb_height * s;
+
+      if (oy > 0)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, 0, ww, oy));
+      if (oy + fh < wh)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, oy + fh, ww, wh - oy - fh));
+      if (ox > 0)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (0, oy, ox, fh));
+      if (ox + fw < ww)
+        gtk_snapshot_append_color (snapshot, &black, &GRAPHENE_RECT_INIT (ox + fw, oy, ww - ox - fw, fh));
+    }
 #ifdef CORRAL_X11_SHM_POOL
   if (use_cairo)
     pin_x11_shm_pool (self);

@@ -21,7 +21,9 @@ struct _CorralVncDisplay
   VncConnection    *conn;
   gboolean          initialized;
 
-  /* framebuffer, in the local format (32 bpp, 0x00RRGGBB in host byte order) */
+  /* framebuffer, 32 bpp, 0xXXRRGGBB in host byte order (the X byte is whatever the server sent);
+   * fb_bytes owns the memory and lends it to the tiles' textures (see make_texture_tile()) */
+  GBytes           *fb_bytes;
   guint8           *fb;
   int               fb_width;
   int               fb_height;
@@ -48,7 +50,11 @@ struct _CorralVncDisplay
   gboolean          grab_keyboard;
   gboolean          keyboard_grabbed;
   gboolean          scancodes;
-  GArray           *encodings;     /* gint32; NULL: the default list */
+  GArray           *encodings;     /* gint32; NULL: the list for the link */
+  CorralVncLink     link;          /* as set */
+  CorralVncLink     active_link;   /* LOCAL or REMOTE once a connection is open (AUTO resolved) */
+  gboolean          lossy;         /* remote link: let the server send JPEG */
+  gboolean          server_format; /* the framebuffer takes the server's pixel format (no SetPixelFormat) */
 
   /* credentials */
   char             *username;
@@ -86,6 +92,9 @@ enum {
   PROP_GUEST_NAME,
   PROP_INITIALIZED,
   PROP_SCANCODES,
+  PROP_LINK,
+  PROP_ACTIVE_LINK,
+  PROP_LOSSY,
   N_PROPS
 };
 
@@ -110,6 +119,7 @@ void      _corral_vnc_display_maybe_resize_guest     (CorralVncDisplay *self);
 
 /* corral-vnc-display-framebuffer.c */
 void      _corral_vnc_display_local_pixel_format     (VncPixelFormat   *fmt);
+gboolean  _corral_vnc_display_format_is_local        (const VncPixelFormat *fmt);
 void      _corral_vnc_display_alloc_framebuffer      (CorralVncDisplay *self);
 void      _corral_vnc_display_framebuffer_dispose    (CorralVncDisplay *self);
 void      _corral_vnc_display_damage                 (CorralVncDisplay *self,
@@ -131,6 +141,9 @@ void      _corral_vnc_display_framebuffer_unrealize  (CorralVncDisplay *self);
 void      _corral_vnc_display_new_connection         (CorralVncDisplay *self);
 void      _corral_vnc_display_drop_connection        (CorralVncDisplay *self);
 void      _corral_vnc_display_send_encodings         (CorralVncDisplay *self);
+void      _corral_vnc_display_resolve_link           (CorralVncDisplay *self,
+                                                      int               fd,
+                                                      const char       *host);
 
 /* corral-vnc-display-input.c */
 void      _corral_vnc_display_input_init             (CorralVncDisplay *self);
@@ -155,5 +168,7 @@ guint64   _corral_vnc_display_get_frames_drawn       (CorralVncDisplay *self);
 void      _corral_vnc_display_set_encodings          (CorralVncDisplay *self,
                                                       const gint32     *encodings,
                                                       gsize             n_encodings);
+/* the encodings (pseudo-encodings included) the widget asks for on its link, in order */
+GArray   *_corral_vnc_display_get_encodings          (CorralVncDisplay *self);
 
 G_END_DECLS

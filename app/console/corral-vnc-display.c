@@ -17,6 +17,10 @@ G_DEFINE_FINAL_TYPE (CorralVncDisplay, corral_vnc_display, GTK_TYPE_WIDGET)
 G_DEFINE_ENUM_TYPE (CorralVncScaling, corral_vnc_scaling,
                     G_DEFINE_ENUM_VALUE (CORRAL_VNC_SCALING_FIT, "fit"),
                     G_DEFINE_ENUM_VALUE (CORRAL_VNC_SCALING_ONE_TO_ONE, "one-to-one"))
+G_DEFINE_ENUM_TYPE (CorralVncLink, corral_vnc_link,
+                    G_DEFINE_ENUM_VALUE (CORRAL_VNC_LINK_AUTO, "auto"),
+                    G_DEFINE_ENUM_VALUE (CORRAL_VNC_LINK_LOCAL, "local"),
+                    G_DEFINE_ENUM_VALUE (CORRAL_VNC_LINK_REMOTE, "remote"))
 
 GParamSpec *_corral_vnc_display_properties[N_PROPS];
 guint _corral_vnc_display_signals[N_SIGNALS];
@@ -178,6 +182,15 @@ corral_vnc_display_get_property (GObject    *object,
     case PROP_SCANCODES:
       g_value_set_boolean (value, self->scancodes);
       break;
+    case PROP_LINK:
+      g_value_set_enum (value, self->link);
+      break;
+    case PROP_ACTIVE_LINK:
+      g_value_set_enum (value, self->active_link);
+      break;
+    case PROP_LOSSY:
+      g_value_set_boolean (value, self->lossy);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,6 +223,12 @@ corral_vnc_display_set_property (GObject      *object,
             _corral_vnc_display_send_encodings (self);
           g_object_notify_by_pspec (object, pspec);
         }
+      break;
+    case PROP_LINK:
+      corral_vnc_display_set_link (self, g_value_get_enum (value));
+      break;
+    case PROP_LOSSY:
+      corral_vnc_display_set_lossy (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -262,6 +281,21 @@ corral_vnc_display_class_init (CorralVncDisplayClass *klass)
   _corral_vnc_display_properties[PROP_SCANCODES] =
     g_param_spec_boolean ("scancodes", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* What the link to the server is, which decides the encodings and pixel format asked for (see
+   * corral-vnc-display-connection.c); read when a connection opens. */
+  _corral_vnc_display_properties[PROP_LINK] =
+    g_param_spec_enum ("link", NULL, NULL,
+                       CORRAL_TYPE_VNC_LINK, CORRAL_VNC_LINK_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The link of the connection open now (or last open): local or remote, never auto. */
+  _corral_vnc_display_properties[PROP_ACTIVE_LINK] =
+    g_param_spec_enum ("active-link", NULL, NULL,
+                       CORRAL_TYPE_VNC_LINK, CORRAL_VNC_LINK_REMOTE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* On a remote link, let the server send lossy JPEG (for slow links). */
+  _corral_vnc_display_properties[PROP_LOSSY] =
+    g_param_spec_boolean ("lossy", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, _corral_vnc_display_properties);
 
   _corral_vnc_display_signals[SIGNAL_CONNECTED] =
@@ -302,6 +336,8 @@ corral_vnc_display_init (CorralVncDisplay *self)
 {
   self->scaling = CORRAL_VNC_SCALING_FIT;
   self->scancodes = TRUE;
+  self->link = CORRAL_VNC_LINK_AUTO;
+  self->active_link = CORRAL_VNC_LINK_REMOTE;
   self->absolute = TRUE;
   self->tile_zoom = 1;
   self->held_keys = g_hash_table_new (NULL, NULL);
@@ -324,7 +360,9 @@ corral_vnc_display_new (void)
  * corral_vnc_display_open_fd:
  * @fd: a connected stream socket; the display owns it from now on and closes it
  *
- * Speaks VNC over @fd (from virDomainOpenGraphicsFD, a tunnel, a socketpair...).
+ * Speaks VNC over @fd (from virDomainOpenGraphicsFD, a tunnel, a socketpair...). With the link
+ * on auto, a UNIX socket or a loopback peer is a local link: set the link to remote first for a
+ * socketpair that leads to a tunnel.
  */
 gboolean
 corral_vnc_display_open_fd (CorralVncDisplay  *self,
@@ -356,6 +394,7 @@ corral_vnc_display_open_fd_with_hostname (CorralVncDisplay  *self,
     }
 
   _corral_vnc_display_new_connection (self);
+  _corral_vnc_display_resolve_link (self, fd, NULL);
   if (!vnc_connection_open_fd_with_hostname (self->conn, fd, hostname))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not open the console connection"));
@@ -376,6 +415,7 @@ corral_vnc_display_open_host (CorralVncDisplay  *self,
   g_return_val_if_fail (port != NULL, FALSE);
 
   _corral_vnc_display_new_connection (self);
+  _corral_vnc_display_resolve_link (self, -1, host);
   if (!vnc_connection_open_host (self->conn, host, port))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -491,4 +531,57 @@ corral_vnc_display_set_resize_guest (CorralVncDisplay *self,
   self->requested_width = self->requested_height = 0;
   _corral_vnc_display_maybe_resize_guest (self);
   g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_RESIZE_GUEST]);
+}
+
+CorralVncLink
+corral_vnc_display_get_link (CorralVncDisplay *self)
+{
+  g_return_val_if_fail (CORRAL_IS_VNC_DISPLAY (self), CORRAL_VNC_LINK_AUTO);
+  return self->link;
+}
+
+/* The link of the next connection (what core knows: an fd from libvirt is local, an ssh tunnel is
+ * remote); CORRAL_VNC_LINK_AUTO looks at the socket. */
+void
+corral_vnc_display_set_link (CorralVncDisplay *self,
+                             CorralVncLink     link)
+{
+  g_return_if_fail (CORRAL_IS_VNC_DISPLAY (self));
+
+  if (self->link == link)
+    return;
+  self->link = link;
+  g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_LINK]);
+}
+
+/* The link of the connection open now, or of the last one: never CORRAL_VNC_LINK_AUTO. */
+CorralVncLink
+corral_vnc_display_get_active_link (CorralVncDisplay *self)
+{
+  g_return_val_if_fail (CORRAL_IS_VNC_DISPLAY (self), CORRAL_VNC_LINK_REMOTE);
+  return self->active_link;
+}
+
+gboolean
+corral_vnc_display_get_lossy (CorralVncDisplay *self)
+{
+  g_return_val_if_fail (CORRAL_IS_VNC_DISPLAY (self), FALSE);
+  return self->lossy;
+}
+
+/* On a remote link, lets the server send JPEG (Tight's quality pseudo-encoding): fewer bytes for a slow
+ * link, at the cost of exact pixels. Takes effect at once when connected. */
+void
+corral_vnc_display_set_lossy (CorralVncDisplay *self,
+                              gboolean          lossy)
+{
+  g_return_if_fail (CORRAL_IS_VNC_DISPLAY (self));
+
+  lossy = !!lossy;
+  if (self->lossy == lossy)
+    return;
+  self->lossy = lossy;
+  if (self->initialized)
+    _corral_vnc_display_send_encodings (self);
+  g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_LOSSY]);
 }

@@ -11,6 +11,13 @@ typedef enum {
   CORRAL_VNC_SCALING_ONE_TO_ONE,  /* one guest pixel per device pixel; put the widget in a GtkScrolledWindow */
 } CorralVncScaling;
 
+/* The kind of link to the server, which decides what is asked of it. */
+typedef enum {
+  CORRAL_VNC_LINK_AUTO,    /* decided when the connection opens: a UNIX socket or loopback is local */
+  CORRAL_VNC_LINK_LOCAL,   /* bandwidth is free, decoding is not: Raw in the server's own pixel format */
+  CORRAL_VNC_LINK_REMOTE,  /* a network between: compressing encodings (Tight, ZRLE...), optional JPEG */
+} CorralVncLink;
+
 /* Keys a user cannot type into a guest because the host takes them. */
 typedef enum {
   CORRAL_VNC_SEND_CTRL_ALT_DEL,
@@ -21,9 +28,11 @@ typedef enum {
 } CorralVncSendKeys;
 
 #define CORRAL_TYPE_VNC_SCALING (corral_vnc_scaling_get_type ())
+#define CORRAL_TYPE_VNC_LINK (corral_vnc_link_get_type ())
 #define CORRAL_TYPE_VNC_DISPLAY (corral_vnc_display_get_type ())
 
 GType corral_vnc_scaling_get_type (void) G_GNUC_CONST;
+GType corral_vnc_link_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (CorralVncDisplay, corral_vnc_display, CORRAL, VNC_DISPLAY, GtkWidget)
 
@@ -63,6 +72,13 @@ void              corral_vnc_display_set_resize_guest     (CorralVncDisplay  *se
 gboolean          corral_vnc_display_get_grab_keyboard    (CorralVncDisplay  *self);
 void              corral_vnc_display_set_grab_keyboard    (CorralVncDisplay  *self,
                                                            gboolean           grab_keyboard);
+CorralVncLink     corral_vnc_display_get_link             (CorralVncDisplay  *self);
+void              corral_vnc_display_set_link             (CorralVncDisplay  *self,
+                                                           CorralVncLink      link);
+CorralVncLink     corral_vnc_display_get_active_link      (CorralVncDisplay  *self);
+gboolean          corral_vnc_display_get_lossy            (CorralVncDisplay  *self);
+void              corral_vnc_display_set_lossy            (CorralVncDisplay  *self,
+                                                           gboolean           lossy);
 gboolean          corral_vnc_display_get_keyboard_grabbed (CorralVncDisplay  *self);
 void              corral_vnc_display_release_keyboard     (CorralVncDisplay  *self);
 

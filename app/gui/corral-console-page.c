@@ -62,6 +62,7 @@ struct _CorralConsolePage
   AdwStatusPage    *no_graphics_page;
   AdwStatusPage    *error_page;
   GtkWidget        *error_retry_button;
+  GMenu            *link_section;
 };
 
 enum {
@@ -73,6 +74,7 @@ enum {
   PROP_RESIZE_GUEST,
   PROP_GRAB_KEYBOARD,
   PROP_FULLSCREEN,
+  PROP_LOSSY_COMPRESSION,
   N_PROPS
 };
 
@@ -218,7 +220,10 @@ open_cb (GObject      *source,
       return;
     }
 
+  /* core hands over an fd from libvirt for a local connection, an ssh tunnel for a remote one: that
+   * decides what the display asks the server for */
   fd = corral_graphics_steal_fd (graphics);
+  corral_vnc_display_set_link (self->display, fd >= 0 ? CORRAL_VNC_LINK_LOCAL : CORRAL_VNC_LINK_REMOTE);
   if (fd >= 0)
     {
       /* the display owns it now */
@@ -459,7 +464,31 @@ guest_name_cb (CorralConsolePage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
+/* The view menu says which link the console is on (what the display asks the server for), and offers
+ * JPEG only where it can be used: on a remote link. */
+static void
+update_link_menu (CorralConsolePage *self)
+{
+  gboolean remote = corral_vnc_display_get_active_link (self->display) == CORRAL_VNC_LINK_REMOTE;
+  g_autoptr(GMenuItem) item = NULL;
+
+  item = g_menu_item_new (remote ? _("Remote Connection: Compressed") : _("Local Connection: Uncompressed"),
+                          "console.link");
+  if (g_menu_model_get_n_items (G_MENU_MODEL (self->link_section)) > 1)
+    g_menu_remove (self->link_section, 0);
+  g_menu_prepend_item (self->link_section, item);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.lossy-compression", remote);
+}
+
 /* ---- actions ---------------------------------------------------------------------------------- */
+
+static void
+link_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  /* an item that informs: the action stays disabled */
+}
 
 static void
 send_keys_action (GtkWidget  *widget,
@@ -718,6 +747,9 @@ corral_console_page_get_property (GObject    *object,
     case PROP_FULLSCREEN:
       g_value_set_boolean (value, self->fullscreen);
       break;
+    case PROP_LOSSY_COMPRESSION:
+      g_value_set_boolean (value, corral_vnc_display_get_lossy (self->display));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -763,6 +795,13 @@ corral_console_page_set_property (GObject      *object,
     case PROP_FULLSCREEN:
       set_fullscreen (self, g_value_get_boolean (value));
       break;
+    case PROP_LOSSY_COMPRESSION:
+      if (g_value_get_boolean (value) != corral_vnc_display_get_lossy (self->display))
+        {
+          corral_vnc_display_set_lossy (self->display, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -800,6 +839,10 @@ corral_console_page_class_init (CorralConsolePageClass *klass)
   properties[PROP_FULLSCREEN] =
     g_param_spec_boolean ("fullscreen", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* JPEG on a remote link (the display's "lossy"), off by default */
+  properties[PROP_LOSSY_COMPRESSION] =
+    g_param_spec_boolean ("lossy-compression", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CORRAL_TYPE_VNC_DISPLAY);
@@ -828,6 +871,7 @@ corral_console_page_class_init (CorralConsolePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralConsolePage, no_graphics_page);
   gtk_widget_class_bind_template_child (widget_class, CorralConsolePage, error_page);
   gtk_widget_class_bind_template_child (widget_class, CorralConsolePage, error_retry_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralConsolePage, link_section);
 
   gtk_widget_class_install_action (widget_class, "console.send-keys", "s", send_keys_action);
   gtk_widget_class_install_action (widget_class, "console.screenshot", NULL, screenshot_action);
@@ -837,6 +881,9 @@ corral_console_page_class_init (CorralConsolePageClass *klass)
   gtk_widget_class_install_property_action (widget_class, "console.scale-to-window", "scale-to-window");
   gtk_widget_class_install_property_action (widget_class, "console.resize-guest", "resize-guest");
   gtk_widget_class_install_property_action (widget_class, "console.grab-keyboard", "grab-keyboard");
+  gtk_widget_class_install_property_action (widget_class, "console.lossy-compression", "lossy-compression");
+  /* never enabled: the menu item that says which link is in use */
+  gtk_widget_class_install_action (widget_class, "console.link", NULL, link_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -862,6 +909,10 @@ corral_console_page_init (CorralConsolePage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->display, "notify::keyboard-grabbed", G_CALLBACK (display_grabbed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->display, "notify::active-link", G_CALLBACK (update_link_menu), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "console.link", FALSE);
+  update_link_menu (self);
 
   motion = gtk_event_controller_motion_new ();
   gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);

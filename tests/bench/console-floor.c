@@ -3,10 +3,17 @@
  * CorralVncDisplay asks for (the same encodings, the same local pixel format, a new incremental
  * update request after each rectangle). Whatever the widget costs above this is drawing.
  *
- *   console-floor HOST PORT        runs until SIGTERM, then prints "rects N" */
+ *   console-floor [--raw] HOST PORT   runs until SIGTERM, then prints "rects N"
+ *   console-floor [--raw] PATH -      the same on a UNIX socket (QEMU's, as libvirt hands it over)
+ * --raw: ask for Raw and CopyRect only (what CorralVncDisplay asks for on a local link), with the same
+ * pseudo-encodings; without it, the list CorralVncDisplay asked every server for before links. */
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
 #include <glib-unix.h>
 #include <gvnc.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 static GMainLoop *loop;
 static VncConnection *conn;
@@ -22,6 +29,16 @@ static const gint32 encodings[] = {
   VNC_CONNECTION_ENCODING_RICH_CURSOR, VNC_CONNECTION_ENCODING_XCURSOR,
   VNC_CONNECTION_ENCODING_POINTER_CHANGE, VNC_CONNECTION_ENCODING_LED_STATE,
 };
+
+static const gint32 raw_encodings[] = {
+  VNC_CONNECTION_ENCODING_COPY_RECT, VNC_CONNECTION_ENCODING_RAW,
+  VNC_CONNECTION_ENCODING_EXT_KEY_EVENT, VNC_CONNECTION_ENCODING_EXTENDED_DESKTOP_RESIZE,
+  VNC_CONNECTION_ENCODING_DESKTOP_RESIZE, VNC_CONNECTION_ENCODING_DESKTOP_NAME,
+  VNC_CONNECTION_ENCODING_LAST_RECT, VNC_CONNECTION_ENCODING_WMVi, VNC_CONNECTION_ENCODING_ALPHA_CURSOR,
+  VNC_CONNECTION_ENCODING_RICH_CURSOR, VNC_CONNECTION_ENCODING_XCURSOR,
+  VNC_CONNECTION_ENCODING_POINTER_CHANGE, VNC_CONNECTION_ENCODING_LED_STATE,
+};
+static gboolean use_raw;
 
 static void
 local_format (VncPixelFormat *f)
@@ -55,7 +72,10 @@ initialized_cb (VncConnection *c,
 
   local_format (&local);
   vnc_connection_set_pixel_format (c, &local);
-  vnc_connection_set_encodings (c, G_N_ELEMENTS (encodings), (gint32 *) encodings);
+  if (use_raw)
+    vnc_connection_set_encodings (c, G_N_ELEMENTS (raw_encodings), (gint32 *) raw_encodings);
+  else
+    vnc_connection_set_encodings (c, G_N_ELEMENTS (encodings), (gint32 *) encodings);
   make_framebuffer ();
   g_print ("initialized %dx%d\n", vnc_connection_get_width (c), vnc_connection_get_height (c));
 }
@@ -108,9 +128,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  if (argc == 4 && strcmp (argv[1], "--raw") == 0)
+    {
+      use_raw = TRUE;
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
   if (argc != 3)
     {
-      g_printerr ("usage: console-floor HOST PORT\n");
+      g_printerr ("usage: console-floor [--raw] HOST PORT | PATH -\n");
       return 2;
     }
   loop = g_main_loop_new (NULL, FALSE);
@@ -122,7 +149,25 @@ main (int   argc,
   g_signal_connect (conn, "vnc-disconnected", G_CALLBACK (disconnected_cb), NULL);
   g_unix_signal_add (SIGTERM, term_cb, NULL);
   g_unix_signal_add (SIGINT, term_cb, NULL);
-  vnc_connection_open_host (conn, argv[1], argv[2]);
+  if (argv[1][0] == '/')
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketAddress) address = g_unix_socket_address_new (argv[1]);
+      g_autoptr(GSocketConnection) sc = NULL;
+      g_autoptr(GError) error = NULL;
+
+      sc = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+      if (sc == NULL)
+        {
+          g_printerr ("%s: %s\n", argv[1], error->message);
+          return 1;
+        }
+      vnc_connection_open_fd (conn, dup (g_socket_get_fd (g_socket_connection_get_socket (sc))));
+    }
+  else
+    {
+      vnc_connection_open_host (conn, argv[1], argv[2]);
+    }
   g_main_loop_run (loop);
   printf ("rects %" G_GUINT64_FORMAT "\n", rects);
   g_object_unref (conn);

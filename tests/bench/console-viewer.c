@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The console benchmark's Corral client: CorralVncDisplay in a window, as the console page shows it.
  *
- *   console-viewer HOST PORT                 runs until SIGTERM, then prints "frames N"
+ *   console-viewer [--link local|remote] HOST PORT   runs until SIGTERM, then prints "frames N"
+ *                                            (HOST a path and PORT "-": a UNIX socket, opened as an fd
+ *                                            as libvirt hands one over; --link: the link forced, else
+ *                                            auto: local for a UNIX socket or loopback)
  *   console-viewer --latency N HOST PORT     sends N key presses/releases to a console-workload --keys
  *                                            and prints, per key, the time from the key to the first
  *                                            update of the changed square, and from that update to
  *                                            the end of the frame that painted it */
+#include <gio/gunixsocketaddress.h>
 #include <glib-unix.h>
 #include <gtk/gtk.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "corral-vnc-display-private.h"
 
@@ -126,7 +132,16 @@ main (int   argc,
 {
   const char *host, *port;
   g_autoptr(GError) error = NULL;
+  CorralVncLink link = CORRAL_VNC_LINK_AUTO;
+  gboolean opened;
 
+  if (argc >= 3 && strcmp (argv[1], "--link") == 0)
+    {
+      link = g_str_equal (argv[2], "local") ? CORRAL_VNC_LINK_LOCAL : CORRAL_VNC_LINK_REMOTE;
+      argv[2] = argv[0];
+      argv += 2;
+      argc -= 2;
+    }
   if (argc == 5 && g_str_equal (argv[1], "--latency"))
     {
       latency_keys = atoi (argv[2]);
@@ -140,7 +155,7 @@ main (int   argc,
     }
   else
     {
-      g_printerr ("usage: console-viewer [--latency N] HOST PORT\n");
+      g_printerr ("usage: console-viewer [--link local|remote] [--latency N] HOST PORT | PATH -\n");
       return 2;
     }
 
@@ -163,7 +178,23 @@ main (int   argc,
   g_unix_signal_add (SIGINT, term_cb, NULL);
   gtk_window_present (GTK_WINDOW (window));
 
-  if (!corral_vnc_display_open_host (vnc, host, port, &error))
+  corral_vnc_display_set_link (vnc, link);
+  if (host[0] == '/')
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketAddress) address = g_unix_socket_address_new (host);
+      g_autoptr(GSocketConnection) sc = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address),
+                                                                 NULL, &error);
+
+      opened = sc != NULL &&
+               corral_vnc_display_open_fd (vnc, dup (g_socket_get_fd (g_socket_connection_get_socket (sc))),
+                                           &error);
+    }
+  else
+    {
+      opened = corral_vnc_display_open_host (vnc, host, port, &error);
+    }
+  if (!opened)
     {
       g_printerr ("%s\n", error->message);
       return 1;

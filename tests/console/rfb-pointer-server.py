@@ -20,7 +20,14 @@ On stdin, one command a line:
   quit                            (or end of input) stop
 
 Options: --width W --height H (the framebuffer, 320x240 by default), --mode relative|absolute
-(what the pointer is at first, relative by default), --output FILE (write the lines there too).
+(what the pointer is at first, relative by default), --output FILE (write the lines there too),
+--unix PATH (listen on a UNIX socket there instead: "listening" is printed rather than a port),
+--pixel-format NAME (what ServerInit announces: native, the default, 32 bpp little-endian 16/8/0;
+bgrx32: 32 bpp little-endian shifts 0/8/16; be32: 32 bpp big-endian 16/8/0; rgb565: 16 bpp
+little-endian 11/5/0), --ignore-pixel-format (keep sending in the announced format whatever the
+client's SetPixelFormat says, which is then printed as "pixel-format-ignored BPP").
+Pixels are sent as Raw, whatever the client's SetEncodings lists: colour(x, y) below, in the pixel
+format in use, each channel scaled to its maximum (0..max, max/255 of the 8-bit value, rounded down).
 """
 
 import argparse
@@ -32,6 +39,26 @@ import sys
 
 ENCODING_RAW = 0
 ENCODING_POINTER_TYPE_CHANGE = -257
+
+# name: (bpp, depth, big_endian, red_max, green_max, blue_max, red_shift, green_shift, blue_shift)
+PIXEL_FORMATS = {
+    'native': (32, 24, 0, 255, 255, 255, 16, 8, 0),
+    'bgrx32': (32, 24, 0, 255, 255, 255, 0, 8, 16),
+    'be32': (32, 24, 1, 255, 255, 255, 16, 8, 0),
+    'rgb565': (16, 16, 0, 31, 63, 31, 11, 5, 0),
+}
+
+
+def colour(x, y):
+    """The pattern: 8-bit R, G, B of a pixel (every value of each channel occurs)."""
+    return ((x * 7 + y) & 0xff, (y * 3 + x * 2) & 0xff, (x ^ y) & 0xff)
+
+
+def encode_pixel(fmt, rgb):
+    bpp, _, big_endian, rmax, gmax, bmax, rsh, gsh, bsh = fmt
+    r, g, b = rgb
+    value = ((r * rmax // 255) << rsh) | ((g * gmax // 255) << gsh) | ((b * bmax // 255) << bsh)
+    return value.to_bytes(bpp // 8, 'big' if big_endian else 'little')
 
 
 class ProtocolError(Exception):
@@ -59,7 +86,7 @@ class Client:
         self.out = out
         self.buf = bytearray()
         self.state = 'version'
-        self.bytes_per_pixel = 4
+        self.format = PIXEL_FORMATS[args.pixel_format]
         self.encodings = []
         self.sent_mode = None     # what the last PointerTypeChange said (None: nothing sent yet)
         self.send(b'RFB 003.008\n')
@@ -88,10 +115,11 @@ class Client:
         h = min(h, self.args.height - y)
         if w <= 0 or h <= 0:
             return
-        # a grey level that changes with the row, whatever the pixel format: the client does not care
         rows = bytearray()
+        fmt = self.format
         for row in range(y, y + h):
-            rows += bytes([row & 0xff]) * (w * self.bytes_per_pixel)
+            for col in range(x, x + w):
+                rows += encode_pixel(fmt, colour(col, row))
         self.send(struct.pack('>BxH', 0, 1) + struct.pack('>HHHHi', x, y, w, h, ENCODING_RAW) + bytes(rows))
 
     def feed(self, data):
@@ -130,8 +158,9 @@ class Client:
                 return False
             self.take(1)                                   # ClientInit: shared flag
             name = b'rfb-pointer-server'
-            # 32 bpp, depth 24, little-endian, true colour, 255/255/255, shifts 16/8/0
-            pixel_format = struct.pack('>BBBBHHHBBBxxx', 32, 24, 0, 1, 255, 255, 255, 16, 8, 0)
+            bpp, depth, big_endian, rmax, gmax, bmax, rsh, gsh, bsh = self.format
+            pixel_format = struct.pack('>BBBBHHHBBBxxx', bpp, depth, big_endian, 1, rmax, gmax, bmax,
+                                       rsh, gsh, bsh)
             self.send(struct.pack('>HH', self.args.width, self.args.height) + pixel_format +
                       struct.pack('>I', len(name)) + name)
             self.state = 'normal'
@@ -147,11 +176,15 @@ class Client:
             if len(buf) < 20:
                 return False
             msg = self.take(20)
-            bpp = msg[4]
-            if bpp not in (8, 16, 32):
-                raise ProtocolError('bits per pixel %d' % bpp)
-            self.bytes_per_pixel = bpp // 8
-            self.out.line('pixel-format %d' % bpp)
+            bpp, depth, big_endian, true_colour, rmax, gmax, bmax, rsh, gsh, bsh = \
+                struct.unpack('>BBBBHHHBBB', msg[4:17])
+            if bpp not in (8, 16, 32) or not true_colour:
+                raise ProtocolError('pixel format: %d bits per pixel, true colour %d' % (bpp, true_colour))
+            if self.args.ignore_pixel_format:
+                self.out.line('pixel-format-ignored %d' % bpp)
+            else:
+                self.format = (bpp, depth, 1 if big_endian else 0, rmax, gmax, bmax, rsh, gsh, bsh)
+                self.out.line('pixel-format %d' % bpp)
         elif kind == 2:                                    # SetEncodings
             if len(buf) < 4:
                 return False
@@ -245,14 +278,23 @@ def main():
     parser.add_argument('--height', type=int, default=240)
     parser.add_argument('--mode', choices=('relative', 'absolute'), default='relative')
     parser.add_argument('--output')
+    parser.add_argument('--unix')
+    parser.add_argument('--pixel-format', choices=sorted(PIXEL_FORMATS), default='native')
+    parser.add_argument('--ignore-pixel-format', action='store_true')
     args = parser.parse_args()
     out = Output(args.output)
 
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(('127.0.0.1', 0))
-    listener.listen(1)
-    out.line('port %d' % listener.getsockname()[1])
+    if args.unix:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(args.unix)
+        listener.listen(1)
+        out.line('listening')
+    else:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(('127.0.0.1', 0))
+        listener.listen(1)
+        out.line('port %d' % listener.getsockname()[1])
 
     sel = selectors.DefaultSelector()
     sel.register(listener, selectors.EVENT_READ, 'listener')
@@ -276,7 +318,8 @@ def main():
                 if client is not None:
                     sock.close()                           # one client at a time
                     continue
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if not args.unix:
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 out.line('connected')
                 client = Client(sock, args, out)
                 sel.register(sock, selectors.EVENT_READ, 'client')

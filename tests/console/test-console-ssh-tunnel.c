@@ -567,8 +567,11 @@ open_tunnel (Fixture *f,
   f->tunnel_exited = FALSE;
   g_subprocess_wait_async (f->tunnel, NULL, exited_cb, &f->tunnel_exited);
 
+  /* as the console page does for a CorralGraphics with an ssh argv: a socketpair looks local */
+  corral_vnc_display_set_link (f->vnc, CORRAL_VNC_LINK_REMOTE);
   g_assert_true (corral_vnc_display_open_fd (f->vnc, sv[0], &error));
   g_assert_no_error (error);
+  g_assert_cmpint (corral_vnc_display_get_active_link (f->vnc), ==, CORRAL_VNC_LINK_REMOTE);
 }
 
 static gboolean
@@ -696,6 +699,23 @@ test_viewer_closes (Fixture       *f,
   corral_vnc_display_close (f->vnc);
   if (!WAIT_UNTIL (is_over (f), STEP_TIMEOUT_MS))
     fail (f, "the display did not disconnect within %d ms of being closed", STEP_TIMEOUT_MS);
+  /* through the tunnel the remote list was asked for: Xvnc's statistics (written when a client
+   * leaves) say it sent Tight */
+  if (f->vnc_socket == NULL)
+    {
+      g_autofree char *log = NULL;
+      gboolean tight = FALSE;
+
+      for (int i = 0; i < 50 && !tight; i++)
+        {
+          g_usleep (100 * 1000);
+          g_clear_pointer (&log, g_free);
+          g_assert_true (g_file_get_contents (f->xvnc_log, &log, NULL, NULL));
+          tight = strstr (log, "  Tight:") != NULL;
+        }
+      if (!tight)
+        fail (f, "Xvnc's statistics do not mention Tight through the tunnel:\n%s", log);
+    }
   if (f->vnc_socket == NULL)
     {
       /* ssh -W passes the end on to the server, which hangs up: ssh ends by itself */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The console page against a real QEMU guest under a real, private libvirtd (run through
  * tests/system/harness/with-libvirtd). The guest boots a tiny isolinux ISO that waits at its boot:
- * prompt. The page opens the console through virDomainOpenGraphicsFD; what it shows is compared with
+ * prompt. The page opens the console through virDomainOpenGraphicsFD (the local link: Raw in QEMU's own
+ * pixel format); what it shows is compared with
  * `virsh screenshot`; typed keys change the guest's screen; stopping the guest shows "not running",
  * and starting it again (the page's own Start button) brings the screen back by itself. */
 #include "config.h"
@@ -371,8 +372,11 @@ test_console_real_guest (void)
   g_assert_no_error (error);
   WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
 
-  /* running: the console opens through libvirt and shows isolinux's prompt, as virsh sees it */
+  /* running: the console opens through libvirt and shows isolinux's prompt, as virsh sees it, on the
+   * local link (Raw in QEMU's own pixel format) */
   WAIT_FOR (status_is (page, "display"));
+  g_assert_cmpint (corral_vnc_display_get_link (display), ==, CORRAL_VNC_LINK_LOCAL);
+  g_assert_cmpint (corral_vnc_display_get_active_link (display), ==, CORRAL_VNC_LINK_LOCAL);
   WAIT_FOR (corral_vnc_display_get_guest_width (display) == 720);
   wait_stable_screen (display);   /* SeaBIOS, then isolinux's banner and prompt */
   g_assert_true (console_matches_virsh (display, corral_connection_get_uri (connection)));

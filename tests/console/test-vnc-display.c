@@ -450,6 +450,66 @@ test_pixels (Fixture       *f,
   }
 }
 
+/* Xvnc's statistics, written when a client leaves: which encodings it sent. */
+static char *
+xvnc_stats_after_close (Fixture *f)
+{
+  g_autofree char *log = NULL;
+
+  corral_vnc_display_close (f->vnc);
+  g_assert_true (WAIT_UNTIL (f->seen.disconnected, 5000));
+  for (int i = 0; i < 50; i++)
+    {
+      g_usleep (100 * 1000);
+      g_clear_pointer (&log, g_free);
+      g_assert_true (g_file_get_contents (f->log_path, &log, NULL, NULL));
+      if (strstr (log, "Framebuffer updates:") != NULL)
+        break;
+    }
+  return g_steal_pointer (&log);
+}
+
+/* The local link (loopback, with the link left on auto): Raw alone, which Xvnc's statistics show, and
+ * the server's pixels exactly. */
+static void
+test_link_loopback (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  g_assert_cmpint (corral_vnc_display_get_link (f->vnc), ==, CORRAL_VNC_LINK_AUTO);
+  connect_host (f);
+  g_assert_cmpint (corral_vnc_display_get_active_link (f->vnc), ==, CORRAL_VNC_LINK_LOCAL);
+  assert_same_pixels (f, "link-loopback");
+  log = xvnc_stats_after_close (f);
+  if (strstr (log, "  Raw:") == NULL || strstr (log, "  Tight:") != NULL || strstr (log, "  ZRLE:") != NULL)
+    g_error ("on loopback Xvnc should have sent Raw only:\n%s", log);
+}
+
+/* The remote link forced on loopback: Tight, as through an ssh tunnel. */
+static void
+test_link_remote (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+
+  if (f->xvnc == NULL)
+    return;
+
+  make_window (f, CORRAL_VNC_SCALING_ONE_TO_ONE, SCREEN_W, SCREEN_H);
+  corral_vnc_display_set_link (f->vnc, CORRAL_VNC_LINK_REMOTE);
+  connect_host (f);
+  g_assert_cmpint (corral_vnc_display_get_active_link (f->vnc), ==, CORRAL_VNC_LINK_REMOTE);
+  assert_same_pixels (f, "link-remote");
+  log = xvnc_stats_after_close (f);
+  if (strstr (log, "  Tight:") == NULL)
+    g_error ("on a remote link Xvnc should have sent Tight:\n%s", log);
+}
+
 static void
 test_fd (Fixture       *f,
          gconstpointer  data)
@@ -471,6 +531,8 @@ test_fd (Fixture       *f,
   g_assert_true (corral_vnc_display_open_fd (f->vnc, fd, &error));
   g_assert_no_error (error);
   wait_shown (f);
+  /* a TCP socket to loopback: local */
+  g_assert_cmpint (corral_vnc_display_get_active_link (f->vnc), ==, CORRAL_VNC_LINK_LOCAL);
   assert_same_pixels (f, "fd");
 
   /* the display owns the fd: it is closed once the connection is down */
@@ -1229,6 +1291,10 @@ main (int   argc,
       g_test_add (path, Fixture, &no_auth, fixture_setup, test_pixels, fixture_teardown);
     }
   g_test_add ("/console/display/open-fd", Fixture, &no_auth, fixture_setup, test_fd, fixture_teardown);
+  g_test_add ("/console/display/link/loopback", Fixture, &no_auth, fixture_setup, test_link_loopback,
+              fixture_teardown);
+  g_test_add ("/console/display/link/remote", Fixture, &no_auth, fixture_setup, test_link_remote,
+              fixture_teardown);
   g_test_add ("/console/display/scaled-2x", Fixture, &small_screen, fixture_setup, test_scaled_rendering,
               fixture_teardown);
   g_test_add ("/console/display/keys/scancodes", Fixture, &no_auth, fixture_setup, test_keys_scancodes,
