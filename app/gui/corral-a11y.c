@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "corral-a11y.h"
@@ -66,6 +67,11 @@ fix_button (GtkWidget *button)
         name = _("Close");
       else if (g_strcmp0 (icon, "edit-find-symbolic") == 0 || g_strcmp0 (icon, "system-search-symbolic") == 0)
         name = _("Search");
+      /* GtkSpinButton's own + and − */
+      else if (g_strcmp0 (icon, "value-increase-symbolic") == 0 || g_strcmp0 (icon, "list-add-symbolic") == 0)
+        name = _("Increase");
+      else if (g_strcmp0 (icon, "value-decrease-symbolic") == 0 || g_strcmp0 (icon, "list-remove-symbolic") == 0)
+        name = _("Decrease");
     }
 
   if (name != NULL && *name != '\0')
@@ -81,6 +87,15 @@ corral_a11y_fix_names (GtkWidget *root)
 
   if (GTK_IS_BUTTON (root))
     fix_button (root);
+  /* libadwaita 1.2's AdwEntryRow leaves its text unnamed: name it after the row's title */
+  if (ADW_IS_ENTRY_ROW (root))
+    {
+      GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (root));
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
+
+      if (text != NULL && title != NULL && *title != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     corral_a11y_fix_names (child);

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-connection.h"
 #include "corral-guest-spec-access.h"
 #include "corral-guest-hardware-private.h"
@@ -241,6 +242,8 @@ _corral_guest_hardware_update_devices (CorralGuestHardware *self,
     adw_preferences_group_set_description (self->nics_group, _("The guest has no network card."));
   else
     adw_preferences_group_set_description (self->nics_group, NULL);
+  /* the rows just made: one accessible name per button, as everywhere else */
+  corral_a11y_fix_names (GTK_WIDGET (self));
   self->updating = was_updating;
 }
 

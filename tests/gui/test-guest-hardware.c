@@ -315,7 +315,7 @@ test_running (Fixture       *fixture,
   g_assert_nonnull (corral_test_find_label (hw, "BIOS"));
 
   /* The TPM and the name wait for the guest to be shut off, and say so. */
-  tpm_row = find_row (hw, "_TPM 2.0");
+  tpm_row = find_row (hw, "TPM 2.0");
   g_assert_nonnull (tpm_row);
   g_assert_false (gtk_widget_is_sensitive (corral_test_find_type (tpm_row, GTK_TYPE_SWITCH)));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (tpm_row)), ==,
@@ -482,7 +482,7 @@ test_shut_off (Fixture       *fixture,
   g_assert_cmpfloat (gtk_spin_button_get_value (spin (fixture, 0)), ==, 1.0);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin (fixture, 1)), ==, 1);
   g_assert_null (corral_test_find_label (hw, "Drive sda"));   /* no CD/DVD drive: no group */
-  tpm_row = find_row (hw, "_TPM 2.0");
+  tpm_row = find_row (hw, "TPM 2.0");
   g_assert_true (gtk_widget_is_sensitive (corral_test_find_type (tpm_row, GTK_TYPE_SWITCH)));
   name_row = find_row (hw, "Name");
   g_assert_true (gtk_widget_is_sensitive (name_row));
@@ -512,7 +512,7 @@ test_shut_off (Fixture       *fixture,
   g_assert_cmpfloat (gtk_spin_button_get_value (spin (fixture, 0)), ==, 2.5);
 
   /* Autostart: the switch applies at once; libvirt then says so. */
-  gtk_switch_set_active (GTK_SWITCH (corral_test_find_type (find_row (hw, "_Start With the Host"), GTK_TYPE_SWITCH)),
+  gtk_switch_set_active (GTK_SWITCH (corral_test_find_type (find_row (hw, "Start With the Host"), GTK_TYPE_SWITCH)),
                          TRUE);
   wait_idle (fixture);
   {
@@ -529,13 +529,13 @@ test_shut_off (Fixture       *fixture,
   /* A TPM, on a shut-off guest: the switch applies it. */
   gtk_switch_set_active (GTK_SWITCH (corral_test_find_type (tpm_row, GTK_TYPE_SWITCH)), TRUE);
   wait_idle (fixture);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (corral_test_find_type (find_row (hw, "_TPM 2.0"),
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (corral_test_find_type (find_row (hw, "TPM 2.0"),
                                                                            GTK_TYPE_SWITCH))));
 
   /* Boot order: CD/DVD first, as libvirt then has it. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (hw, "_Boot Order")), 2);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (hw, "Boot Order")), 2);
   wait_idle (fixture);
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_row (hw, "_Boot Order"))), ==, 2);
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_row (hw, "Boot Order"))), ==, 2);
 
   /* A second card on the default network, then the first removed (asked; no forwards to name). */
   g_assert_true (gtk_widget_activate_action (hw, "hardware.add-nic", NULL));
