@@ -36,6 +36,9 @@ typedef enum {
   CORRAL_ERROR_UNSUPPORTED,        /* the guest is not on a libvirt NAT network */
   CORRAL_ERROR_NO_SPACE,           /* the volume group has too little free space */
   CORRAL_ERROR_NO_ANSWER,          /* testing a forward: nothing answered through it */
+
+  /* firmware */
+  CORRAL_ERROR_SPEC_FIRMWARE,      /* UEFI, Secure Boot or a TPM the OS or host cannot have */
 } CorralError;
 
 GQuark corral_error_quark (void);
