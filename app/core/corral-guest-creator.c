@@ -658,8 +658,12 @@ roll_back (CorralGuestCreator *self,
     {
       if (made->started)
         virDomainDestroy (made->domain);
-      /* just defined by us: no managed save, snapshots or NVRAM to take along */
-      if (virDomainUndefine (made->domain) == 0)
+      /* just defined by us: no managed save or snapshots; a UEFI guest's NVRAM and a TPM's state
+       * (made when it started) go with it, which a plain undefine refuses or leaves behind */
+      if ((self->spec->firmware != CORRAL_FIRMWARE_BIOS || self->spec->tpm
+           ? virDomainUndefineFlags (made->domain, VIR_DOMAIN_UNDEFINE_NVRAM
+                                                   | VIR_DOMAIN_UNDEFINE_TPM)
+           : virDomainUndefine (made->domain)) == 0)
         g_string_append_printf (undone, _("Removed the guest “%s”. "), made->guest_name);
       else
         g_string_append_printf (undone,
