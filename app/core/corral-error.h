@@ -48,6 +48,8 @@ typedef enum {
   CORRAL_ERROR_EDIT_BOOT,          /* an unknown boot device */
   CORRAL_ERROR_EDIT_FAILED,        /* libvirt refused a step: everything done was undone */
   CORRAL_ERROR_EDIT_STORAGE_KEPT,  /* all applied, but a removed disk's storage could not be deleted */
+  /* firmware */
+  CORRAL_ERROR_SPEC_FIRMWARE,      /* UEFI, Secure Boot or a TPM the OS or host cannot have */
 } CorralError;
 
 GQuark corral_error_quark (void);

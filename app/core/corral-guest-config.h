@@ -5,6 +5,7 @@
 
 #include "corral-guest.h"
 #include "corral-helper-client.h"
+#include "corral-guest-spec.h"
 
 G_BEGIN_DECLS
 
@@ -14,11 +15,7 @@ G_BEGIN_DECLS
  * and touches only the element it is about. What libvirt can change on a running guest is changed live
  * as well; the rest applies when the guest next starts. */
 
-typedef enum {
-  CORRAL_FIRMWARE_BIOS,
-  CORRAL_FIRMWARE_UEFI,
-  CORRAL_FIRMWARE_UEFI_SECURE_BOOT,
-} CorralFirmware;
+/* CorralFirmware: in corral-guest-spec.h (the wizard's spec has it too) */
 
 typedef enum {
   CORRAL_NEW_DISK_POOL_VOLUME,   /* a new qcow2 volume in a libvirt storage pool (location: the pool) */

@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
@@ -137,6 +139,52 @@ read_capabilities (virConnectPtr    conn,
   return TRUE;
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlXPathContext, xmlXPathFreeContext)
+
+/* UEFI, Secure Boot and TPM availability from domain capabilities XML (virConnectGetDomainCapabilities
+ * for the q35 machine): <os><enum name="firmware"><value>efi</value> (libvirt found a firmware
+ * descriptor, i.e. ovmf is installed) or a <loader> <value>; <loader><enum name="secure"><value>yes
+ * for Secure Boot; <tpm supported="yes"> with backendModel "emulator" (libvirt lists it when swtpm is
+ * installed). FALSE when the XML cannot be read. */
+gboolean
+corral_host_info_read_domain_capabilities (CorralHostInfo *info,
+                                           const char     *xml)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  g_autoptr(xmlXPathContext) ctx = NULL;
+  struct { const char *path; gboolean *out; } queries[] = {
+    { "/domainCapabilities/os[@supported='yes']/enum[@name='firmware']/value[text()='efi']"
+      " | /domainCapabilities/os[@supported='yes']/loader[@supported='yes']/value", &info->uefi },
+    { "/domainCapabilities/os[@supported='yes']/loader[@supported='yes']/enum[@name='secure']"
+      "/value[text()='yes']", &info->secure_boot },
+    { "/domainCapabilities/devices/tpm[@supported='yes']/enum[@name='backendModel']"
+      "/value[text()='emulator']", &info->tpm },
+  };
+
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  info->firmware_known = FALSE;
+  info->uefi = info->secure_boot = info->tpm = FALSE;
+  if (xml == NULL)
+    return FALSE;
+  doc = xmlReadMemory (xml, strlen (xml), "domcaps.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR
+                       | XML_PARSE_NOWARNING);
+  if (doc == NULL)
+    return FALSE;
+  ctx = xmlXPathNewContext (doc);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      xmlXPathObject *obj = xmlXPathEvalExpression (BAD_CAST queries[i].path, ctx);
+
+      *queries[i].out = obj != NULL && obj->nodesetval != NULL && obj->nodesetval->nodeNr > 0;
+      xmlXPathFreeObject (obj);
+    }
+  info->secure_boot = info->secure_boot && info->uefi;
+  info->firmware_known = TRUE;
+  return TRUE;
+}
+
 static void
 host_info_thread (GTask        *task,
                   gpointer      source,
@@ -171,6 +219,19 @@ host_info_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+
+  {
+    g_autofree char *caps = virConnectGetDomainCapabilities (conn, NULL, info->arch, "q35",
+                                                             info->virt_type, 0);
+
+    if (caps == NULL)
+      {
+        g_debug ("No domain capabilities for q35: %s", virGetLastErrorMessage ());
+        virResetLastError ();
+      }
+    else
+      corral_host_info_read_domain_capabilities (info, caps);
+  }
 
   info->pools = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_storage_place_free);
   n = virConnectListAllStoragePools (conn, &pools, VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
@@ -597,8 +658,12 @@ roll_back (CorralGuestCreator *self,
     {
       if (made->started)
         virDomainDestroy (made->domain);
-      /* just defined by us: no managed save, snapshots or NVRAM to take along */
-      if (virDomainUndefine (made->domain) == 0)
+      /* just defined by us: no managed save or snapshots; a UEFI guest's NVRAM and a TPM's state
+       * (made when it started) go with it, which a plain undefine refuses or leaves behind */
+      if ((self->spec->firmware != CORRAL_FIRMWARE_BIOS || self->spec->tpm
+           ? virDomainUndefineFlags (made->domain, VIR_DOMAIN_UNDEFINE_NVRAM
+                                                   | VIR_DOMAIN_UNDEFINE_TPM)
+           : virDomainUndefine (made->domain)) == 0)
         g_string_append_printf (undone, _("Removed the guest “%s”. "), made->guest_name);
       else
         g_string_append_printf (undone,

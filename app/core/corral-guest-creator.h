@@ -27,12 +27,19 @@ typedef struct
   GPtrArray  *networks;      /* char *, libvirt networks */
   GPtrArray  *bridges;       /* char *, host bridges */
   GStrv       guest_names;   /* guests that exist */
+  /* from the connection's domain capabilities (q35, virt_type): */
+  gboolean    firmware_known; /* they could be read */
+  gboolean    uefi;          /* firmware auto-selection offers efi (package ovmf) */
+  gboolean    secure_boot;   /* a loader with Secure Boot is there */
+  gboolean    tpm;           /* an emulated TPM (packages swtpm, swtpm-tools) */
 } CorralHostInfo;
 
 void            corral_host_info_free          (CorralHostInfo        *info);
 void            corral_storage_place_free      (CorralStoragePlace    *place);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralHostInfo, corral_host_info_free)
 
+gboolean        corral_host_info_read_domain_capabilities (CorralHostInfo *info,
+                                                           const char     *xml);
 void            corral_host_info_query_async   (CorralConnection      *connection,
                                                 GCancellable          *cancellable,
                                                 GAsyncReadyCallback    callback,

@@ -5,10 +5,14 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 
 #include "corral-guest-install-private.h"
 #include "corral-guest-spec.h"
 #include "corral-osinfo.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 
 #define LIBOSINFO_XMLNS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 #define NAME_MAX_LEN 48
@@ -276,6 +280,64 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
     }
 }
 
+/* UEFI is only offered on q35 (Debian's Secure Boot OVMF builds need SMM, which libvirt only has on
+ * q35); whether the host has the firmware and swtpm is known only when the wizard read it from the
+ * connection's domain capabilities (limits->firmware_known). */
+gboolean
+corral_guest_spec_check_firmware (const CorralGuestSpec   *spec,
+                                  const CorralGuestLimits *limits,
+                                  GError                 **error)
+{
+  gboolean uefi;
+
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  uefi = spec->firmware != CORRAL_FIRMWARE_BIOS;
+  if (spec->firmware != CORRAL_FIRMWARE_BIOS && spec->firmware != CORRAL_FIRMWARE_UEFI
+      && spec->firmware != CORRAL_FIRMWARE_UEFI_SECURE_BOOT)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE,
+                           _("Choose BIOS or UEFI firmware"));
+      return FALSE;
+    }
+  if (uefi && limits != NULL && limits->os_no_q35)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE,
+                           _("UEFI needs the Q35 machine, which this operating system does not "
+                             "support: choose BIOS"));
+      return FALSE;
+    }
+  if (!uefi && limits != NULL && limits->os_needs_uefi)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE,
+                           _("This operating system does not start with BIOS: choose UEFI"));
+      return FALSE;
+    }
+  if (uefi && limits != NULL && limits->firmware_known && !limits->host_uefi)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE,
+                           _("This host has no UEFI firmware for guests: install the ovmf package, "
+                             "or choose BIOS"));
+      return FALSE;
+    }
+  if (spec->firmware == CORRAL_FIRMWARE_UEFI_SECURE_BOOT && limits != NULL
+      && limits->firmware_known && !limits->host_secure_boot)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE,
+                           _("This host has no UEFI firmware with Secure Boot: install the ovmf "
+                             "package, or choose UEFI without Secure Boot"));
+      return FALSE;
+    }
+  if (spec->tpm && limits != NULL && limits->firmware_known && !limits->host_tpm)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE,
+                           _("This host cannot emulate a TPM: install the swtpm and swtpm-tools "
+                             "packages, or turn the TPM off"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 check_media (const CorralGuestSpec  *spec,
              GError                **error)
@@ -325,6 +387,7 @@ corral_guest_spec_validate (const CorralGuestSpec   *spec,
   return check_media (spec, error)
          && corral_guest_spec_check_memory (spec->memory, spec->count, limits, error)
          && corral_guest_spec_check_vcpus (spec->vcpus, limits, error)
+         && corral_guest_spec_check_firmware (spec, limits, error)
          && corral_guest_spec_check_disk (spec, limits, error)
          && check_network (spec, error)
          && corral_guest_spec_check_name (spec->name, spec->count, limits != NULL
@@ -406,7 +469,8 @@ corral_guest_spec_check_resources_page (const CorralGuestSpec    *spec,
   g_return_val_if_fail (spec != NULL, FALSE);
 
   return corral_guest_spec_check_memory (spec->memory, spec->count, limits, error)
-         && corral_guest_spec_check_vcpus (spec->vcpus, limits, error);
+         && corral_guest_spec_check_vcpus (spec->vcpus, limits, error)
+         && corral_guest_spec_check_firmware (spec, limits, error);
 }
 
 gboolean
@@ -519,6 +583,76 @@ build_domain (const CorralGuestSpec    *spec,
               gboolean                  install,
               GError                  **error);
 
+/* UEFI through libvirt's firmware auto-selection: <os firmware="efi"> with the secure-boot feature
+ * asked for (yes) or refused (no), and SMM on for Secure Boot (Debian's Secure Boot OVMF builds
+ * require it). libvirt picks a descriptor from /usr/share/qemu/firmware (Debian's ovmf: 40 Secure
+ * Boot with Microsoft's keys enrolled, 50 Secure Boot with an empty varstore, 60 without Secure
+ * Boot) and fills in the loader and the guest's NVRAM, made from the descriptor's template, when the
+ * guest first starts. And the TPM: TPM 2.0 emulated by swtpm, which libvirt starts with the guest.
+ * libvirt-gconfig has no API for <firmware>, <smm state> or <tpm>: they are added to the XML here. */
+static GVirConfigDomain *
+add_firmware (GVirConfigDomain       *domain,
+              const CorralGuestSpec  *spec,
+              GError                **error)
+{
+  g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root, *os = NULL, *features = NULL, *devices = NULL;
+  xmlChar *out = NULL;
+  int out_len = 0;
+  GVirConfigDomain *result;
+
+  doc = xmlReadMemory (xml, strlen (xml), "domain.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  for (xmlNode *n = root != NULL ? root->children : NULL; n != NULL; n = n->next)
+    {
+      if (n->type != XML_ELEMENT_NODE)
+        continue;
+      if (xmlStrEqual (n->name, BAD_CAST "os"))
+        os = n;
+      else if (xmlStrEqual (n->name, BAD_CAST "features"))
+        features = n;
+      else if (xmlStrEqual (n->name, BAD_CAST "devices"))
+        devices = n;
+    }
+  if (os == NULL || features == NULL || devices == NULL)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
+                           "The guest’s XML has no <os>, <features> or <devices>");
+      return NULL;
+    }
+
+  if (spec->firmware != CORRAL_FIRMWARE_BIOS)
+    {
+      gboolean secure_boot = spec->firmware == CORRAL_FIRMWARE_UEFI_SECURE_BOOT;
+      xmlNode *firmware, *feature;
+
+      xmlSetProp (os, BAD_CAST "firmware", BAD_CAST "efi");
+      firmware = xmlNewChild (os, NULL, BAD_CAST "firmware", NULL);
+      feature = xmlNewChild (firmware, NULL, BAD_CAST "feature", NULL);
+      xmlSetProp (feature, BAD_CAST "enabled", BAD_CAST (secure_boot ? "yes" : "no"));
+      xmlSetProp (feature, BAD_CAST "name", BAD_CAST "secure-boot");
+      if (secure_boot)
+        xmlSetProp (xmlNewChild (features, NULL, BAD_CAST "smm", NULL), BAD_CAST "state",
+                    BAD_CAST "on");
+    }
+  if (spec->tpm)
+    {
+      xmlNode *tpm = xmlNewChild (devices, NULL, BAD_CAST "tpm", NULL);
+      xmlNode *backend;
+
+      xmlSetProp (tpm, BAD_CAST "model", BAD_CAST "tpm-crb");
+      backend = xmlNewChild (tpm, NULL, BAD_CAST "backend", NULL);
+      xmlSetProp (backend, BAD_CAST "type", BAD_CAST "emulator");
+      xmlSetProp (backend, BAD_CAST "version", BAD_CAST "2.0");
+    }
+
+  xmlDocDumpMemory (doc, &out, &out_len);
+  result = gvir_config_domain_new_from_xml ((const char *) out, error);
+  xmlFree (out);
+  return result;
+}
+
 /* The guest's persistent definition: what it is once installed. */
 GVirConfigDomain *
 corral_guest_spec_build_domain (const CorralGuestSpec    *spec,
@@ -560,6 +694,7 @@ build_domain (const CorralGuestSpec    *spec,
   gboolean virtio_disk = corral_osinfo_os_supports (osinfo, "virtio-block");
   gboolean virtio_net = corral_osinfo_os_supports (osinfo, "virtio-net");
   gboolean windows = osinfo != NULL && g_strcmp0 (osinfo_os_get_family (osinfo), "winnt") == 0;
+  gboolean uefi = spec->firmware != CORRAL_FIRMWARE_BIOS;
   /* The ISO is in the drive and booted first by the install run, and for good by a guest without a
    * disk (a live system). A guest that installs but is not started now has no install run: it
    * boots its disk first, which falls through to the ISO while the disk is still empty. */
@@ -586,6 +721,14 @@ build_domain (const CorralGuestSpec    *spec,
     {
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
                    _("This host cannot run guests of type “%s”"), params->virt_type);
+      return NULL;
+    }
+
+  if (uefi && !q35)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE,
+                           _("UEFI needs the Q35 machine, which this operating system does not "
+                             "support: choose BIOS"));
       return NULL;
     }
 
@@ -763,5 +906,7 @@ build_domain (const CorralGuestSpec    *spec,
     add_device (domain, console);
   }
 
+  if (uefi || spec->tpm)
+    return add_firmware (domain, spec, error);
   return g_steal_pointer (&domain);
 }

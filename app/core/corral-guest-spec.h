@@ -29,6 +29,14 @@ typedef enum {
   CORRAL_NETWORK_BRIDGE,          /* a host bridge, e.g. "br0" */
 } CorralNetworkKind;
 
+/* The guest's firmware (also what corral-guest-config.h reads back from a guest). UEFI is libvirt's
+ * firmware auto-selection (<os firmware="efi">), from the edk2/OVMF descriptors the host ships. */
+typedef enum {
+  CORRAL_FIRMWARE_BIOS,
+  CORRAL_FIRMWARE_UEFI,
+  CORRAL_FIRMWARE_UEFI_SECURE_BOOT,
+} CorralFirmware;
+
 #define CORRAL_GUEST_SPEC_MAX_COUNT 16
 #define CORRAL_GUEST_SPEC_MIN_MEMORY (64 * 1024 * 1024)
 
@@ -47,6 +55,8 @@ typedef struct
   char                *network;       /* network or bridge name */
   gboolean             start;
   guint                count;         /* how many guests; each gets its own disk */
+  CorralFirmware       firmware;
+  gboolean             tpm;           /* an emulated TPM 2.0 (swtpm) */
 } CorralGuestSpec;
 
 /* What the host and connection allow; 0 / NULL where unknown (that check is skipped). */
@@ -57,6 +67,12 @@ typedef struct
   guint64              disk_free;     /* bytes free where new disks go */
   const char * const  *taken_names;   /* guests that exist already */
   guint64              os_min_memory; /* bytes, from osinfo-db */
+  gboolean             os_no_q35;     /* the OS is known and has no q35 machine support */
+  gboolean             os_needs_uefi; /* osinfo-db: the OS does not boot with BIOS */
+  gboolean             firmware_known; /* the three below were read from the connection */
+  gboolean             host_uefi;     /* UEFI firmware (ovmf) is installed on the host */
+  gboolean             host_secure_boot;
+  gboolean             host_tpm;      /* an emulated TPM (swtpm) is available */
 } CorralGuestLimits;
 
 /* Whether the install image or disk image to import is there, as the source page last saw it. */
@@ -106,6 +122,9 @@ gboolean          corral_guest_spec_check_memory    (guint64                  me
                                                      const CorralGuestLimits *limits,
                                                      GError                 **error);
 gboolean          corral_guest_spec_check_vcpus     (guint                    vcpus,
+                                                     const CorralGuestLimits *limits,
+                                                     GError                 **error);
+gboolean          corral_guest_spec_check_firmware  (const CorralGuestSpec   *spec,
                                                      const CorralGuestLimits *limits,
                                                      GError                 **error);
 gboolean          corral_guest_spec_check_disk      (const CorralGuestSpec   *spec,

@@ -198,6 +198,70 @@ corral_osinfo_os_supports (OsinfoOs   *os,
   return FALSE;
 }
 
+/* Whether @os is, or derives (through osinfo-db's derives-from) from, the OS with id @id. */
+static gboolean
+os_is_or_derives_from (OsinfoOs   *os,
+                       const char *id,
+                       guint       depth)
+{
+  g_autoptr(OsinfoProductList) parents = NULL;
+
+  if (g_strcmp0 (osinfo_entity_get_id (OSINFO_ENTITY (os)), id) == 0)
+    return TRUE;
+  if (depth > 8)
+    return FALSE;
+  parents = osinfo_product_get_related (OSINFO_PRODUCT (os),
+                                        OSINFO_PRODUCT_RELATIONSHIP_DERIVES_FROM);
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (parents)); i++)
+    {
+      OsinfoEntity *parent = osinfo_list_get_nth (OSINFO_LIST (parents), i);
+
+      if (OSINFO_IS_OS (parent) && os_is_or_derives_from (OSINFO_OS (parent), id, depth + 1))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+corral_osinfo_os_get_firmware (OsinfoOs         *os,
+                               const char       *arch,
+                               CorralOsFirmware *firmware)
+{
+  g_autoptr(OsinfoFirmwareList) list = NULL;
+
+  g_return_if_fail (firmware != NULL);
+
+  memset (firmware, 0, sizeof *firmware);
+  if (os == NULL)
+    return;
+  if (arch == NULL)
+    arch = "x86_64";
+
+  list = osinfo_os_get_complete_firmware_list (os, NULL);
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (list)); i++)
+    {
+      OsinfoFirmware *fw = OSINFO_FIRMWARE (osinfo_list_get_nth (OSINFO_LIST (list), i));
+      const char *fw_arch = osinfo_firmware_get_architecture (fw);
+      const char *type = osinfo_firmware_get_firmware_type (fw);
+
+      if (fw_arch != NULL && g_strcmp0 (fw_arch, arch) != 0 && g_strcmp0 (fw_arch, "all") != 0)
+        continue;
+      if (g_strcmp0 (type, "efi") == 0 && osinfo_firmware_is_supported (fw))
+        firmware->prefers_uefi = TRUE;
+      else if (g_strcmp0 (type, "bios") == 0 && !osinfo_firmware_is_supported (fw))
+        firmware->needs_uefi = TRUE;
+    }
+  /* Microsoft's hardware requirements for Windows 11: UEFI with Secure Boot, TPM 2.0 */
+  if (os_is_or_derives_from (os, "http://microsoft.com/win/11", 0))
+    {
+      firmware->needs_uefi = TRUE;
+      firmware->needs_secure_boot = TRUE;
+      firmware->needs_tpm = TRUE;
+    }
+  if (firmware->needs_uefi)
+    firmware->prefers_uefi = TRUE;
+}
+
 static void
 fill_resources (OsinfoResourcesList *list,
                 const char          *arch,

@@ -18,6 +18,17 @@ typedef struct
   guint64 recommended_storage; /* bytes */
 } CorralOsResources;
 
+/* What firmware an OS needs. osinfo-db says which firmware types an OS supports (<firmware
+ * type="efi"/>, <firmware type="bios" supported="false"/>), but nothing yet about Secure Boot or a
+ * TPM: those come from what the OS's vendor requires (Windows 11 and what derives from it). */
+typedef struct
+{
+  gboolean needs_uefi;         /* BIOS is not supported */
+  gboolean prefers_uefi;       /* UEFI is listed as supported */
+  gboolean needs_secure_boot;
+  gboolean needs_tpm;
+} CorralOsFirmware;
+
 void       corral_osinfo_load_db_async       (GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,
                                               gpointer              user_data);
@@ -38,6 +49,9 @@ gboolean   corral_osinfo_os_supports         (OsinfoOs             *os,
 void       corral_osinfo_os_get_resources    (OsinfoOs             *os,
                                               const char           *arch,
                                               CorralOsResources    *resources);
+void       corral_osinfo_os_get_firmware     (OsinfoOs             *os,
+                                              const char           *arch,
+                                              CorralOsFirmware     *firmware);
 char      *corral_osinfo_suggest_name        (OsinfoOs             *os);
 GPtrArray *corral_osinfo_list_os             (void);
 

@@ -85,6 +85,7 @@ host_info_cb (GObject      *object,
     }
   g_clear_pointer (&self->host, corral_host_info_free);
   self->host = info;
+  _corral_new_guest_window_update_firmware (self);
 
   for (guint i = 0; i < info->pools->len; i++)
     {

@@ -94,6 +94,18 @@ set_os (CorralNewGuestWindow *self,
     }
   adw_action_row_set_subtitle (self->memory_row, memory_hint != NULL ? memory_hint : "");
 
+  /* the firmware and TPM the OS needs; others keep BIOS, as before */
+  {
+    CorralOsFirmware fw;
+
+    corral_osinfo_os_get_firmware (os, self->host != NULL ? self->host->arch : "x86_64", &fw);
+    adw_combo_row_set_selected (self->firmware_combo,
+                                fw.needs_secure_boot ? CORRAL_FIRMWARE_UEFI_SECURE_BOOT
+                                : fw.needs_uefi ? CORRAL_FIRMWARE_UEFI : CORRAL_FIRMWARE_BIOS);
+    gtk_switch_set_active (self->tpm_switch, fw.needs_tpm);
+    _corral_new_guest_window_update_firmware (self);
+  }
+
   _corral_new_guest_window_suggest_name (self);
   _corral_new_guest_window_update (self);
 }

@@ -81,6 +81,9 @@ struct _CorralNewGuestWindow
   GtkSpinButton      *memory_spin;
   AdwActionRow       *cpus_row;
   GtkSpinButton      *cpus_spin;
+  AdwComboRow        *firmware_combo;    /* CorralFirmware, in order */
+  AdwActionRow       *tpm_row;
+  GtkSwitch          *tpm_switch;
   GtkCheckButton     *pool_check;
   AdwComboRow        *pool_combo;
   GtkStringList      *pool_model;
@@ -107,6 +110,7 @@ struct _CorralNewGuestWindow
   AdwActionRow       *summary_source;
   AdwActionRow       *summary_os;
   AdwActionRow       *summary_resources;
+  AdwActionRow       *summary_firmware;
   AdwActionRow       *summary_disk;
   AdwActionRow       *summary_network;
   GtkSwitch          *start_switch;
@@ -128,6 +132,7 @@ void                _corral_new_guest_window_init_os            (CorralNewGuestW
 void                _corral_new_guest_window_detect             (CorralNewGuestWindow *self,
                                                                  const char           *path);
 void                _corral_new_guest_window_suggest_name       (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_update_firmware    (CorralNewGuestWindow *self);
 
 /* corral-new-guest-window-host.c */
 void                _corral_new_guest_window_query_host         (CorralNewGuestWindow *self,

@@ -55,6 +55,8 @@ build_spec (CorralNewGuestWindow *self)
   spec->vcpus = gtk_spin_button_get_value_as_int (self->cpus_spin);
   spec->count = gtk_spin_button_get_value_as_int (self->count_spin);
   spec->start = gtk_switch_get_active (self->start_switch);
+  spec->firmware = (CorralFirmware) adw_combo_row_get_selected (self->firmware_combo);
+  spec->tpm = gtk_switch_get_active (self->tpm_switch);
 
   if (gtk_check_button_get_active (self->import_check))
     {
@@ -115,6 +117,7 @@ fill_limits (CorralNewGuestWindow *self,
              CorralGuestLimits    *limits)
 {
   CorralOsResources res;
+  CorralOsFirmware fw;
 
   memset (limits, 0, sizeof *limits);
   if (self->host != NULL)
@@ -129,6 +132,58 @@ fill_limits (CorralNewGuestWindow *self,
     limits->disk_free = _corral_new_guest_window_selected_vg (self)->free;
   corral_osinfo_os_get_resources (self->os, self->host != NULL ? self->host->arch : "x86_64", &res);
   limits->os_min_memory = res.min_ram;
+  corral_osinfo_os_get_firmware (self->os, self->host != NULL ? self->host->arch : "x86_64", &fw);
+  limits->os_needs_uefi = fw.needs_uefi;
+  limits->os_no_q35 = self->os != NULL && !corral_osinfo_os_supports (self->os, "qemu-x86-q35");
+  if (self->host != NULL && self->host->firmware_known)
+    {
+      limits->firmware_known = TRUE;
+      limits->host_uefi = self->host->uefi;
+      limits->host_secure_boot = self->host->secure_boot;
+      limits->host_tpm = self->host->tpm;
+    }
+}
+
+/* The firmware row and TPM switch: a default from what the OS needs (set_os), insensitive with the
+ * package to install when the host lacks it. */
+void
+_corral_new_guest_window_update_firmware (CorralNewGuestWindow *self)
+{
+  gboolean known = self->host != NULL && self->host->firmware_known;
+  CorralOsFirmware fw;
+
+  corral_osinfo_os_get_firmware (self->os, self->host != NULL ? self->host->arch : "x86_64", &fw);
+  if (known && !self->host->uefi)
+    {
+      adw_combo_row_set_selected (self->firmware_combo, CORRAL_FIRMWARE_BIOS);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->firmware_combo), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->firmware_combo),
+                                   _("UEFI needs the ovmf package on the host"));
+    }
+  else
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->firmware_combo), TRUE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->firmware_combo),
+                                   fw.needs_secure_boot
+                                   ? _("This operating system needs UEFI with Secure Boot")
+                                   : fw.needs_uefi ? _("This operating system needs UEFI")
+                                   : known && !self->host->secure_boot
+                                   ? _("Secure Boot needs the ovmf package on the host") : "");
+    }
+  if (known && !self->host->tpm)
+    {
+      gtk_switch_set_active (self->tpm_switch, FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->tpm_row), FALSE);
+      adw_action_row_set_subtitle (self->tpm_row, _("An emulated TPM needs the swtpm and "
+                                                    "swtpm-tools packages on the host"));
+    }
+  else
+    {
+      gtk_widget_set_sensitive (GTK_WIDGET (self->tpm_row), TRUE);
+      adw_action_row_set_subtitle (self->tpm_row, fw.needs_tpm
+                                                  ? _("This operating system needs a TPM")
+                                                  : _("Emulated by swtpm"));
+    }
 }
 
 /* TRUE when the user may leave @page; FALSE with @error saying what keeps them there, or FALSE
@@ -186,6 +241,7 @@ update_summary (CorralNewGuestWindow *self)
   g_autoptr(CorralGuestSpec) spec = build_spec (self);
   g_autofree char *memory = corral_format_size (spec->memory);
   g_autofree char *resources = NULL;
+  g_autofree char *firmware = NULL;
   g_autofree char *disk = NULL;
   g_autofree char *size = corral_format_size (spec->disk_size);
   g_autofree char *count_text = NULL;
@@ -200,6 +256,12 @@ update_summary (CorralNewGuestWindow *self)
                                             "%s, %u processors",
                                             spec->vcpus), memory, spec->vcpus);
   adw_action_row_set_subtitle (self->summary_resources, resources);
+  firmware = g_strdup_printf ("%s%s", spec->firmware == CORRAL_FIRMWARE_UEFI_SECURE_BOOT
+                                      ? _("UEFI with Secure Boot")
+                                      : spec->firmware == CORRAL_FIRMWARE_UEFI ? _("UEFI")
+                                      : _("BIOS"),
+                              spec->tpm ? _(", TPM 2.0") : "");
+  adw_action_row_set_subtitle (self->summary_firmware, firmware);
 
   switch (spec->disk_kind)
     {
@@ -940,6 +1002,9 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (memory_spin);
   BIND (cpus_row);
   BIND (cpus_spin);
+  BIND (firmware_combo);
+  BIND (tpm_row);
+  BIND (tpm_switch);
   BIND (pool_check);
   BIND (pool_combo);
   BIND (pool_model);
@@ -966,6 +1031,7 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (summary_source);
   BIND (summary_os);
   BIND (summary_resources);
+  BIND (summary_firmware);
   BIND (summary_disk);
   BIND (summary_network);
   BIND (start_switch);
@@ -1007,6 +1073,9 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
   g_signal_connect_object (self->widget, signal, G_CALLBACK (changed_cb), self, G_CONNECT_SWAPPED)
   WATCH (memory_spin, "value-changed");
   WATCH (cpus_spin, "value-changed");
+  WATCH (firmware_combo, "notify::selected");
+  WATCH (tpm_switch, "notify::active");
+  _corral_new_guest_window_update_firmware (self);
   WATCH (size_spin, "value-changed");
   WATCH (count_spin, "value-changed");
   WATCH (pool_check, "toggled");

@@ -5,6 +5,7 @@
  * user. */
 #include "config.h"
 
+#include "corral-guest-creator.h"
 #include "corral-guest-spec.h"
 #include "corral-osinfo.h"
 
@@ -27,6 +28,8 @@ typedef struct
   guint vcpus;
   gboolean install;        /* the install run's configuration, not the definition */
   gboolean no_start;       /* not started on creation (no install run) */
+  CorralFirmware firmware;
+  gboolean tpm;
 } GoldenCase;
 
 static const GoldenCase golden_cases[] = {
@@ -67,6 +70,18 @@ static const GoldenCase golden_cases[] = {
   { "debian11-kvm-pool-nostart.xml", "http://debian.org/debian/11", "kvm",
     CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL, "/var/lib/libvirt/images/debian11.qcow2", FALSE,
     "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 2 * GiB, 2, FALSE, TRUE },
+  /* UEFI without Secure Boot; Windows 11: UEFI, Secure Boot and a TPM, final and install run */
+  { "debian11-kvm-pool-uefi.xml", "http://debian.org/debian/11", "kvm",
+    CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL, "/var/lib/libvirt/images/debian11.qcow2", FALSE,
+    "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 2 * GiB, 2, FALSE, FALSE, CORRAL_FIRMWARE_UEFI },
+  { "win11-kvm-pool-secureboot-tpm.xml", "http://microsoft.com/win/11", "kvm",
+    CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL, "/var/lib/libvirt/images/win11.qcow2", FALSE,
+    "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 4 * GiB, 2, FALSE, FALSE,
+    CORRAL_FIRMWARE_UEFI_SECURE_BOOT, TRUE },
+  { "win11-kvm-pool-secureboot-tpm-install.xml", "http://microsoft.com/win/11", "kvm",
+    CORRAL_INSTALL_SOURCE_ISO, CORRAL_DISK_POOL, "/var/lib/libvirt/images/win11.qcow2", FALSE,
+    "qcow2", CORRAL_NETWORK_LIBVIRT, "default", 4 * GiB, 2, TRUE, FALSE,
+    CORRAL_FIRMWARE_UEFI_SECURE_BOOT, TRUE },
 };
 
 static void
@@ -105,6 +120,8 @@ test_golden (gconstpointer data)
   spec->memory = c->memory;
   spec->vcpus = c->vcpus;
   spec->start = !c->no_start;
+  spec->firmware = c->firmware;
+  spec->tpm = c->tpm;
 
   params.name = "guest";
   params.virt_type = c->virt_type;
@@ -244,6 +261,32 @@ test_golden_content (void)
   g_assert_true (xml_has ("alpine-import.xml", "<boot dev=\"hd\"/>\n  </os>"));
   /* a bridge */
   g_assert_true (xml_has ("fedora36-qemu-lvm.xml", "<source bridge=\"br0\"/>"));
+  /* BIOS unless asked: no firmware attribute, no TPM, no SMM */
+  g_assert_false (xml_has ("debian11-kvm-pool.xml", "firmware"));
+  g_assert_false (xml_has ("win10-kvm-pool.xml", "<tpm"));
+  /* UEFI through libvirt's auto-selection, Secure Boot refused, no SMM needed */
+  g_assert_true (xml_has ("debian11-kvm-pool-uefi.xml", "<os firmware=\"efi\">"));
+  g_assert_true (xml_has ("debian11-kvm-pool-uefi.xml",
+                          "<firmware>\n      <feature enabled=\"no\" name=\"secure-boot\"/>\n"
+                          "    </firmware>"));
+  g_assert_true (xml_has ("debian11-kvm-pool-uefi.xml", "machine=\"q35\""));
+  g_assert_false (xml_has ("debian11-kvm-pool-uefi.xml", "<smm"));
+  g_assert_false (xml_has ("debian11-kvm-pool-uefi.xml", "<tpm"));
+  /* Windows 11: Secure Boot with SMM on, a TPM 2.0 emulated by swtpm; the install run alike */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *golden = i == 0 ? "win11-kvm-pool-secureboot-tpm.xml"
+                                  : "win11-kvm-pool-secureboot-tpm-install.xml";
+
+      g_assert_true (xml_has (golden, "<os firmware=\"efi\">"));
+      g_assert_true (xml_has (golden, "<feature enabled=\"yes\" name=\"secure-boot\"/>"));
+      g_assert_true (xml_has (golden, "<smm state=\"on\"/>"));
+      g_assert_true (xml_has (golden, "<tpm model=\"tpm-crb\">\n"
+                                      "      <backend type=\"emulator\" version=\"2.0\"/>\n"
+                                      "    </tpm>"));
+    }
+  g_assert_true (xml_has ("win11-kvm-pool-secureboot-tpm-install.xml",
+                          "<on_reboot>destroy</on_reboot>"));
 }
 
 /* --- validation: the messages the user reads --- */
@@ -707,6 +750,168 @@ test_page_review (void)
   g_assert_no_error (error);
 }
 
+/* What libosinfo says an OS needs, and what a host offers by its domain capabilities. */
+static void
+test_os_firmware (void)
+{
+  g_autoptr(OsinfoOs) win11 = corral_osinfo_find_os ("http://microsoft.com/win/11");
+  g_autoptr(OsinfoOs) win10 = corral_osinfo_find_os ("http://microsoft.com/win/10");
+  g_autoptr(OsinfoOs) debian = corral_osinfo_find_os ("http://debian.org/debian/11");
+  CorralOsFirmware fw;
+
+  g_assert_nonnull (win11);
+  corral_osinfo_os_get_firmware (win11, "x86_64", &fw);
+  g_assert_true (fw.needs_uefi);
+  g_assert_true (fw.prefers_uefi);
+  g_assert_true (fw.needs_secure_boot);
+  g_assert_true (fw.needs_tpm);
+  corral_osinfo_os_get_firmware (win10, "x86_64", &fw);
+  g_assert_false (fw.needs_uefi);
+  g_assert_false (fw.needs_tpm);
+  /* a Linux keeps BIOS */
+  corral_osinfo_os_get_firmware (debian, "x86_64", &fw);
+  g_assert_false (fw.needs_uefi);
+  g_assert_false (fw.needs_secure_boot);
+  g_assert_false (fw.needs_tpm);
+  corral_osinfo_os_get_firmware (NULL, "x86_64", &fw);
+  g_assert_false (fw.needs_uefi || fw.prefers_uefi || fw.needs_tpm);
+}
+
+static void
+test_validate_firmware (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  CorralGuestLimits limits = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (spec->firmware, ==, CORRAL_FIRMWARE_BIOS);
+  g_assert_false (spec->tpm);
+  g_assert_true (corral_guest_spec_check_firmware (spec, &limits, &error));
+  g_assert_no_error (error);
+
+  /* nothing known about the host: not checked */
+  spec->firmware = CORRAL_FIRMWARE_UEFI_SECURE_BOOT;
+  spec->tpm = TRUE;
+  g_assert_true (corral_guest_spec_check_firmware (spec, &limits, &error));
+  g_assert_no_error (error);
+
+  limits.os_no_q35 = TRUE;
+  g_assert_false (corral_guest_spec_check_firmware (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_FIRMWARE,
+                  "UEFI needs the Q35 machine, which this operating system does not support: "
+                  "choose BIOS");
+  g_clear_error (&error);
+  limits.os_no_q35 = FALSE;
+
+  limits.firmware_known = TRUE;
+  g_assert_false (corral_guest_spec_check_firmware (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_FIRMWARE,
+                  "This host has no UEFI firmware for guests: install the ovmf package, or choose "
+                  "BIOS");
+  g_clear_error (&error);
+
+  limits.host_uefi = TRUE;
+  g_assert_false (corral_guest_spec_check_firmware (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_FIRMWARE,
+                  "This host has no UEFI firmware with Secure Boot: install the ovmf package, or "
+                  "choose UEFI without Secure Boot");
+  g_clear_error (&error);
+
+  spec->firmware = CORRAL_FIRMWARE_UEFI;
+  g_assert_false (corral_guest_spec_check_firmware (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_FIRMWARE,
+                  "This host cannot emulate a TPM: install the swtpm and swtpm-tools packages, or "
+                  "turn the TPM off");
+  g_clear_error (&error);
+
+  limits.host_secure_boot = TRUE;
+  limits.host_tpm = TRUE;
+  spec->firmware = CORRAL_FIRMWARE_UEFI_SECURE_BOOT;
+  g_assert_true (corral_guest_spec_check_firmware (spec, &limits, &error));
+  g_assert_no_error (error);
+
+  /* an OS that does not start with BIOS (Windows 11) */
+  limits.os_needs_uefi = TRUE;
+  spec->firmware = CORRAL_FIRMWARE_BIOS;
+  g_assert_false (corral_guest_spec_check_firmware (spec, &limits, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_FIRMWARE,
+                  "This operating system does not start with BIOS: choose UEFI");
+  g_clear_error (&error);
+
+  /* the resources page and the whole spec check it too */
+  g_assert_false (corral_guest_spec_check_resources_page (spec, &limits, &error));
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE);
+  g_clear_error (&error);
+  spec->iso_path = g_strdup ("/srv/win11.iso");
+  g_assert_false (corral_guest_spec_validate (spec, &limits, &error));
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_FIRMWARE);
+  g_clear_error (&error);
+  spec->firmware = CORRAL_FIRMWARE_UEFI;
+  g_assert_true (corral_guest_spec_check_resources_page (spec, &limits, &error));
+  g_assert_no_error (error);
+}
+
+/* An OS without q35 (FreeDOS) cannot get UEFI: build_domain refuses as the check does. */
+static void
+test_build_uefi_without_q35 (void)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  g_autoptr(OsinfoOs) freedos = corral_osinfo_find_os ("http://freedos.org/freedos/1.2");
+  g_autoptr(GError) error = NULL;
+  CorralDomainParams params = { .name = "dos", .virt_type = "qemu", .arch = "x86_64",
+                                .os = freedos };
+
+  g_assert_nonnull (freedos);
+  spec->name = g_strdup ("dos");
+  spec->iso_path = g_strdup ("/srv/dos.iso");
+  spec->disk_kind = CORRAL_DISK_NONE;
+  spec->firmware = CORRAL_FIRMWARE_UEFI;
+  g_assert_null (corral_guest_spec_build_domain (spec, &params, &error));
+  assert_message (error, CORRAL_ERROR_SPEC_FIRMWARE,
+                  "UEFI needs the Q35 machine, which this operating system does not support: "
+                  "choose BIOS");
+}
+
+/* Domain capabilities as libvirt 9.0 reports them for q35: with ovmf and swtpm installed (trimmed
+ * from a real `virsh domcapabilities --machine q35`), and without either. */
+static void
+test_host_domain_caps (void)
+{
+  const char *full =
+    "<domainCapabilities><machine>pc-q35-7.2</machine>"
+    "<os supported='yes'><enum name='firmware'><value>efi</value></enum>"
+    "<loader supported='yes'><value>/usr/share/OVMF/OVMF_CODE_4M.ms.fd</value>"
+    "<value>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</value>"
+    "<value>/usr/share/OVMF/OVMF_CODE_4M.fd</value>"
+    "<enum name='type'><value>rom</value><value>pflash</value></enum>"
+    "<enum name='secure'><value>yes</value><value>no</value></enum></loader></os>"
+    "<devices><tpm supported='yes'><enum name='model'><value>tpm-tis</value>"
+    "<value>tpm-crb</value></enum><enum name='backendModel'><value>passthrough</value>"
+    "<value>emulator</value><value>external</value></enum></tpm></devices>"
+    "</domainCapabilities>";
+  const char *bare =
+    "<domainCapabilities><os supported='yes'><enum name='firmware'/>"
+    "<loader supported='yes'><enum name='type'><value>rom</value><value>pflash</value></enum>"
+    "<enum name='secure'><value>no</value></enum></loader></os>"
+    "<devices><tpm supported='yes'><enum name='model'><value>tpm-tis</value></enum>"
+    "<enum name='backendModel'><value>passthrough</value></enum></tpm></devices>"
+    "</domainCapabilities>";
+  CorralHostInfo info = { 0 };
+
+  g_assert_true (corral_host_info_read_domain_capabilities (&info, full));
+  g_assert_true (info.firmware_known);
+  g_assert_true (info.uefi);
+  g_assert_true (info.secure_boot);
+  g_assert_true (info.tpm);
+  g_assert_true (corral_host_info_read_domain_capabilities (&info, bare));
+  g_assert_true (info.firmware_known);
+  g_assert_false (info.uefi);
+  g_assert_false (info.secure_boot);
+  g_assert_false (info.tpm);
+  g_assert_false (corral_host_info_read_domain_capabilities (&info, "not xml"));
+  g_assert_false (info.firmware_known);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -738,6 +943,10 @@ main (int   argc,
   g_test_add_func ("/wizard/spec/page/disk", test_page_disk);
   g_test_add_func ("/wizard/spec/page/network", test_page_network);
   g_test_add_func ("/wizard/spec/page/review", test_page_review);
+  g_test_add_func ("/wizard/spec/firmware/os", test_os_firmware);
+  g_test_add_func ("/wizard/spec/firmware/validate", test_validate_firmware);
+  g_test_add_func ("/wizard/spec/firmware/no-q35", test_build_uefi_without_q35);
+  g_test_add_func ("/wizard/spec/firmware/host", test_host_domain_caps);
 
   return g_test_run ();
 }

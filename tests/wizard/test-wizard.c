@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <osinfo/osinfo.h>
 
+#include "corral-guest-spec.h"
 #include "corral-new-guest-window.h"
 #include "corral-window.h"
 
@@ -142,6 +143,10 @@ test_wizard_creates_guest (void)
                    ==, 1);
   g_assert_nonnull (strstr (row_subtitle (wizard, "memory_row"),
                             "Recommended for Debian 11: 1.0"));
+  /* a Linux keeps BIOS, no TPM */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (wizard, "firmware_combo"))),
+                    ==, CORRAL_FIRMWARE_BIOS);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (child (wizard, "tpm_switch"))));
   page_screenshot (wizard, "wizard-3-resources.png");
   click (next);
 
@@ -181,6 +186,7 @@ test_wizard_creates_guest (void)
   g_assert_true (next_enabled (wizard));
   g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), iso_path));
   g_assert_nonnull (corral_test_find_label (GTK_WIDGET (wizard), "1.0\u00a0GiB, 1 processor"));
+  g_assert_cmpstr (row_subtitle (wizard, "summary_firmware"), ==, "BIOS");
   page_screenshot (wizard, "wizard-6-review.png");
 
   /* Create: the wizard closes and the guest is listed in the window */
@@ -473,6 +479,39 @@ test_wizard_manual_os (void)
   click (next);
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "resources");
   g_assert_cmpint (spin_value (wizard, "memory_spin"), <, 1024);
+
+  /* Windows 11: UEFI with Secure Boot and a TPM by default; BIOS is refused in its words */
+  click (child (wizard, "back_button"));
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "os");
+  set_text (wizard, "os_search", "windows 11");
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (selection)) >= 1);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (selection)); i++)
+    {
+      g_autoptr(OsinfoProduct) item = g_list_model_get_item (G_LIST_MODEL (selection), i);
+
+      if (g_strcmp0 (osinfo_product_get_name (item), "Microsoft Windows 11") == 0)
+        gtk_single_selection_set_selected (selection, i);
+    }
+  chosen = gtk_single_selection_get_selected_item (selection);
+  g_assert_cmpstr (osinfo_product_get_name (chosen), ==, "Microsoft Windows 11");
+  click (next);
+  g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "resources");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (wizard, "firmware_combo"))),
+                    ==, CORRAL_FIRMWARE_UEFI_SECURE_BOOT);
+  g_assert_cmpstr (row_subtitle (wizard, "firmware_combo"), ==,
+                   "This operating system needs UEFI with Secure Boot");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (child (wizard, "tpm_switch"))));
+  g_assert_cmpstr (row_subtitle (wizard, "tpm_row"), ==, "This operating system needs a TPM");
+  page_screenshot (wizard, "wizard-3-resources-win11.png");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (wizard, "firmware_combo")),
+                              CORRAL_FIRMWARE_BIOS);
+  g_assert_cmpstr (error_text (wizard), ==,
+                   "This operating system does not start with BIOS: choose UEFI");
+  g_assert_false (next_enabled (wizard));
+  page_screenshot (wizard, "wizard-3-resources-win11-bios.png");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (wizard, "firmware_combo")),
+                              CORRAL_FIRMWARE_UEFI_SECURE_BOOT);
+  WAIT_FOR (next_enabled (wizard));
 
   gtk_window_destroy (GTK_WINDOW (wizard));
   WAIT_FOR (wizard == NULL);
