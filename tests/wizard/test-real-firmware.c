@@ -21,6 +21,7 @@
 #define TIMEOUT_S 120
 
 #include "corral-test-util.h"
+#include "real-guest-util.h"
 
 #define ISO_PATH "/var/lib/libvirt/images/corral-test-efi.iso"
 #define MiB (G_GUINT64_CONSTANT (1024) * 1024)
@@ -28,121 +29,7 @@
 #define MARKER "CORRAL-EFI-GRUB: lockdown="
 #define MARKER_SECURE "CORRAL-EFI-GRUB: lockdown=y shim_lock=y"
 
-static char *
-spawn_output (const char * const *argv,
-              int                *exit_status)
-{
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
-  int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  if (exit_status != NULL)
-    *exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-  else
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return out;
-}
-
-static void
-async_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static double
-seconds_since (gint64 start)
-{
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
-/* --- a guest's serial console, read as libvirt gives it (virDomainOpenConsole) --- */
-
-typedef struct
-{
-  virStreamPtr  stream;
-  GString      *text;
-  gboolean      ended;
-} Console;
-
-static void
-console_event_cb (virStreamPtr stream,
-                  int          events,
-                  void        *opaque)
-{
-  Console *console = opaque;
-  char buf[4096];
-
-  for (;;)
-    {
-      int n = virStreamRecv (stream, buf, sizeof buf);
-
-      if (n > 0)
-        g_string_append_len (console->text, buf, n);
-      else if (n == -2)
-        return;
-      else
-        {
-          /* 0: the guest's run is over; -1: the stream broke */
-          console->ended = TRUE;
-          virStreamEventRemoveCallback (stream);
-          if (n == 0)
-            virStreamFinish (stream);
-          else
-            virStreamAbort (stream);
-          virResetLastError ();
-          return;
-        }
-    }
-}
-
-static Console *
-console_open (virConnectPtr  conn,
-              const char    *name)
-{
-  Console *console = g_new0 (Console, 1);
-  virDomainPtr dom = virDomainLookupByName (conn, name);
-
-  g_assert_nonnull (dom);
-  console->text = g_string_new (NULL);
-  console->stream = virStreamNew (conn, VIR_STREAM_NONBLOCK);
-  g_assert_nonnull (console->stream);
-  g_assert_cmpint (virDomainOpenConsole (dom, NULL, console->stream, VIR_DOMAIN_CONSOLE_FORCE), ==,
-                   0);
-  g_assert_cmpint (virStreamEventAddCallback (console->stream,
-                                              VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR
-                                              | VIR_STREAM_EVENT_HANGUP,
-                                              console_event_cb, console, NULL), ==, 0);
-  virDomainFree (dom);
-  return console;
-}
-
-static gboolean
-console_has (Console    *console,
-             const char *text)
-{
-  return strstr (console->text->str, text) != NULL;
-}
-
-static void
-console_free (Console *console)
-{
-  if (!console->ended)
-    {
-      virStreamEventRemoveCallback (console->stream);
-      virStreamAbort (console->stream);
-      virResetLastError ();
-    }
-  virStreamFree (console->stream);
-  g_string_free (console->text, TRUE);
-  g_free (console);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Console, console_free)
 
 typedef struct
 {
