@@ -145,6 +145,23 @@ has (const char *haystack,
   return strstr (haystack, needle) != NULL;
 }
 
+/* How many times the guest has said @line on its serial console since it started. The test guest
+ * reports its CD-ROM's medium as its own kernel reads it (CORRAL-GUEST-CD=label|none) on each change. */
+static guint
+serial_count (const char *line)
+{
+  g_autofree char *path = g_strdup_printf ("/var/log/libvirt/qemu/%s-serial.log", guest_name);
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return 0;
+  for (const char *p = text; (p = strstr (p, line)) != NULL; p += strlen (line))
+    if (p[strlen (line)] == '\r' || p[strlen (line)] == '\n')
+      n++;
+  return n;
+}
+
 static void
 test_edit_real (void)
 {
@@ -222,8 +239,10 @@ test_edit_real (void)
   corral_guest_edit_set_title (edit, "Edit test");
   corral_guest_edit_set_description (edit, "changed by Corral");
   corral_guest_edit_set_autostart (edit, TRUE);
+  corral_guest_edit_set_boot_order (edit, (const char * const[]) { "hd", "cdrom", NULL });
   apply_ok (guest, edit, FALSE);
   xml = virsh ("dumpxml", guest_name, "--inactive", NULL);
+  g_assert_true (has (xml, "<boot dev='hd'/>\n    <boot dev='cdrom'/>"));
   g_assert_true (has (xml, "<tpm model='tpm-crb'>"));
   g_assert_true (has (xml, "<backend type='emulator' version='2.0'/>"));
   g_assert_true (has (xml, "/var/lib/libvirt/images/edit-pool/e2e-guest-vda.qcow2"));
@@ -287,6 +306,7 @@ test_edit_real (void)
     g_free (run (argv, TRUE));
   }
   g_test_message ("guest up after %.1f s", (g_get_monotonic_time () - t0) / 1e6);
+  WAIT_FOR (serial_count ("CORRAL-GUEST-CD=CORRAL_TEST") == 1);   /* booted from the CD after the empty hd */
   g_clear_pointer (&config, corral_guest_config_unref);
   config = fetch (guest);
   g_assert_true (corral_guest_config_is_running (config));
@@ -317,6 +337,8 @@ test_edit_real (void)
   g_assert_true (has (xml, "<title>Edit test, running</title>"));
   g_assert_false (has (xml, "<source network='other'"));
   g_assert_false (has (xml, iso));   /* ejected from the running guest */
+  WAIT_FOR (serial_count ("CORRAL-GUEST-CD=none") == 1);   /* and the guest's kernel sees no medium */
+  g_assert_cmpuint (serial_count ("CORRAL-GUEST-CD=CORRAL_TEST"), ==, 1);
   g_clear_pointer (&config, corral_guest_config_unref);
   config = fetch (guest);
   g_assert_null (disk (config, "hdc")->source);
@@ -378,6 +400,7 @@ test_edit_real (void)
   g_free (xml);
   xml = virsh ("dumpxml", guest_name, NULL, NULL);
   g_assert_true (has (xml, iso));   /* inserted in the running guest */
+  WAIT_FOR (serial_count ("CORRAL-GUEST-CD=CORRAL_TEST") == 2);   /* and read by the guest again */
   g_assert_false (has (xml, "e2e-guest-vdb.qcow2"));   /* hot-removed */
   g_assert_false (has (xml, EXISTING));
   row ("CD/DVD insert", "live");
@@ -391,6 +414,7 @@ test_edit_real (void)
   corral_guest_edit_change_nic (edit, nic_on (config, "other")->mac, NULL, NULL, "e1000");
   if (swtpm != NULL)
     corral_guest_edit_set_tpm (edit, TRUE);
+  corral_guest_edit_set_boot_order (edit, (const char * const[]) { "cdrom", "hd", NULL });
   apply_ok (guest, edit, TRUE);
   g_clear_pointer (&edit, corral_guest_edit_unref);
   g_clear_pointer (&config, corral_guest_config_unref);
@@ -401,6 +425,7 @@ test_edit_real (void)
   g_assert_cmpuint (corral_guest_config_get_vcpus (config, TRUE), ==, 2);
   g_assert_cmpuint (corral_guest_config_get_vcpus (config, FALSE), ==, 1);
   g_assert_true (nic_on (config, "other")->pending);
+  g_assert_cmpstrv (corral_guest_config_get_boot_order (config), ((const char * const[]) { "cdrom", "hd", NULL }));
   row ("memory above the running maximum", "next start");
   row ("fewer processors (unplug)", "next start");
   row ("network card model", "next start");
@@ -440,6 +465,9 @@ test_edit_real (void)
   g_assert_cmpuint (corral_guest_config_get_memory (config, TRUE), ==, 416 * MiB);
   g_assert_cmpstr (nic_on (config, "other")->model, ==, "e1000");
   g_assert_cmpint (corral_guest_config_has_tpm (config), ==, swtpm != NULL);
+  g_free (xml);
+  xml = virsh ("dumpxml", guest_name, NULL, NULL);
+  g_assert_true (has (xml, "<boot dev='cdrom'/>\n    <boot dev='hd'/>"));   /* live now */
   WAIT_FOR (corral_guest_get_vcpus (guest) == 1);
 
   /* --- shut off again: rename, remove the disk with its volume --- */
