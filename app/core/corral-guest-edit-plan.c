@@ -196,6 +196,9 @@ helper_start_cb (gpointer user_data)
     case HELPER_GROUPS:
       corral_helper_client_list_volume_groups_async (w->helper, NULL, helper_done_cb, w);
       break;
+    case HELPER_VOLUMES:
+      corral_helper_client_list_volumes_async (w->helper, NULL, helper_done_cb, w);
+      break;
     case HELPER_CREATE:
       corral_helper_client_create_volume_async (w->helper, w->group, w->name, w->size, NULL,
                                                 helper_done_cb, w);
@@ -256,6 +259,26 @@ find_group (Apply       *a,
     }
   g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_EDIT_NOT_FOUND, _("There is no volume group “%s”"), name);
   return NULL;
+}
+
+/* The size LVM gives @group/@name now, if it is one of Corral's volumes (the helper's own list): it
+ * is what the helper will grow, whatever libvirt's block info says. 0 if not listed or not asked. */
+static guint64
+logical_volume_size (Apply      *a,
+                     const char *group,
+                     const char *name)
+{
+  g_autoptr(GAsyncResult) result = _corral_edit_helper_call (a, HELPER_VOLUMES, NULL, NULL, 0);
+  g_autoptr(GPtrArray) volumes = corral_helper_client_list_volumes_finish (a->helper, result, NULL);
+
+  for (guint i = 0; volumes != NULL && i < volumes->len; i++)
+    {
+      CorralLogicalVolume *volume = g_ptr_array_index (volumes, i);
+
+      if (g_strcmp0 (volume->group, group) == 0 && g_strcmp0 (volume->name, name) == 0)
+        return volume->size;
+    }
+  return 0;
 }
 
 /* --- checks --- */
@@ -574,6 +597,7 @@ plan_resize_disk (Apply       *a,
 {
   CorralEditOp *op = step->op;
   CorralGuestDiskInfo *disk = config_disk (a, op->target);
+  guint64 capacity;
 
   if (disk == NULL)
     {
@@ -587,9 +611,12 @@ plan_resize_disk (Apply       *a,
                    _("“%s” is a CD/DVD drive: it has no size to change"), op->target);
       return FALSE;
     }
-  if (disk->capacity > 0 && op->bytes <= disk->capacity)
+  capacity = disk->capacity;
+  if (disk->pool == NULL && disk->lvm_group != NULL && a->helper != NULL)
+    capacity = logical_volume_size (a, disk->lvm_group, disk->lvm_name) ?: capacity;
+  if (capacity > 0 && op->bytes <= capacity)
     {
-      g_autofree char *size = corral_format_size (disk->capacity);
+      g_autofree char *size = corral_format_size (capacity);
 
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_EDIT_DISK, _("Disks only grow: “%s” has %s already"),
                    op->target, size);
@@ -597,10 +624,10 @@ plan_resize_disk (Apply       *a,
     }
   step->target = g_strdup (op->target);
   step->path = g_strdup (disk->source);
-  step->old_capacity = disk->capacity;
+  step->old_capacity = capacity;
   if (disk->pool != NULL && disk->volume != NULL)
     {
-      if (!check_pool_space (a, disk->pool, op->bytes - disk->capacity, error))
+      if (!check_pool_space (a, disk->pool, op->bytes - capacity, error))
         return FALSE;
       step->pool = g_strdup (disk->pool);
       step->volume = g_strdup (disk->volume);
@@ -608,7 +635,7 @@ plan_resize_disk (Apply       *a,
   else if (disk->lvm_group != NULL && a->helper != NULL)
     {
       op->bytes = (op->bytes + 511) / 512 * 512;
-      if (!check_group_space (a, disk->lvm_group, op->bytes - disk->capacity, error))
+      if (!check_group_space (a, disk->lvm_group, op->bytes - capacity, error))
         return FALSE;
       step->lvm_group = g_strdup (disk->lvm_group);
       step->lvm_name = g_strdup (disk->lvm_name);

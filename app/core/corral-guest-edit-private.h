@@ -62,7 +62,7 @@ typedef struct
 } Apply;
 
 
-typedef enum { HELPER_GROUPS, HELPER_CREATE, HELPER_RESIZE, HELPER_REMOVE } HelperWhat;
+typedef enum { HELPER_GROUPS, HELPER_VOLUMES, HELPER_CREATE, HELPER_RESIZE, HELPER_REMOVE } HelperWhat;
 
 static inline const char *
 _corral_edit_guest_name (Apply *a)

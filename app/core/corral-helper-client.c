@@ -46,6 +46,17 @@ corral_volume_group_free (CorralVolumeGroup *group)
   g_free (group);
 }
 
+void
+corral_logical_volume_free (CorralLogicalVolume *volume)
+{
+  if (volume == NULL)
+    return;
+  g_free (volume->group);
+  g_free (volume->name);
+  g_free (volume->path);
+  g_free (volume);
+}
+
 /* --- errors --- */
 
 /* One list: the bus says the helper is not there (or cannot be started). */
@@ -717,6 +728,52 @@ GPtrArray *
 corral_helper_client_list_volume_groups_finish (CorralHelperClient  *self,
                                                 GAsyncResult        *result,
                                                 GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+reply_volumes (GTask    *task,
+               GVariant *reply)
+{
+  GPtrArray *result = g_ptr_array_new_with_free_func ((GDestroyNotify) corral_logical_volume_free);
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *group, *name, *path;
+  guint64 size;
+
+  g_variant_get (reply, "(a(ssts))", &iter);
+  while (g_variant_iter_next (iter, "(&s&st&s)", &group, &name, &size, &path))
+    {
+      CorralLogicalVolume *volume = g_new0 (CorralLogicalVolume, 1);
+
+      volume->group = g_strdup (group);
+      volume->name = g_strdup (name);
+      volume->size = size;
+      volume->path = g_strdup (path);
+      g_ptr_array_add (result, volume);
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/* Corral's own logical volumes (those tagged as Corral's), in every volume group. */
+void
+corral_helper_client_list_volumes_async (CorralHelperClient  *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (CORRAL_IS_HELPER_CLIENT (self));
+
+  call_helper (self, new_task (self, corral_helper_client_list_volumes_async, cancellable, callback, user_data),
+               "ListVolumes", NULL, reply_volumes, FALSE);
+}
+
+/* A new array of CorralLogicalVolume. */
+GPtrArray *
+corral_helper_client_list_volumes_finish (CorralHelperClient  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -21,6 +21,18 @@ typedef struct
 void corral_volume_group_free (CorralVolumeGroup *group);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralVolumeGroup, corral_volume_group_free)
 
+/* A logical volume Corral made (tagged as Corral's), as LVM reports it now. */
+typedef struct
+{
+  char    *group;
+  char    *name;
+  guint64  size;  /* bytes */
+  char    *path;
+} CorralLogicalVolume;
+
+void corral_logical_volume_free (CorralLogicalVolume *volume);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralLogicalVolume, corral_logical_volume_free)
+
 /* What the helper says about forwarding on this host, worst first. */
 typedef enum {
   CORRAL_FORWARDS_READY,
@@ -110,6 +122,13 @@ void                    corral_helper_client_list_volume_groups_async  (CorralHe
                                                                         GAsyncReadyCallback  callback,
                                                                         gpointer             user_data);
 GPtrArray              *corral_helper_client_list_volume_groups_finish (CorralHelperClient  *self,
+                                                                        GAsyncResult        *result,
+                                                                        GError             **error);
+void                    corral_helper_client_list_volumes_async        (CorralHelperClient  *self,
+                                                                        GCancellable        *cancellable,
+                                                                        GAsyncReadyCallback  callback,
+                                                                        gpointer             user_data);
+GPtrArray              *corral_helper_client_list_volumes_finish       (CorralHelperClient  *self,
                                                                         GAsyncResult        *result,
                                                                         GError             **error);
 void                    corral_helper_client_create_volume_async       (CorralHelperClient  *self,

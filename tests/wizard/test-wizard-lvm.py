@@ -3,7 +3,8 @@
 """The wizard's LVM disks end to end: corral-helper on a private system bus (mock polkit allows
 org.corralvm.volumes.manage), a real volume group on a loop device made and removed by
 tests/helper/lvm/run-lvm-loop.sh (activation off: metadata only), and TEST-PROGRAM
-(test-wizard-lvm, whose TAP this prints) creating guests through the core's helper client."""
+(test-wizard-lvm or test-guest-edit-lvm, whose TAP this prints) making and changing guests through
+the core's helper client."""
 
 import os
 import subprocess
