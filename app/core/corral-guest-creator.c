@@ -15,6 +15,7 @@
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
+#include "corral-guest-spec-access.h"
 #include "corral-guest-creator.h"
 #include "corral-guest-install-private.h"
 #include "corral-osinfo.h"
@@ -521,27 +522,6 @@ helper_call (CorralGuestCreator  *self,
   return path;
 }
 
-/* "qcow2" when the file starts with qcow2's magic, else "raw" (devices, unreadable files). */
-static const char *
-probe_format (const char *path,
-              gboolean   *is_block)
-{
-  struct stat st;
-  char magic[4] = { 0 };
-  int fd;
-
-  *is_block = stat (path, &st) == 0 && S_ISBLK (st.st_mode);
-  if (*is_block)
-    return "raw";
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return "raw";
-  if (read (fd, magic, sizeof magic) != sizeof magic)
-    magic[0] = 0;
-  close (fd);
-  return memcmp (magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
-}
-
 /* By listing, not by lookup: a failed lookup is logged by libvirt as an error. */
 static gboolean
 pool_has_volume (virStoragePoolPtr  pool,
@@ -626,7 +606,7 @@ make_disk (CorralGuestCreator  *self,
 
     case CORRAL_DISK_EXISTING:
       made->disk_path = g_strdup (spec->disk_location);
-      made->disk_format = probe_format (made->disk_path, &made->disk_is_block);
+      made->disk_format = corral_disk_image_format (made->disk_path, &made->disk_is_block);
       return TRUE;
 
     case CORRAL_DISK_POOL:

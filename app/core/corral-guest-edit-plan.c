@@ -461,26 +461,6 @@ pool_has_volume (const char    *pool_name,
   return found;
 }
 
-static const char *
-probe_format (const char *path,
-              gboolean   *is_block)
-{
-  struct stat st;
-  char magic[4] = { 0 };
-  int fd;
-
-  *is_block = stat (path, &st) == 0 && S_ISBLK (st.st_mode);
-  if (*is_block)
-    return "raw";
-  fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return "raw";
-  if (read (fd, magic, sizeof magic) != sizeof magic)
-    magic[0] = 0;
-  close (fd);
-  return memcmp (magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
-}
-
 static gboolean
 disk_in_use (Apply      *a,
              const char *path)
@@ -559,7 +539,7 @@ plan_add_disk (Apply       *a,
       if (!check_readable (a, op->path, error))
         return FALSE;
       step->path = g_strdup (op->path);
-      step->format = g_strdup (a->local ? probe_format (op->path, &step->block) : "raw");
+      step->format = g_strdup (a->local ? corral_disk_image_format (op->path, &step->block) : "raw");
       break;
     }
 

@@ -4,10 +4,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -509,4 +512,26 @@ corral_guest_spec_access_grant_finish (GAsyncResult  *result,
                                        GError       **error)
 {
   return access_task_propagate (result, corral_guest_spec_access_grant_async, error) != NULL;
+}
+
+const char *
+corral_disk_image_format (const char *path,
+                          gboolean   *is_block)
+{
+  struct stat st;
+  char magic[4] = { 0 };
+  int fd;
+
+  g_return_val_if_fail (path != NULL && is_block != NULL, "raw");
+
+  *is_block = stat (path, &st) == 0 && S_ISBLK (st.st_mode);
+  if (*is_block)
+    return "raw";
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return "raw";
+  if (read (fd, magic, sizeof magic) != sizeof magic)
+    magic[0] = 0;
+  close (fd);
+  return memcmp (magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
 }

@@ -36,4 +36,10 @@ void       corral_guest_spec_access_grant_async     (const char           *path,
 gboolean   corral_guest_spec_access_grant_finish    (GAsyncResult         *result,
                                                      GError              **error);
 
+/* A local disk image's format as QEMU should be told: "qcow2" when the file starts with qcow2's magic,
+ * else "raw" (block devices, raw files, files that cannot be read). @is_block: whether it is a block
+ * device. Reads 4 bytes: call it off the main thread. */
+const char *corral_disk_image_format                (const char           *path,
+                                                     gboolean             *is_block);
+
 G_END_DECLS
