@@ -426,9 +426,9 @@ delete_disks_cb (GObject      *object,
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
                                      corral_guest_get_name (guest));
-  g_string_append (body, _("The guest’s definition is removed for good."));
+  g_string_append (body, _("The guest is removed from this connection for good."));
   if (corral_guest_state_is_active (corral_guest_get_state (guest)))
-    g_string_append_printf (body, " %s", _("It is running and will be forced off first."));
+    g_string_append_printf (body, " %s", _("The guest is running and will be forced off first."));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body->str);
 
   data = g_new0 (DeleteData, 1);
@@ -442,7 +442,7 @@ delete_disks_cb (GObject      *object,
 
   if (volumes > 0)
     {
-      GtkWidget *check = gtk_check_button_new_with_mnemonic (_("Also delete its _storage"));
+      GtkWidget *check = gtk_check_button_new_with_mnemonic (_("Also delete the guest’s _storage"));
       gtk_box_append (GTK_BOX (box), check);
       data->storage_check = GTK_CHECK_BUTTON (check);
     }
