@@ -43,6 +43,7 @@ struct _CorralGuestDetail
   GtkLabel     *uuid_label;
   CorralGuestHardware *hardware;
   AdwActionRow *forwards_row;
+  GtkImage *forwards_arrow;
 };
 
 enum {
@@ -113,6 +114,14 @@ update_forwards (CorralGuestDetail *self)
   gboolean can = self->guest != NULL && self->forwards_checked && self->forwards_reason == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.forwards", can);
+  /* Where forwards cannot apply, the row only explains why: not a disabled (faint) button whose
+   * explanation is hard to read, but a plain row with no arrow (HIG: dim only secondary text). */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->forwards_row),
+                                  self->forwards_reason == NULL ? "guest.forwards" : NULL);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->forwards_row), self->forwards_reason == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->forwards_arrow), self->forwards_reason == NULL);
+  if (self->forwards_reason != NULL)
+    gtk_widget_set_sensitive (GTK_WIDGET (self->forwards_row), TRUE);
   if (self->guest == NULL)
     return;
   if (!self->forwards_checked)
@@ -660,6 +669,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, hardware);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_arrow);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
