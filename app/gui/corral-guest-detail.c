@@ -43,6 +43,7 @@ struct _CorralGuestDetail
   GtkLabel     *uuid_label;
   CorralGuestHardware *hardware;
   AdwActionRow *forwards_row;
+  GtkImage *forwards_arrow;
 };
 
 enum {
@@ -113,6 +114,14 @@ update_forwards (CorralGuestDetail *self)
   gboolean can = self->guest != NULL && self->forwards_checked && self->forwards_reason == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.forwards", can);
+  /* Where forwards cannot apply, the row only explains why: not a disabled (faint) button whose
+   * explanation is hard to read, but a plain row with no arrow (HIG: dim only secondary text). */
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->forwards_row),
+                                  self->forwards_reason == NULL ? "guest.forwards" : NULL);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->forwards_row), self->forwards_reason == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->forwards_arrow), self->forwards_reason == NULL);
+  if (self->forwards_reason != NULL)
+    gtk_widget_set_sensitive (GTK_WIDGET (self->forwards_row), TRUE);
   if (self->guest == NULL)
     return;
   if (!self->forwards_checked)
@@ -426,9 +435,9 @@ delete_disks_cb (GObject      *object,
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), NULL, NULL);
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
                                      corral_guest_get_name (guest));
-  g_string_append (body, _("The guest’s definition is removed for good."));
+  g_string_append (body, _("The guest is removed from this connection for good."));
   if (corral_guest_state_is_active (corral_guest_get_state (guest)))
-    g_string_append_printf (body, " %s", _("It is running and will be forced off first."));
+    g_string_append_printf (body, " %s", _("The guest is running and will be forced off first."));
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body->str);
 
   data = g_new0 (DeleteData, 1);
@@ -442,7 +451,7 @@ delete_disks_cb (GObject      *object,
 
   if (volumes > 0)
     {
-      GtkWidget *check = gtk_check_button_new_with_mnemonic (_("Also delete its _storage"));
+      GtkWidget *check = gtk_check_button_new_with_mnemonic (_("Also delete the guest’s _storage"));
       gtk_box_append (GTK_BOX (box), check);
       data->storage_check = GTK_CHECK_BUTTON (check);
     }
@@ -660,6 +669,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, hardware);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_arrow);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -469,6 +469,50 @@ test_running_dialogs (Fixture       *fixture,
   corral_test_screenshot (hw, "hardware-disk-added.png");
 }
 
+/* The delete dialog speaks of the guest, not of its "definition" (issue 19, point 17). */
+static void
+test_delete_dialog (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GtkWidget *detail = corral_window_get_detail (fixture->window);
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  show_guest (fixture, "hw-running");
+  g_assert_true (gtk_widget_activate_action (detail, "guest.delete", NULL));
+  dialog = wait_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “hw-running”?");
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_null (strstr (body, "definition"));
+  g_assert_cmpstr (body, ==, "The guest is removed from this connection for good. "
+                             "The guest is running and will be forced off first.");
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (dialog), "Also delete the guest’s _storage"));
+  corral_test_screenshot (GTK_WIDGET (dialog), "dialog-delete-guest.png");
+  close_dialog (dialog, "cancel");
+  wait_idle (fixture);
+  /* Cancelled: the guest stays. */
+  g_assert_nonnull (corral_test_find_guest (fixture->connection, "hw-running"));
+}
+
+/* Where port forwards cannot apply (the test driver), the row says why in legible text: the row is
+ * not greyed out as a disabled button would be, nor offers an arrow (issue 19, point 17). */
+static void
+test_forwards_row (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *detail = corral_window_get_detail (fixture->window);
+  GtkWidget *row;
+
+  show_guest (fixture, "hw-running");
+  row = find_row (detail, "Port Forwards");
+  g_assert_nonnull (row);
+  WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Checking the guest’s network…") != 0);
+  g_test_message ("Port Forwards: %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  g_assert_true (gtk_widget_is_sensitive (row));
+  g_assert_false (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+  corral_test_screenshot (row, "detail-forwards-row.png");
+}
+
 static void
 test_shut_off (Fixture       *fixture,
                gconstpointer  data)
@@ -650,6 +694,8 @@ main (int   argc,
   ADD ("/gui/hardware/running-dialogs", test_running_dialogs);
   ADD ("/gui/hardware/shut-off", test_shut_off);
   ADD ("/gui/hardware/page", test_page);
+  ADD ("/gui/hardware/delete-dialog", test_delete_dialog);
+  ADD ("/gui/hardware/forwards-row", test_forwards_row);
 #undef ADD
 
   return g_test_run ();
