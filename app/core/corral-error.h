@@ -50,6 +50,12 @@ typedef enum {
   CORRAL_ERROR_EDIT_STORAGE_KEPT,  /* all applied, but a removed disk's storage could not be deleted */
   /* firmware */
   CORRAL_ERROR_SPEC_FIRMWARE,      /* UEFI, Secure Boot or a TPM the OS or host cannot have */
+  /* snapshots */
+  CORRAL_ERROR_SNAPSHOT_NAME,        /* empty, or with a '/' */
+  CORRAL_ERROR_SNAPSHOT_NAME_TAKEN,  /* the guest has a snapshot of that name */
+  CORRAL_ERROR_SNAPSHOT_UNSUPPORTED, /* a disk is not qcow2 */
+  CORRAL_ERROR_SNAPSHOT_NOT_FOUND,   /* no snapshot of that name */
+  CORRAL_ERROR_SNAPSHOT_FAILED,      /* libvirt refused */
 } CorralError;
 
 GQuark corral_error_quark (void);

@@ -115,3 +115,26 @@ console_free (Console *console)
   g_string_free (console->text, TRUE);
   g_free (console);
 }
+
+void
+console_send (Console    *console,
+              const char *text)
+{
+  gsize len = strlen (text);
+  gsize done = 0;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (done < len)
+    {
+      int n = virStreamSend (console->stream, text + done, len - done);
+
+      if (n == -2)
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, end);
+          g_usleep (10000);
+          continue;
+        }
+      g_assert_cmpint (n, >, 0);
+      done += n;
+    }
+}

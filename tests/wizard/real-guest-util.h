@@ -32,3 +32,9 @@ void      console_free  (Console            *console);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Console, console_free)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Types @text into the guest's serial console (virStreamSend), all of it. */
+void      console_send  (Console            *console,
+                         const char         *text);
+G_END_DECLS
