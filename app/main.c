@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gtk/gtk.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
 #include "corral-application.h"
@@ -15,13 +16,19 @@ choose_renderer (void)
   g_autoptr(GDir) dri = NULL;
   const char *name;
 
-  if (g_getenv ("GSK_RENDERER") != NULL || g_getenv ("GDK_DEBUG") != NULL)
+  if (g_getenv ("GSK_RENDERER") != NULL || g_getenv ("GDK_DEBUG") != NULL || g_getenv ("GDK_DISABLE") != NULL)
     return;
   dri = g_dir_open ("/dev/dri", 0, NULL);
   while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
     if (g_str_has_prefix (name, "renderD"))
       return;
-  g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  /* GTK 4.16 moved "no GL" from GDK_DEBUG=gl-disable to GDK_DISABLE=gl (the old one is then
+   * "Unrecognized" and does nothing), and made Vulkan its default renderer: without a GPU that is
+   * lavapipe, a software rasterizer too, so it goes as well. */
+  if (gtk_get_major_version () == 4 && gtk_get_minor_version () < 16)
+    g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  else
+    g_setenv ("GDK_DISABLE", "gl,vulkan", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
 }
 
