@@ -10,6 +10,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <libvirt-gobject/libvirt-gobject.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "corral-guest-config.h"
 #include "corral-guest-detail.h"
@@ -72,7 +74,30 @@ typedef struct
   CorralConnection    *connection;
   CorralWindow        *window;     /* a reference of the test's own, to check that closing frees it */
   CorralGuestHardware *hardware;
+  char                *uri;
 } Fixture;
+
+/* Whether this libvirt's test driver changes a running guest's CD live (virDomainUpdateDeviceFlags:
+ * not in libvirt 9.0, in 11.3). Asked of a connection of its own: each test:///FILE connection is a
+ * driver of its own, so the fixture's guests are not touched. */
+static gboolean
+test_driver_updates_devices (const char *uri)
+{
+  static const char cdrom[] = "<disk type='file' device='cdrom'><target dev='sda' bus='sata'/><readonly/></disk>";
+  virConnectPtr conn = virConnectOpen (uri);
+  virDomainPtr dom;
+  gboolean supported;
+
+  g_assert_nonnull (conn);
+  dom = virDomainLookupByName (conn, "hw-running");
+  g_assert_nonnull (dom);
+  supported = virDomainUpdateDeviceFlags (dom, cdrom, VIR_DOMAIN_AFFECT_LIVE) == 0;
+  if (!supported)
+    g_assert_cmpint (virGetLastErrorCode (), ==, VIR_ERR_NO_SUPPORT);
+  virDomainFree (dom);
+  virConnectClose (conn);
+  return supported;
+}
 
 static void
 fixture_setup (Fixture       *fixture,
@@ -87,6 +112,7 @@ fixture_setup (Fixture       *fixture,
   path = g_build_filename (fixture->dir, "node.xml", NULL);
   g_assert_true (g_file_set_contents (path, node_xml, -1, &error));
   uri = g_strconcat ("test://", path, NULL);
+  fixture->uri = g_strdup (uri);
 
   fixture->manager = corral_manager_new ();
   fixture->window = g_object_ref (corral_window_new (NULL, fixture->manager));
@@ -113,6 +139,7 @@ fixture_teardown (Fixture       *fixture,
   g_unlink (path);
   g_rmdir (fixture->dir);
   g_free (fixture->dir);
+  g_free (fixture->uri);
 }
 
 /* Shows @name's page and waits until its hardware view shows what libvirt has. */
@@ -438,12 +465,27 @@ test_running_dialogs (Fixture       *fixture,
                            "is not supported by the connection driver: virDomainUpdateDeviceFlags";
 
     g_assert_true (g_file_set_contents (iso, "x", 1, NULL));
-    g_assert_true (gtk_widget_activate_action (hw, "hardware.cdrom-insert-path", "(ss)", "sda", iso));
-    wait_idle (fixture);
-    g_assert_nonnull (corral_test_find_label (hw, expected));
-    g_assert_null (corral_test_find_label (hw, iso));
-    g_assert_nonnull (corral_test_find_label (hw, "Empty"));
-    corral_test_screenshot (hw, "hardware-error-cdrom.png");
+    if (test_driver_updates_devices (fixture->uri))
+      {
+        /* a newer test driver changes it: the drive shows the ISO, then is empty again after Eject */
+        g_test_message ("this libvirt's test driver changes a CD live: no error to show");
+        g_assert_true (gtk_widget_activate_action (hw, "hardware.cdrom-insert-path", "(ss)", "sda", iso));
+        wait_idle (fixture);
+        g_assert_null (corral_test_find_label (hw, expected));
+        g_assert_null (corral_test_find_label (hw, "Empty"));
+        g_assert_true (gtk_widget_activate_action (hw, "hardware.cdrom-eject", "s", "sda"));
+        wait_idle (fixture);
+        g_assert_nonnull (corral_test_find_label (hw, "Empty"));
+      }
+    else
+      {
+        g_assert_true (gtk_widget_activate_action (hw, "hardware.cdrom-insert-path", "(ss)", "sda", iso));
+        wait_idle (fixture);
+        g_assert_nonnull (corral_test_find_label (hw, expected));
+        g_assert_null (corral_test_find_label (hw, iso));
+        g_assert_nonnull (corral_test_find_label (hw, "Empty"));
+        corral_test_screenshot (hw, "hardware-error-cdrom.png");
+      }
     g_unlink (iso);
   }
 
