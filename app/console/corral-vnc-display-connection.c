@@ -269,6 +269,13 @@ vnc_desktop_rename_cb (CorralVncDisplay *self,
   g_object_notify_by_pspec (G_OBJECT (self), _corral_vnc_display_properties[PROP_GUEST_NAME]);
 }
 
+/* Whether gvnc's cursor bytes are straight (not premultiplied) RGBA: since gvnc 1.5. */
+static gboolean
+cursor_is_straight_alpha (void)
+{
+  return vnc_util_check_version (1, 5, 0);
+}
+
 static void
 vnc_cursor_changed_cb (CorralVncDisplay *self,
                        VncCursor        *cursor,
@@ -291,26 +298,38 @@ vnc_cursor_changed_cb (CorralVncDisplay *self,
     }
   else
     {
-      /* gvnc hands the cursor over as RGBA bytes: premultiplied as the server sent them for an alpha
-       * cursor (what QEMU and Xvnc send), a 1-bit mask for a rich cursor, where a clear pixel may keep
-       * its colour. Clamping each channel to alpha makes both valid premultiplied RGBA. */
+      /* gvnc hands the cursor over as RGBA bytes. Before 1.5 an alpha cursor (what QEMU and Xvnc
+       * send) comes premultiplied, as the server sent it, and a rich cursor with a 1-bit mask whose
+       * clear pixels may keep their colour: clamping each channel to alpha makes both valid
+       * premultiplied RGBA. gvnc 1.5 reverses the premultiplication itself ("Fix alpha cursor
+       * encoding"): its bytes are straight RGBA, whatever the encoding. Which gvnc runs is asked at
+       * run time, as the library may be newer than the headers. */
       const guint8 *data = vnc_cursor_get_data (cursor);
       gsize size = (gsize) w * h * 4;
-      guint8 *rgba = g_malloc (size);
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GdkTexture) texture = NULL;
 
-      for (gsize i = 0; i < size; i += 4)
+      if (cursor_is_straight_alpha ())
         {
-          guint8 a = data[i + 3];
-
-          rgba[i] = MIN (data[i], a);
-          rgba[i + 1] = MIN (data[i + 1], a);
-          rgba[i + 2] = MIN (data[i + 2], a);
-          rgba[i + 3] = a;
+          bytes = g_bytes_new (data, size);
+          texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8, bytes, w * 4);
         }
-      bytes = g_bytes_new_take (rgba, size);
-      texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED, bytes, w * 4);
+      else
+        {
+          guint8 *rgba = g_malloc (size);
+
+          for (gsize i = 0; i < size; i += 4)
+            {
+              guint8 a = data[i + 3];
+
+              rgba[i] = MIN (data[i], a);
+              rgba[i + 1] = MIN (data[i + 1], a);
+              rgba[i + 2] = MIN (data[i + 2], a);
+              rgba[i + 3] = a;
+            }
+          bytes = g_bytes_new_take (rgba, size);
+          texture = gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8A8_PREMULTIPLIED, bytes, w * 4);
+        }
 
       gcursor = gdk_cursor_new_from_texture (texture,
                                              MIN (vnc_cursor_get_hotx (cursor), w - 1),

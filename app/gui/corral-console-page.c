@@ -21,6 +21,8 @@
 
 #define RECONNECT_DELAY_MS 1000
 #define FULLSCREEN_REVEAL_EDGE 6
+/* the login dialog's fields: the width of an AdwMessageDialog's message area at its narrowest */
+#define CREDENTIALS_FIELDS_WIDTH 240
 
 struct _CorralConsolePage
 {
@@ -405,6 +407,12 @@ display_credentials_cb (CorralConsolePage *self,
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
+  /* An AdwMessageDialog is never narrower than 300 px, its message area 240 px inside its margins;
+   * left to the entry rows, that area's minimum width would be less than the unwrapped heading's,
+   * and libadwaita measures that heading at any width the area allows (GTK >= 4.10 warns: "Trying
+   * to measure GtkLabel ... for width of 122, but it needs at least 143"). The fields ask for the
+   * width the dialog gives them anyway. */
+  gtk_widget_set_size_request (list, CREDENTIALS_FIELDS_WIDTH, -1);
   if (want_username)
     {
       row = adw_entry_row_new ();

@@ -248,6 +248,8 @@ initialized_cb (CorralVncDisplay   *vnc,
                 ConsoleTestSignals *seen)
 {
   seen->initialized = TRUE;
+  /* a new connection: its screen comes anew */
+  g_clear_pointer (&seen->covered, g_free);
 }
 
 static void
@@ -271,8 +273,29 @@ updated_cb (CorralVncDisplay   *vnc,
             guint x, guint y, guint w, guint h,
             ConsoleTestSignals *seen)
 {
+  int sw = corral_vnc_display_get_guest_width (vnc);
+  int sh = corral_vnc_display_get_guest_height (vnc);
+
   seen->updates++;
   seen->last_update = g_get_monotonic_time ();
+  /* which of the screen's pixels came (a resized screen comes anew) */
+  if (sw <= 0 || sh <= 0)
+    return;
+  if (seen->covered == NULL || seen->covered_w != sw || seen->covered_h != sh)
+    {
+      g_free (seen->covered);
+      seen->covered = g_malloc0 ((gsize) sw * sh);
+      seen->covered_w = sw;
+      seen->covered_h = sh;
+      seen->uncovered = (guint64) sw * sh;
+    }
+  for (guint row = y; row < y + h && row < (guint) sh; row++)
+    for (guint col = x; col < x + w && col < (guint) sw; col++)
+      if (!seen->covered[(gsize) row * sw + col])
+        {
+          seen->covered[(gsize) row * sw + col] = 1;
+          seen->uncovered--;
+        }
 }
 
 /* A window of width x height (not shown yet) holding a new display (*vnc) with scaling, whose signals
@@ -315,13 +338,15 @@ gboolean
 console_test_is_settled (const ConsoleTestSignals *seen)
 {
   /* the whole screen came, and nothing more for 300 ms */
-  return seen->updates > 0 && g_get_monotonic_time () - seen->last_update > 300 * 1000;
+  return seen->updates > 0 && seen->covered != NULL && seen->uncovered == 0 &&
+         g_get_monotonic_time () - seen->last_update > 300 * 1000;
 }
 
 void
 console_test_signals_clear (ConsoleTestSignals *seen)
 {
   g_clear_pointer (&seen->error, g_free);
+  g_clear_pointer (&seen->covered, g_free);
 }
 
 /* ---- the server's screen ---------------------------------------------------------------------- */

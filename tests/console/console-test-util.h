@@ -60,6 +60,10 @@ typedef struct
   char     *error;          /* the last "error" signal's message */
   guint64   updates;        /* "framebuffer-updated" signals */
   gint64    last_update;    /* ... the last one's monotonic time */
+  guint8   *covered;        /* per pixel of the guest's screen: updated since the connection came up */
+  int       covered_w;
+  int       covered_h;
+  guint64   uncovered;      /* pixels not updated yet */
 } ConsoleTestSignals;
 
 GtkWidget   *console_test_display_window  (CorralVncScaling    scaling,

@@ -918,7 +918,8 @@ cursor_matches_server (Fixture *f,
   GdkTexture *texture = cursor != NULL ? gdk_cursor_get_texture (cursor) : NULL;
   XFixesCursorImage *image;
   g_autofree guint32 *pixels = NULL;
-  int x0, y0, x1, y1, w, h, max_diff = 0;
+  int x0, y0, x1, y1, w, h, max_diff = 0, worst_x = 0, worst_y = 0;
+  guint32 worst_ours = 0, worst_theirs = 0;
   gboolean same;
 
   g_clear_pointer (why, g_free);
@@ -960,18 +961,37 @@ cursor_matches_server (Fixture *f,
             guint32 theirs = (guint32) image->pixels[(y + y0) * image->width + x + x0];
 
             for (int shift = 0; shift < 32; shift += 8)
-              max_diff = MAX (max_diff, ABS ((int) ((ours >> shift) & 0xff) - (int) ((theirs >> shift) & 0xff)));
+              {
+                int diff = ABS ((int) ((ours >> shift) & 0xff) - (int) ((theirs >> shift) & 0xff));
+
+                if (diff > max_diff)
+                  {
+                    max_diff = diff;
+                    worst_x = x;
+                    worst_y = y;
+                    worst_ours = ours;
+                    worst_theirs = theirs;
+                  }
+              }
           }
       same = max_diff <= 2;
       g_free (*why);
-      *why = g_strdup_printf ("%dx%d hotspot %d,%d, largest channel difference %d", w, h,
-                              gdk_cursor_get_hotspot_x (cursor), gdk_cursor_get_hotspot_y (cursor), max_diff);
+      if (max_diff == 0)
+        *why = g_strdup_printf ("%dx%d hotspot %d,%d, largest channel difference 0", w, h,
+                                gdk_cursor_get_hotspot_x (cursor), gdk_cursor_get_hotspot_y (cursor));
+      else
+        *why = g_strdup_printf ("%dx%d hotspot %d,%d, largest channel difference %d (at %d,%d: widget "
+                                "%08x, server %08x, premultiplied ARGB)", w, h, gdk_cursor_get_hotspot_x (cursor),
+                                gdk_cursor_get_hotspot_y (cursor), max_diff, worst_x, worst_y, worst_ours,
+                                worst_theirs);
     }
   XFree (image);
   return same;
 }
 
-/* The server's cursor is the widget's, and follows it when it changes. */
+/* The server's cursor is the widget's, and follows it when it changes. XCreateFontCursor takes the
+ * cursor theme's image where libXcursor finds one (Adwaita's crosshair has translucent pixels), so
+ * the alpha channel is checked, not only a 1-bit mask. */
 static void
 test_cursor (Fixture       *f,
              gconstpointer  data)
