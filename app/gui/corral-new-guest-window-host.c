@@ -114,6 +114,12 @@ host_info_cb (GObject      *object,
                                info->memory / MiB);
   if (info->cpus > 0)
     gtk_spin_button_set_range (self->cpus_spin, 1, info->cpus);
+  /* another host: what the chosen OS asks for, within what this one has */
+  if (self->reapply_os)
+    {
+      self->reapply_os = FALSE;
+      _corral_new_guest_window_apply_os_defaults (self);
+    }
 
   _corral_new_guest_window_suggest_name (self);
   _corral_new_guest_window_update (self);
@@ -161,17 +167,45 @@ volume_groups_cb (GObject      *object,
   _corral_new_guest_window_update (self);
 }
 
-/* Asks libvirt what the host has and, for the local system connection (@system), corral-helper
- * for its volume groups; both cancelled with the window. */
-void
-_corral_new_guest_window_query_host (CorralNewGuestWindow *self,
-                                     gboolean              system)
+/* Forgets what the last connection's host offered. */
+static void
+clear_host (CorralNewGuestWindow *self)
 {
-  corral_host_info_query_async (self->connection, self->cancellable, host_info_cb, self);
+  g_clear_pointer (&self->host, corral_host_info_free);
+  g_clear_pointer (&self->volume_groups, g_ptr_array_unref);
+  g_clear_object (&self->helper);
+  gtk_string_list_splice (self->pool_model, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->pool_model)), NULL);
+  gtk_string_list_splice (self->vg_model, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->vg_model)), NULL);
+  gtk_string_list_splice (self->network_model, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->network_model)), NULL);
+  gtk_string_list_splice (self->bridge_model, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->bridge_model)), NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->bridge_check), TRUE);
+  adw_action_row_set_subtitle (self->bridge_row, _("The guest appears on the host’s LAN"));
+  adw_action_row_set_subtitle (self->lvm_row, "");
+}
+
+/* Asks libvirt what the connection's host has and, for the local system connection, corral-helper
+ * for its volume groups; a query for the connection before is cancelled, and so are both with the
+ * window. Asynchronous: the pages wait for the facts (page_ready), the UI does not. */
+void
+_corral_new_guest_window_query_host (CorralNewGuestWindow *self)
+{
+  gboolean system = corral_connection_is_system (self->connection)
+                    && corral_connection_is_local (self->connection);
+
+  g_cancellable_cancel (self->host_cancellable);
+  g_clear_object (&self->host_cancellable);
+  self->host_cancellable = g_cancellable_new ();
+  clear_host (self);
+
+  corral_host_info_query_async (self->connection, self->host_cancellable, host_info_cb, self);
   if (system)
     {
       self->helper = g_object_ref (corral_helper_client_get_default ());
-      corral_helper_client_list_volume_groups_async (self->helper, self->cancellable,
+      corral_helper_client_list_volume_groups_async (self->helper, self->host_cancellable,
                                                      volume_groups_cb, self);
     }
   else

@@ -53,15 +53,17 @@ _corral_new_guest_window_suggest_name (CorralNewGuestWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
 }
 
-static void
-set_os (CorralNewGuestWindow *self,
-        OsinfoOs             *os)
+/* What the chosen OS sets on the later pages (memory, processors, disk size, firmware, the name),
+ * within what the host has: when it is chosen, and again for another connection's host. */
+void
+_corral_new_guest_window_apply_os_defaults (CorralNewGuestWindow *self)
 {
+  OsinfoOs *os = self->os;
   CorralOsResources res;
   g_autofree char *memory_hint = NULL;
   g_autofree char *host_memory = NULL;
 
-  if (!g_set_object (&self->os, os))
+  if (os == NULL)
     return;
 
   corral_osinfo_os_get_resources (os, self->host != NULL ? self->host->arch : "x86_64", &res);
@@ -108,6 +110,15 @@ set_os (CorralNewGuestWindow *self,
 
   _corral_new_guest_window_suggest_name (self);
   _corral_new_guest_window_update (self);
+}
+
+static void
+set_os (CorralNewGuestWindow *self,
+        OsinfoOs             *os)
+{
+  if (!g_set_object (&self->os, os))
+    return;
+  _corral_new_guest_window_apply_os_defaults (self);
 }
 
 static void
