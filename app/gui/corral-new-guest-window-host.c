@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What the host offers the wizard: its storage pools, networks and bridges, memory and processors
+/* Where the guest is made and what that host offers the wizard: the connection row (the manager's
+ * connected connections), the host's storage pools, networks and bridges, memory and processors
  * (from libvirt), and LVM volume groups (from corral-helper, for the local system connection);
  * which of them the pages have selected. */
 #define G_LOG_DOMAIN "corral-new-guest-window"
@@ -215,4 +216,127 @@ _corral_new_guest_window_query_host (CorralNewGuestWindow *self)
                                      "(qemu:///system)"));
       gtk_widget_set_sensitive (GTK_WIDGET (self->lvm_check), FALSE);
     }
+}
+
+/* --- the connection: where the guest is made --- */
+
+static void
+update_connection_rows (CorralNewGuestWindow *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
+
+  /* a choice only where there is one to make */
+  gtk_widget_set_visible (GTK_WIDGET (self->connection_combo), n > 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->connection_row), n <= 1);
+  adw_action_row_set_subtitle (self->connection_row,
+                               corral_connection_get_title (self->connection));
+}
+
+/* The connections the row offers: those of the manager that are connected, and always the chosen
+ * one, in the manager's order. */
+void
+_corral_new_guest_window_fill_connections (CorralNewGuestWindow *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint selected = 0;
+
+  if (self->manager != NULL)
+    {
+      GListModel *all = corral_manager_get_connections (self->manager);
+
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        {
+          g_autoptr(CorralConnection) connection = g_list_model_get_item (all, i);
+
+          if (connection == self->connection
+              || corral_connection_get_status (connection) == CORRAL_CONNECTION_STATUS_CONNECTED)
+            {
+              if (connection == self->connection)
+                selected = items->len;
+              g_ptr_array_add (items, g_steal_pointer (&connection));
+            }
+        }
+    }
+  if (items->len == 0 || g_ptr_array_index (items, selected) != self->connection)
+    {
+      selected = items->len;
+      g_ptr_array_add (items, g_object_ref (self->connection));
+    }
+
+  self->filling_connections = TRUE;
+  g_list_store_splice (self->connections, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->connections)),
+                       items->pdata, items->len);
+  adw_combo_row_set_selected (self->connection_combo, selected);
+  self->filling_connections = FALSE;
+  update_connection_rows (self);
+}
+
+static void
+connection_status_cb (CorralNewGuestWindow *self)
+{
+  _corral_new_guest_window_fill_connections (self);
+}
+
+/* a connection's status decides whether the row offers it */
+static void
+connections_changed_cb (GListModel           *all,
+                        guint                 position,
+                        guint                 removed,
+                        guint                 added,
+                        CorralNewGuestWindow *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(CorralConnection) connection = g_list_model_get_item (all, i);
+
+      g_signal_connect_object (connection, "notify::status", G_CALLBACK (connection_status_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+  _corral_new_guest_window_fill_connections (self);
+}
+
+/* Makes the guest on @connection: what the host offers is asked anew (off the main thread), the
+ * source file looked at again (whether it is local, whether that host's QEMU may read it), and the
+ * OS's defaults applied again for that host once it has answered. */
+void
+_corral_new_guest_window_set_connection (CorralNewGuestWindow *self,
+                                         CorralConnection     *connection)
+{
+  if (!g_set_object (&self->connection, connection))
+    return;
+  g_object_notify (G_OBJECT (self), "connection");
+  update_connection_rows (self);
+  self->reapply_os = self->os != NULL;
+  _corral_new_guest_window_query_host (self);
+  _corral_new_guest_window_check_source (self);
+  _corral_new_guest_window_update (self);
+}
+
+static void
+connection_selected_cb (CorralNewGuestWindow *self)
+{
+  CorralConnection *connection = adw_combo_row_get_selected_item (self->connection_combo);
+
+  if (self->filling_connections || connection == NULL)
+    return;
+  _corral_new_guest_window_set_connection (self, connection);
+}
+
+/* The connection row: offers the connected connections of the manager (when there is one), follows
+ * their comings and goings, and makes the guest on the one chosen. */
+void
+_corral_new_guest_window_init_connections (CorralNewGuestWindow *self)
+{
+  if (self->manager != NULL)
+    {
+      GListModel *all = corral_manager_get_connections (self->manager);
+
+      g_signal_connect_object (all, "items-changed", G_CALLBACK (connections_changed_cb), self, 0);
+      connections_changed_cb (all, 0, 0, g_list_model_get_n_items (all), self);
+    }
+  else
+    _corral_new_guest_window_fill_connections (self);
+  g_signal_connect_object (self->connection_combo, "notify::selected",
+                           G_CALLBACK (connection_selected_cb), self, G_CONNECT_SWAPPED);
 }

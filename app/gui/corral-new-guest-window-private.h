@@ -142,6 +142,7 @@ struct _CorralNewGuestWindow
 /* corral-new-guest-window.c */
 void                _corral_new_guest_window_update             (CorralNewGuestWindow *self);
 char               *_corral_new_guest_window_entry_text         (AdwEntryRow          *entry);
+void                _corral_new_guest_window_check_source       (CorralNewGuestWindow *self);
 
 /* corral-new-guest-window-os.c */
 void                _corral_new_guest_window_init_os            (CorralNewGuestWindow *self);
@@ -153,6 +154,10 @@ void                _corral_new_guest_window_apply_os_defaults  (CorralNewGuestW
 
 /* corral-new-guest-window-host.c */
 void                _corral_new_guest_window_query_host         (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_init_connections   (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_fill_connections   (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_set_connection     (CorralNewGuestWindow *self,
+                                                                 CorralConnection     *connection);
 CorralStoragePlace *_corral_new_guest_window_selected_pool      (CorralNewGuestWindow *self);
 CorralVolumeGroup  *_corral_new_guest_window_selected_vg        (CorralNewGuestWindow *self);
 const char         *_corral_new_guest_window_selected_network   (CorralNewGuestWindow *self);

@@ -435,113 +435,6 @@ show_page (CorralNewGuestWindow *self,
   _corral_new_guest_window_update (self);
 }
 
-/* --- the connection: where the guest is made --- */
-
-static void
-update_connection_rows (CorralNewGuestWindow *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-
-  /* a choice only where there is one to make */
-  gtk_widget_set_visible (GTK_WIDGET (self->connection_combo), n > 1);
-  gtk_widget_set_visible (GTK_WIDGET (self->connection_row), n <= 1);
-  adw_action_row_set_subtitle (self->connection_row,
-                               corral_connection_get_title (self->connection));
-}
-
-/* The connections the row offers: those of the manager that are connected, and always the chosen
- * one, in the manager's order. */
-static void
-fill_connections (CorralNewGuestWindow *self)
-{
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  guint selected = 0;
-
-  if (self->manager != NULL)
-    {
-      GListModel *all = corral_manager_get_connections (self->manager);
-
-      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
-        {
-          g_autoptr(CorralConnection) connection = g_list_model_get_item (all, i);
-
-          if (connection == self->connection
-              || corral_connection_get_status (connection) == CORRAL_CONNECTION_STATUS_CONNECTED)
-            {
-              if (connection == self->connection)
-                selected = items->len;
-              g_ptr_array_add (items, g_steal_pointer (&connection));
-            }
-        }
-    }
-  if (items->len == 0 || g_ptr_array_index (items, selected) != self->connection)
-    {
-      selected = items->len;
-      g_ptr_array_add (items, g_object_ref (self->connection));
-    }
-
-  self->filling_connections = TRUE;
-  g_list_store_splice (self->connections, 0,
-                       g_list_model_get_n_items (G_LIST_MODEL (self->connections)),
-                       items->pdata, items->len);
-  adw_combo_row_set_selected (self->connection_combo, selected);
-  self->filling_connections = FALSE;
-  update_connection_rows (self);
-}
-
-static void
-connection_status_cb (CorralNewGuestWindow *self)
-{
-  fill_connections (self);
-}
-
-/* a connection's status decides whether the row offers it */
-static void
-connections_changed_cb (GListModel           *all,
-                        guint                 position,
-                        guint                 removed,
-                        guint                 added,
-                        CorralNewGuestWindow *self)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(CorralConnection) connection = g_list_model_get_item (all, i);
-
-      g_signal_connect_object (connection, "notify::status", G_CALLBACK (connection_status_cb),
-                               self, G_CONNECT_SWAPPED);
-    }
-  fill_connections (self);
-}
-
-static void check_source (CorralNewGuestWindow *self);
-
-/* Makes the guest on @connection: what the host offers is asked anew (off the main thread), the
- * source file looked at again (whether it is local, whether that host's QEMU may read it), and the
- * OS's defaults applied again for that host once it has answered. */
-static void
-set_connection (CorralNewGuestWindow *self,
-                CorralConnection     *connection)
-{
-  if (!g_set_object (&self->connection, connection))
-    return;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
-  update_connection_rows (self);
-  self->reapply_os = self->os != NULL;
-  _corral_new_guest_window_query_host (self);
-  check_source (self);
-  _corral_new_guest_window_update (self);
-}
-
-static void
-connection_selected_cb (CorralNewGuestWindow *self)
-{
-  CorralConnection *connection = adw_combo_row_get_selected_item (self->connection_combo);
-
-  if (self->filling_connections || connection == NULL)
-    return;
-  set_connection (self, connection);
-}
-
 /* --- the source page: is the file there, may QEMU read it (off the main thread) --- */
 
 static void
@@ -617,8 +510,8 @@ source_info_cb (GObject      *object,
 
 /* Looks at the chosen ISO or disk image anew: whether it is there, then (an ISO) which OS it holds
  * and whether QEMU may read it. A newer choice cancels the checks of the one before. */
-static void
-check_source (CorralNewGuestWindow *self)
+void
+_corral_new_guest_window_check_source (CorralNewGuestWindow *self)
 {
   gboolean import = gtk_check_button_get_active (self->import_check);
   g_autofree char *path = _corral_new_guest_window_entry_text (import ? self->import_entry
@@ -1046,7 +939,7 @@ static void
 source_changed_cb (CorralNewGuestWindow *self)
 {
   self->source_touched = TRUE;
-  check_source (self);
+  _corral_new_guest_window_check_source (self);
   _corral_new_guest_window_update (self);
 }
 
@@ -1072,17 +965,7 @@ corral_new_guest_window_constructed (GObject *object)
   G_OBJECT_CLASS (corral_new_guest_window_parent_class)->constructed (object);
 
   g_assert (self->connection != NULL);
-  if (self->manager != NULL)
-    {
-      GListModel *all = corral_manager_get_connections (self->manager);
-
-      g_signal_connect_object (all, "items-changed", G_CALLBACK (connections_changed_cb), self, 0);
-      connections_changed_cb (all, 0, 0, g_list_model_get_n_items (all), self);
-    }
-  else
-    fill_connections (self);
-  g_signal_connect_object (self->connection_combo, "notify::selected",
-                           G_CALLBACK (connection_selected_cb), self, G_CONNECT_SWAPPED);
+  _corral_new_guest_window_init_connections (self);
   _corral_new_guest_window_query_host (self);
   self->constructed = TRUE;
   _corral_new_guest_window_update (self);
@@ -1149,8 +1032,8 @@ corral_new_guest_window_set_property (GObject      *object,
         g_set_object (&self->connection, g_value_get_object (value));
       else if (g_value_get_object (value) != NULL)
         {
-          set_connection (self, g_value_get_object (value));
-          fill_connections (self);
+          _corral_new_guest_window_set_connection (self, g_value_get_object (value));
+          _corral_new_guest_window_fill_connections (self);
         }
       break;
     case PROP_MANAGER:
