@@ -96,6 +96,21 @@ corral_a11y_fix_names (GtkWidget *root)
       if (text != NULL && title != NULL && *title != '\0')
         gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
     }
+  /* A check button or switch without a label of its own, in a row's prefix or suffix (a choice
+   * among rows, a setting's switch), is read as nothing on GTK 4.8: name it after its row. */
+  if ((GTK_IS_CHECK_BUTTON (root) && gtk_check_button_get_label (GTK_CHECK_BUTTON (root)) == NULL)
+      || GTK_IS_SWITCH (root))
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (root, ADW_TYPE_PREFERENCES_ROW);
+      const char *title = row != NULL ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))
+                                      : NULL;
+
+      if (title != NULL && *title != '\0'
+          && !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root),
+                                                GTK_ACCESSIBLE_PROPERTY_LABEL))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                        -1);
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     corral_a11y_fix_names (child);

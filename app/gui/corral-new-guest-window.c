@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-guest-spec-access.h"
 #include "corral-new-guest-window-private.h"
 #include "corral-window.h"
@@ -1237,6 +1238,8 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   fill_recent (self);
+  /* one name each for what a screen reader reads (GTK 4.8's button names, the rows' radio buttons) */
+  corral_a11y_fix_names (GTK_WIDGET (self));
 }
 
 /* --- public --- */
