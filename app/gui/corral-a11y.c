@@ -96,20 +96,30 @@ corral_a11y_fix_names (GtkWidget *root)
       if (text != NULL && title != NULL && *title != '\0')
         gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
     }
-  /* A check button or switch without a label of its own, in a row's prefix or suffix (a choice
-   * among rows, a setting's switch), is read as nothing on GTK 4.8: name it after its row. */
-  if ((GTK_IS_CHECK_BUTTON (root) && gtk_check_button_get_label (GTK_CHECK_BUTTON (root)) == NULL)
-      || GTK_IS_SWITCH (root))
+  if (GTK_IS_CHECK_BUTTON (root) || GTK_IS_SWITCH (root) || GTK_IS_SPIN_BUTTON (root))
     {
-      GtkWidget *row = gtk_widget_get_ancestor (root, ADW_TYPE_PREFERENCES_ROW);
-      const char *title = row != NULL ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))
-                                      : NULL;
+      gboolean has_label = gtk_test_accessible_has_property (GTK_ACCESSIBLE (root),
+                                                             GTK_ACCESSIBLE_PROPERTY_LABEL);
+      gboolean labelled_by = gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root),
+                                                               GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
-      if (title != NULL && *title != '\0'
-          && !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root),
-                                                GTK_ACCESSIBLE_PROPERTY_LABEL))
-        gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                        -1);
+      /* Named and also labelled by its row's title: GTK 4.8 reads both ("TPM 2.0 TPM 2.0") */
+      if (has_label && labelled_by)
+        gtk_accessible_reset_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      /* A check button or switch with no name at all in a row's prefix or suffix (a choice among
+       * rows, a setting's switch) is read as nothing: name it after its row. */
+      else if (!has_label && !labelled_by && !GTK_IS_SPIN_BUTTON (root)
+               && (GTK_IS_SWITCH (root)
+                   || gtk_check_button_get_label (GTK_CHECK_BUTTON (root)) == NULL))
+        {
+          GtkWidget *row = gtk_widget_get_ancestor (root, ADW_TYPE_PREFERENCES_ROW);
+          const char *title = row != NULL
+                              ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : NULL;
+
+          if (title != NULL && *title != '\0')
+            gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            title, -1);
+        }
     }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -11,7 +11,9 @@ at-spi-bus-launcher on it), a guest is selected, and the accessible tree is read
   5. no name repeats its own text ("Shut Down Shut Down").
 
 TAP on stdout. Skips (saying why) without a display, without pyatspi or the AT-SPI typelib, without
-at-spi-bus-launcher. A check that fails only on what GTK itself names is a TAP skip with the reason.
+at-spi-bus-launcher. A check that fails only on what GTK itself names is a TAP skip with the reason:
+on GTK 4.8, libadwaita 1.2's internal AdwGizmo widgets are read as "AdwGizmo" (seen through AT-SPI
+on Debian 12; Corral makes none); on a newer GTK that check fails again if they still are.
 
 usage: test-a11y-atspi.py [CORRAL-EXECUTABLE]   (default: $CORRAL_BUILD_DIR/app/corral)
 """
@@ -60,6 +62,17 @@ def finish():
     return 1 if failed else 0
 
 
+def gtk_version():
+    """The GTK 4 Corral runs on (the same library this machine has), as (major, minor)."""
+    try:
+        import gi
+        gi.require_version("Gtk", "4.0")
+        from gi.repository import Gtk
+        return (Gtk.get_major_version(), Gtk.get_minor_version())
+    except (ImportError, ValueError):
+        return (4, 0)
+
+
 def have_pyatspi():
     """Whether pyatspi and its typelib are there, without connecting to any bus yet."""
     try:
@@ -90,13 +103,13 @@ def start_session_bus(tmp):
     return proc, address
 
 
-def wait_for(predicate, what, timeout=TIMEOUT_S):
+def wait_for(predicate, what, timeout=TIMEOUT_S, interval=0.2):
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = predicate()
         if value:
             return value
-        time.sleep(0.2)
+        time.sleep(interval)
     raise TimeoutError("timed out waiting for " + what)
 
 
@@ -190,7 +203,12 @@ def main():
                     rows.append(node)
             return rows
 
-        rows = wait_for(lambda: len(guest_rows()) >= 5 and guest_rows(), "the demo's guests listed")
+        def enough_rows():
+            found = guest_rows()
+            return found if len(found) >= 5 else None
+
+        # each look walks the tree over the bus: not too often
+        rows = wait_for(enough_rows, "the demo's guests listed", interval=1.0)
 
         # a guest selected, as a user would have it: through the list's selection
         selected = False
@@ -237,9 +255,19 @@ def main():
                     if n.getRole() in buttons and (n.name or "") == "GtkImage"]
         ok(not gtkimage, 'no button is named "GtkImage"', gtkimage)
 
-        gizmos = [describe(n) for n, _ in nodes
+        gizmos = [(n, describe(n)) for n, _ in nodes
                   if "AdwGizmo" in (n.name or "") or "AdwGizmo" in (n.description or "")]
-        ok(not gizmos, 'no "AdwGizmo" is exposed', gizmos)
+        # GTK 4.8's bridge names a widget that has no name by its type; libadwaita 1.2's internal
+        # AdwGizmo widgets (Corral makes none, and cannot name or hide them) are read so. Seen here
+        # on Debian 12: role "widget", name "AdwGizmo", inside libadwaita's own groups.
+        if gizmos and gtk_version() < (4, 10) and all(
+                n.name == "AdwGizmo" and n.getRoleName() == "widget" for n, _ in gizmos):
+            skip('no "AdwGizmo" is exposed',
+                 "GTK %d.%d names libadwaita's internal AdwGizmo widgets (role widget) by their "
+                 "type; Corral makes none (%d found)" % (gtk_version() + (len(gizmos),)),
+                 [d for _, d in gizmos])
+        else:
+            ok(not gizmos, 'no "AdwGizmo" is exposed', [d for _, d in gizmos])
 
         mnemonic = re.compile(r"(^|\s)_[^\s_]")
         underscored = [describe(n) for n, _ in nodes if mnemonic.search(n.name or "")]

@@ -145,6 +145,10 @@ name_problem (GtkWidget *widget)
     }
   if (label == NULL || *label == '\0')
     {
+      /* A row's check button or switch may be labelled by the row's title. */
+      if ((GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget)) &&
+          gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        return NULL;
       /* An entry's text is named by its row or entry (labelled-by), as GTK sets it up. */
       if (GTK_IS_TEXT (widget) &&
           gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
@@ -164,6 +168,11 @@ name_problem (GtkWidget *widget)
   if (GTK_IS_BUTTON (widget) &&
       gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
     return g_strdup_printf ("“%s”, but also labelled by its child", label);
+  /* the same with a row's title: AT-SPI reads "TPM 2.0 TPM 2.0" */
+  if ((GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget) ||
+       GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (widget)) || GTK_IS_SPIN_BUTTON (widget)) &&
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return g_strdup_printf ("“%s”, but also labelled by its row", label);
   return NULL;
 }
 
