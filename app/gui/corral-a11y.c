@@ -96,6 +96,16 @@ corral_a11y_fix_names (GtkWidget *root)
       if (text != NULL && title != NULL && *title != '\0')
         gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
     }
+  /* GTK 4.8's GtkExpander is a button without a name: AT-SPI reads its type, "GtkExpander" */
+  if (GTK_IS_EXPANDER (root)
+      && !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      GtkWidget *label = gtk_expander_get_label_widget (GTK_EXPANDER (root));
+
+      if (GTK_IS_LABEL (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        gtk_label_get_text (GTK_LABEL (label)), -1);
+    }
   if (GTK_IS_CHECK_BUTTON (root) || GTK_IS_SWITCH (root) || GTK_IS_SPIN_BUTTON (root))
     {
       gboolean has_label = gtk_test_accessible_has_property (GTK_ACCESSIBLE (root),

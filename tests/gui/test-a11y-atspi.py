@@ -250,10 +250,13 @@ def main():
             results[-1][3].append("could not select a guest through AT-SPI; checked the window "
                                   "as it was")
 
+        # GTK 4.8's bridge reads a nameless widget's type: a button read as "GtkImage" (an
+        # icon-only one) or "GtkExpander" has no name of its own
         buttons = (pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON)
+        type_named = re.compile(r"^(Gtk|Adw)[A-Z]\w*$")
         gtkimage = [describe(n) for n, _ in nodes
-                    if n.getRole() in buttons and (n.name or "") == "GtkImage"]
-        ok(not gtkimage, 'no button is named "GtkImage"', gtkimage)
+                    if n.getRole() in buttons and type_named.match(n.name or "")]
+        ok(not gtkimage, 'no button is named "GtkImage" (or by any other type)', gtkimage)
 
         gizmos = [(n, describe(n)) for n, _ in nodes
                   if "AdwGizmo" in (n.name or "") or "AdwGizmo" in (n.description or "")]

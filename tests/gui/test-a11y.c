@@ -90,7 +90,8 @@ is_list_row (GtkWidget *widget)
 static gboolean
 is_interactive (GtkWidget *widget)
 {
-  if (GTK_IS_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_TEXT (widget))
+  if (GTK_IS_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_TEXT (widget) ||
+      GTK_IS_EXPANDER (widget))
     return TRUE;
   if (GTK_IS_LIST_BOX_ROW (widget))
     return gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget)) && gtk_widget_get_focusable (widget);
