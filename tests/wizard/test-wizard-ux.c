@@ -251,6 +251,13 @@ test_connection_choice (Fixture       *fixture,
   g_assert_cmpstr (row_subtitle (wizard, "summary_connection"), ==,
                    corral_connection_get_title (fixture->other));
   g_assert_nonnull (strstr (row_subtitle (wizard, "summary_disk"), "edit-pool"));
+  /* a name ending in a digit: the guests are told apart by a separator (point 5) */
+  set_text (wizard, "name_entry", "debian11");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "count_spin")), 3);
+  corral_test_drain (50);
+  g_assert_cmpstr (row_subtitle (wizard, "count_row"), ==,
+                   "Each with its own disk, named debian11-1 … debian11-3");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "count_spin")), 1);
   gtk_switch_set_active (GTK_SWITCH (child (wizard, "start_switch")), FALSE);
   set_text (wizard, "name_entry", "elsewhere");
   WAIT_FOR (next_enabled (wizard));
