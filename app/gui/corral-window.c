@@ -808,7 +808,9 @@ new_guest_action (GtkWidget  *widget,
       corral_window_add_toast (self, _("Not connected to libvirt: connect first, then create a guest"));
       return;
     }
-  gtk_window_present (GTK_WINDOW (corral_new_guest_window_new (GTK_WINDOW (self), connection)));
+  gtk_window_present (GTK_WINDOW (corral_new_guest_window_new_for_manager (GTK_WINDOW (self),
+                                                                           self->manager,
+                                                                           connection)));
 }
 
 static void
