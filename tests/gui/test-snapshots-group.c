@@ -8,12 +8,16 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <libvirt/libvirt.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
+#include "corral-connection-private.h"
+#include "corral-group-page.h"
 #include "corral-guest-config.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-snapshot.h"
 #include "corral-guest-snapshots.h"
+#include "corral-guest-spec.h"
 #include "corral-window.h"
 
 #define TIMEOUT_S 20
@@ -328,6 +332,293 @@ test_snapshots_unsupported (Fixture       *fixture,
   save_shot (GTK_WIDGET (snapshots), "snapshots-unsupported.png");
 }
 
+/* --- several guests --- */
+
+static guint
+row_position (Fixture    *fixture,
+              const char *name)
+{
+  GListModel *rows = G_LIST_MODEL (gtk_list_view_get_model (corral_window_get_list_view (fixture->window)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (rows, i);
+
+      if (CORRAL_IS_GUEST (item) && g_str_equal (corral_guest_get_name (CORRAL_GUEST (item)), name))
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* What a click on the row does (the list's own action), with Ctrl held when @ctrl. */
+static void
+click_row (Fixture    *fixture,
+           const char *name,
+           gboolean    ctrl)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (corral_window_get_list_view (fixture->window)),
+                                             "list.select-item", "(ubb)", row_position (fixture, name), ctrl,
+                                             FALSE));
+  corral_test_drain (50);
+}
+
+static CorralGroupPage *
+group_page (Fixture *fixture)
+{
+  return CORRAL_GROUP_PAGE (corral_test_find_type (GTK_WIDGET (fixture->window), CORRAL_TYPE_GROUP_PAGE));
+}
+
+/* The names of the guests the group page shows, "a,b,c". */
+static char *
+page_guests (Fixture *fixture)
+{
+  GPtrArray *guests = corral_group_page_get_guests (group_page (fixture));
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < guests->len; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? "," : "", corral_guest_get_name (g_ptr_array_index (guests, i)));
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/* The text of @guest's row in the results, or NULL. */
+static const char *
+result_of (CorralGroupPage *page,
+           const char      *guest)
+{
+  GtkWidget *guests = gtk_widget_get_ancestor (corral_test_find_label (GTK_WIDGET (page), "Selected Guests"),
+                                               ADW_TYPE_PREFERENCES_GROUP);
+  GtkWidget *group = NULL;
+
+  /* the results: the page's other group */
+  for (GtkWidget *child = gtk_widget_get_first_child (gtk_widget_get_parent (guests)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (ADW_IS_PREFERENCES_GROUP (child) && child != guests)
+      group = child;
+  if (group == NULL || !gtk_widget_get_visible (group))
+    return NULL;
+  {
+    GtkWidget *label = corral_test_find_label (group, guest);
+    GtkWidget *row = label != NULL ? gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW) : NULL;
+
+    return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+  }
+}
+
+static void
+wait_page (CorralGroupPage *page)
+{
+  corral_test_drain (50);
+  WAIT_FOR (!corral_group_page_is_busy (page));
+  corral_test_drain (50);
+}
+
+static AdwMessageDialog *
+group_question (CorralGroupPage *page,
+                const char      *action)
+{
+  GtkWindow *dialog;
+
+  WAIT_FOR (corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), action, NULL));
+  WAIT_FOR ((dialog = corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+/* Three guests selected (click, Ctrl+click): their page; a snapshot of all under one name, the raw-disk
+ * guest's refusal in its row while the two others are done; start and force off all; revert all to the
+ * snapshot, chosen from the names they share: node1 back running, node2 shut off, node3 explained. */
+static void
+test_group_actions (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  CorralGuest *node1 = corral_test_find_guest (fixture->connection, "node1");
+  CorralGuest *node2 = corral_test_find_guest (fixture->connection, "node2");
+  CorralGuest *node3 = corral_test_find_guest (fixture->connection, "node3");
+  CorralGroupPage *page;
+  AdwMessageDialog *ask;
+  g_autofree char *names = NULL;
+  g_autoptr(GPtrArray) keep = NULL;
+  GtkWidget *label, *entry;
+  const char *text;
+
+  click_row (fixture, "node1", FALSE);
+  click_row (fixture, "node2", TRUE);
+  click_row (fixture, "node3", TRUE);
+  page = group_page (fixture);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  names = page_guests (fixture);
+  g_assert_cmpstr (names, ==, "node1,node2,node3");
+  g_assert_null (corral_guest_detail_get_guest (CORRAL_GUEST_DETAIL (corral_window_get_detail (fixture->window))));
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (page), "3 Guests Selected"));
+  label = corral_test_find_label (GTK_WIDGET (page), "node2");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (gtk_widget_get_ancestor (label, ADW_TYPE_ACTION_ROW))),
+                   ==, "Shut off");
+  save_shot (GTK_WIDGET (fixture->window), "group-page.png");
+
+  /* one name for all */
+  ask = group_question (page, "group.take-snapshot");
+  label = corral_test_find_label (GTK_WIDGET (ask), "Name");
+  entry = gtk_widget_get_ancestor (label, ADW_TYPE_ENTRY_ROW);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "before-break");
+  answer (ask, "take");
+  wait_page (page);
+  WAIT_FOR (result_of (page, "node3") != NULL);
+  g_assert_cmpstr (result_of (page, "node1"), ==, "Done");
+  g_assert_cmpstr (result_of (page, "node2"), ==, "Done");
+  text = result_of (page, "node3");
+  g_assert_true (g_str_has_prefix (text, "Snapshots need every disk in qcow2 (vda is a raw file)"));
+  g_assert_nonnull (core_snapshot (node1, "before-break", &keep));
+  g_clear_pointer (&keep, g_ptr_array_unref);
+  g_assert_nonnull (core_snapshot (node2, "before-break", &keep));
+  g_clear_pointer (&keep, g_ptr_array_unref);
+  g_assert_false (core_snapshot (node2, "before-break", &keep)->running);
+  g_clear_pointer (&keep, g_ptr_array_unref);
+  save_shot (GTK_WIDGET (fixture->window), "group-results.png");
+
+  /* start all: node1 was running already */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "group.start", NULL));
+  wait_page (page);
+  WAIT_FOR (corral_guest_get_state (node2) == CORRAL_GUEST_STATE_RUNNING
+            && corral_guest_get_state (node3) == CORRAL_GUEST_STATE_RUNNING);
+  g_assert_cmpstr (result_of (page, "node1"), ==, "Running already");
+  g_assert_cmpstr (result_of (page, "node2"), ==, "Done");
+  g_assert_cmpstr (result_of (page, "node3"), ==, "Done");
+
+  /* force off all: asked first, naming them */
+  ask = group_question (page, "group.force-off");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ask), ==, "Force Off 3 Guests?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ask), "node1, node2, node3"));
+  answer (ask, "force-off");
+  wait_page (page);
+  WAIT_FOR (corral_guest_get_state (node1) == CORRAL_GUEST_STATE_SHUTOFF
+            && corral_guest_get_state (node2) == CORRAL_GUEST_STATE_SHUTOFF
+            && corral_guest_get_state (node3) == CORRAL_GUEST_STATE_SHUTOFF);
+  g_assert_cmpstr (result_of (page, "node1"), ==, "Done");
+
+  /* revert all, to a name they share, chosen from a list */
+  ask = group_question (page, "group.revert-snapshot");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ask),
+                            "The changes since then to the disks, and, for a running guest, its memory state, "
+                            "are lost."));
+  {
+    GtkDropDown *choice = GTK_DROP_DOWN (corral_test_find_type (GTK_WIDGET (ask), GTK_TYPE_DROP_DOWN));
+    GListModel *model = gtk_drop_down_get_model (choice);
+
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), ==, "before-break");
+  }
+  answer (ask, "revert");
+  wait_page (page);
+  WAIT_FOR (corral_guest_get_state (node1) == CORRAL_GUEST_STATE_RUNNING);
+  g_assert_cmpstr (result_of (page, "node1"), ==, "Done");
+  g_assert_cmpstr (result_of (page, "node2"), ==, "Done");
+  g_assert_cmpstr (result_of (page, "node3"), ==, "“node3” has no snapshot named “before-break”");
+  g_assert_cmpint (corral_guest_get_state (node2), ==, CORRAL_GUEST_STATE_SHUTOFF);
+  g_assert_true (core_snapshot (node1, "before-break", &keep)->is_current);
+  g_clear_pointer (&keep, g_ptr_array_unref);
+
+  /* back to one guest: its own page again */
+  click_row (fixture, "node2", FALSE);
+  g_assert_true (corral_guest_detail_get_guest (CORRAL_GUEST_DETAIL (corral_window_get_detail (fixture->window)))
+                 == node2);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+}
+
+/* A group made by "create 3 guests" in one click: from the group page, and from a guest's own menu. */
+static void
+test_group_select (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CorralGroupPage *page;
+  GtkWidget *button;
+  g_autofree char *names = NULL;
+  CorralGuest *node2 = corral_test_find_guest (fixture->connection, "node2");
+
+  click_row (fixture, "node1", FALSE);
+  click_row (fixture, "lone", TRUE);
+  page = group_page (fixture);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  WAIT_FOR ((button = corral_test_find_label (GTK_WIDGET (page), "Select Group “node”")) != NULL);
+  g_signal_emit_by_name (gtk_widget_get_ancestor (button, GTK_TYPE_BUTTON), "clicked");
+  WAIT_FOR (corral_group_page_get_guests (page)->len == 3);
+  names = page_guests (fixture);
+  g_assert_cmpstr (names, ==, "node1,node2,node3");
+  g_clear_pointer (&names, g_free);
+
+  /* from one guest's page: the window's action, as the guest's menu item activates it */
+  click_row (fixture, "node2", FALSE);
+  g_assert_true (corral_guest_detail_get_guest (CORRAL_GUEST_DETAIL (corral_window_get_detail (fixture->window)))
+                 == node2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.select-group", "(ss)",
+                                             corral_connection_get_uri (fixture->connection), "node"));
+  WAIT_FOR (corral_group_page_get_guests (page)->len == 3);
+  names = page_guests (fixture);
+  g_assert_cmpstr (names, ==, "node1,node2,node3");
+}
+
+static void
+details_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(gboolean *) user_data = corral_guest_load_details_finish (CORRAL_GUEST (object), result, NULL);
+}
+
+/* "create 3 guests" named node: each definition carries <corral:group name="node"/> (not its install
+ * run), which the guest reports as its group once defined; a running group guest is no install run. */
+static void
+test_group_from_wizard (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(CorralGuestSpec) spec = corral_guest_spec_new ();
+  CorralDomainParams params = { .name = "node7", .virt_type = "test", .arch = "x86_64" };
+  g_autoptr(GVirConfigDomain) domain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  virConnectPtr conn;
+  virDomainPtr vdom;
+  CorralGuest *guest;
+  gboolean loaded = FALSE;
+
+  g_free (spec->name);
+  spec->name = g_strdup ("node");
+  spec->count = 3;
+  domain = corral_guest_spec_build_domain (spec, &params, &error);
+  g_assert_no_error (error);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  g_assert_nonnull (strstr (xml, "<corral:group xmlns:corral=\"https://corralvm.org/xmlns/corral/1.0\" "
+                                 "name=\"node\"/>"));
+  /* one guest alone is in no group */
+  spec->count = 1;
+  g_clear_object (&domain);
+  domain = corral_guest_spec_build_domain (spec, &params, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&xml, g_free);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  g_assert_null (strstr (xml, "corral:group"));
+
+  spec->count = 3;
+  g_clear_object (&domain);
+  domain = corral_guest_spec_build_domain (spec, &params, &error);
+  g_clear_pointer (&xml, g_free);
+  xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
+  conn = _corral_connection_ref_handle (fixture->connection);
+  vdom = virDomainDefineXML (conn, xml);
+  g_assert_nonnull (vdom);
+  g_assert_cmpint (virDomainCreate (vdom), ==, 0);
+  virDomainFree (vdom);
+  virConnectClose (conn);
+  WAIT_FOR ((guest = corral_test_find_guest (fixture->connection, "node7")) != NULL);
+  corral_guest_load_details_async (guest, NULL, details_cb, &loaded);
+  WAIT_FOR (loaded);
+  g_assert_cmpstr (corral_guest_get_group (guest), ==, "node");
+  WAIT_FOR (corral_guest_get_state (guest) == CORRAL_GUEST_STATE_RUNNING);
+  corral_test_drain (200);
+  g_assert_false (corral_guest_is_installing (guest));
+  g_assert_null (corral_guest_get_group (corral_test_find_guest (fixture->connection, "lone")));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,6 +648,9 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/gui/snapshots/page", test_snapshots_page);
   ADD ("/gui/snapshots/unsupported", test_snapshots_unsupported);
+  ADD ("/gui/group/actions", test_group_actions);
+  ADD ("/gui/group/select", test_group_select);
+  ADD ("/gui/group/from-wizard", test_group_from_wizard);
 #undef ADD
 
   return g_test_run ();
