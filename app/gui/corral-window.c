@@ -79,6 +79,8 @@ G_DEFINE_FINAL_TYPE (CorralWindow, corral_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
 
+static void update_guest_actions (CorralWindow *self);
+
 /* --- which page the sidebar shows --- */
 
 static guint
@@ -474,12 +476,13 @@ selection_changed_cb (CorralWindow *self)
   else if (guests->len >= 2)
     {
       /* Several guests: the group page, and no single guest's actions (Delete in the list asks for all). */
-      corral_guest_detail_set_guest (self->guest_detail, NULL);
       corral_group_page_set_guests (self->group_page, guests);
+      corral_guest_detail_set_guest (self->guest_detail, NULL);
       corral_a11y_fix_names (GTK_WIDGET (self->group_page));
       gtk_stack_set_visible_child_name (self->content_stack, "group");
       adw_tab_view_set_selected_page (self->tab_view, self->details_page);
       update_title (self);
+      update_guest_actions (self);
     }
   else
     {
@@ -487,6 +490,7 @@ selection_changed_cb (CorralWindow *self)
       corral_group_page_set_guests (self->group_page, NULL);
       gtk_stack_set_visible_child_name (self->content_stack, "none");
       update_title (self);
+      update_guest_actions (self);
     }
 }
 

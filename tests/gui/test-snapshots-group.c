@@ -15,6 +15,7 @@
 #include "corral-group-page.h"
 #include "corral-guest-config.h"
 #include "corral-guest-detail.h"
+#include "corral-guest-row.h"
 #include "corral-guest-snapshot.h"
 #include "corral-guest-snapshots.h"
 #include "corral-guest-spec.h"
@@ -619,6 +620,94 @@ test_group_from_wizard (Fixture       *fixture,
   g_assert_null (corral_guest_get_group (corral_test_find_guest (fixture->connection, "lone")));
 }
 
+/* Delete (the list's Delete key, with two guests selected): asked, naming both; both gone after. */
+static void
+test_group_delete (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  CorralGroupPage *page;
+  GtkWindow *dialog;
+  AdwMessageDialog *ask;
+
+  click_row (fixture, "node2", FALSE);
+  click_row (fixture, "lone", TRUE);
+  page = group_page (fixture);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.guest-delete", NULL));
+  WAIT_FOR ((dialog = corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  ask = ADW_MESSAGE_DIALOG (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ask), ==, "Delete 2 Guests?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ask), "lone, node2"));
+  answer (ask, "delete");
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "node2") == NULL
+            && corral_test_find_guest (fixture->connection, "lone") == NULL);
+  g_assert_nonnull (corral_test_find_guest (fixture->connection, "node1"));
+  g_assert_nonnull (corral_test_find_guest (fixture->connection, "node3"));
+}
+
+/* Whether @model (a menu, with its sections) has an item labelled @label, and its action. */
+static gboolean
+menu_has (GMenuModel *model,
+          const char *label,
+          char      **action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has (section, label, action))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &text) && g_str_equal (text, label))
+        {
+          g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", action);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* A right click on a guest of the group: its menu offers "Select Group “node”"; on "lone", nothing. */
+static void
+test_group_menu (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkWidget *list = GTK_WIDGET (corral_window_get_list_view (fixture->window));
+  const char * const names[] = { "node1", "lone" };
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (corral_test_find_label (list, names[n]), CORRAL_TYPE_GUEST_ROW);
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (row);
+      GtkWidget *menu;
+      g_autofree char *action = NULL;
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+          if (GTK_IS_GESTURE_CLICK (controller)
+              && gtk_gesture_single_get_button (GTK_GESTURE_SINGLE (controller)) == GDK_BUTTON_SECONDARY)
+            g_signal_emit_by_name (controller, "pressed", 1, 20.0, 10.0);
+        }
+      WAIT_FOR ((menu = corral_test_find_type (row, GTK_TYPE_POPOVER_MENU)) != NULL && gtk_widget_get_mapped (menu));
+      if (n == 0)
+        {
+          WAIT_FOR (menu_has (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)), "Select _Group “node”",
+                              &action));
+          g_assert_cmpstr (action, ==, "win.select-group");
+        }
+      else
+        {
+          corral_test_drain (300);
+          g_assert_false (menu_has (gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (menu)),
+                                    "Select _Group “node”", &action));
+        }
+      gtk_popover_popdown (GTK_POPOVER (menu));
+      corral_test_drain (50);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -651,6 +740,8 @@ main (int   argc,
   ADD ("/gui/group/actions", test_group_actions);
   ADD ("/gui/group/select", test_group_select);
   ADD ("/gui/group/from-wizard", test_group_from_wizard);
+  ADD ("/gui/group/delete", test_group_delete);
+  ADD ("/gui/group/menu", test_group_menu);
 #undef ADD
 
   return g_test_run ();
