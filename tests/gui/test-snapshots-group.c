@@ -547,6 +547,16 @@ test_group_select (Fixture       *fixture,
   g_assert_cmpstr (names, ==, "node1,node2,node3");
   g_clear_pointer (&names, g_free);
 
+  /* Shift+click: a range */
+  click_row (fixture, "node1", FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (corral_window_get_list_view (fixture->window)),
+                                             "list.select-item", "(ubb)", row_position (fixture, "node3"), FALSE,
+                                             TRUE));
+  WAIT_FOR (corral_group_page_get_guests (page)->len == 3);
+  names = page_guests (fixture);
+  g_assert_cmpstr (names, ==, "node1,node2,node3");
+  g_clear_pointer (&names, g_free);
+
   /* from one guest's page: the window's action, as the guest's menu item activates it */
   click_row (fixture, "node2", FALSE);
   g_assert_true (corral_guest_detail_get_guest (CORRAL_GUEST_DETAIL (corral_window_get_detail (fixture->window)))
