@@ -10,6 +10,7 @@
 #include "corral-guest-detail.h"
 #include "corral-guest-hardware.h"
 #include "corral-osinfo.h"
+#include "corral-guest-snapshots.h"
 
 /* While a running guest has no known address yet (DHCP takes a few seconds after boot), look again this
  * often, a bounded number of times, and only while its details are on screen. */
@@ -45,6 +46,7 @@ struct _CorralGuestDetail
   GtkLabel     *connection_label;
   GtkLabel     *uuid_label;
   CorralGuestHardware *hardware;
+  CorralGuestSnapshots *snapshots;
   AdwActionRow *forwards_row;
   GtkImage *forwards_arrow;
 };
@@ -690,6 +692,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "guest.rename", NULL);
 
   g_type_ensure (CORRAL_TYPE_GUEST_HARDWARE);
+  g_type_ensure (CORRAL_TYPE_GUEST_SNAPSHOTS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, scroller);
@@ -707,6 +710,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, connection_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, hardware);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, snapshots);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_row);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_arrow);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -748,6 +752,7 @@ corral_guest_detail_set_guest (CorralGuestDetail *self,
     }
   g_set_object (&self->guest, guest);
   corral_guest_hardware_set_guest (self->hardware, guest);
+  corral_guest_snapshots_set_guest (self->snapshots, guest);
   /* Another guest's page starts at its top: its name and buttons (issue 19, point 9). */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
   if (guest != NULL)
