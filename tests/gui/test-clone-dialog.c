@@ -225,9 +225,41 @@ test_running (Fixture       *fixture,
   g_assert_true (gtk_widget_is_sensitive (button));
   g_assert_false (clone_enabled (dialog));
   corral_test_screenshot (GTK_WIDGET (dialog), "clone-running.png");
+
+  /* shut down from the dialog: then it can clone */
+  gtk_widget_activate (button);
+  WAIT_FOR (clone_enabled (dialog));
+  g_assert_null (corral_test_find_label (GTK_WIDGET (dialog), "“db” is running"));
   gtk_window_close (GTK_WINDOW (dialog));
   corral_test_drain (100);
   g_assert_null (corral_test_find_toplevel (CORRAL_TYPE_CLONE_DIALOG));
+}
+
+static void
+test_linked_asks_first (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  CorralCloneDialog *dialog = open_dialog (fixture, "web", FALSE);
+  GtkWidget *linked = gtk_widget_get_ancestor (corral_test_find_label (GTK_WIDGET (dialog), "_Linked Clones"),
+                                               ADW_TYPE_ACTION_ROW);
+  GtkWindow *ask = NULL;
+
+  g_assert_nonnull (linked);
+  g_assert_true (gtk_widget_is_sensitive (linked));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (corral_test_find_type (linked, GTK_TYPE_CHECK_BUTTON)), TRUE);
+  corral_test_drain (50);
+  g_assert_nonnull (corral_test_find_label (GTK_WIDGET (dialog),
+                                            "2.0\u00a0MiB, with 80.0\u00a0GiB free in the storage pool"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "clone.clone", NULL));
+  WAIT_FOR ((ask = corral_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL
+            && gtk_widget_get_mapped (GTK_WIDGET (ask)));
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (ask)), ==, "Make “web”’s Disks a Base?");
+  g_assert_false (corral_clone_dialog_is_busy (dialog));
+  corral_test_screenshot (GTK_WIDGET (ask), "clone-linked-confirm.png");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "link");
+  gtk_window_close (ask);
+  WAIT_FOR (corral_test_find_guest (fixture->connection, "web-clone") != NULL
+            && corral_test_find_toplevel (CORRAL_TYPE_CLONE_DIALOG) == NULL);
 }
 
 int
@@ -248,5 +280,7 @@ main (int   argc,
   g_test_add ("/gui/clone/defaults-and-clone", Fixture, NULL, fixture_setup, test_defaults_and_clone,
               fixture_teardown);
   g_test_add ("/gui/clone/running", Fixture, NULL, fixture_setup, test_running, fixture_teardown);
+  g_test_add ("/gui/clone/linked-asks-first", Fixture, NULL, fixture_setup, test_linked_asks_first,
+              fixture_teardown);
   return g_test_run ();
 }
