@@ -6,7 +6,8 @@
  *   leased addresses differ from each other and from the guest's; a marker written in one clone is not in
  *   the guest, whose definition is unchanged;
  *   a linked clone: the guest moves onto an overlay of its old disk, both boot with the marker; the base
- *   is not deleted while the clone uses it.
+ *   is not deleted while the clone uses it;
+ *   a full clone of the guest now on an overlay: a disk of its own with no backing file, with the marker.
  * Timings printed with g_test_message. */
 #include "config.h"
 
@@ -148,6 +149,7 @@ test_clone_real (void)
   const char *name = g_getenv ("CORRAL_TEST_GUEST");
   const char *full[] = { "clone-a", "clone-b", NULL };
   const char *linked[] = { "clone-l", NULL };
+  const char *flat[] = { "clone-f", NULL };
   g_autoptr(CorralConnection) connection = NULL;
   g_autoptr(CorralGuestEdit) edit = NULL;
   g_autoptr(GAsyncResult) result = NULL;
@@ -313,6 +315,28 @@ test_clone_real (void)
   vol = virStorageVolLookupByPath (conn, base);
   g_assert_nonnull (vol);
   virStorageVolFree (vol);
+
+  /* a full copy of the guest on its overlay stands alone */
+  clone_ok (guest, flat, CORRAL_CLONE_FULL);
+  xml = xml_of (conn, "clone-f");
+  g_free (overlay);
+  overlay = attr_after (xml, "<disk type='file' device='disk'", "file");
+  g_clear_pointer (&xml, g_free);
+  vol = virStorageVolLookupByPath (conn, overlay);
+  g_assert_nonnull (vol);
+  xml = virStorageVolGetXMLDesc (vol, 0);
+  g_test_message ("clone-f's disk %s: %s", overlay, strstr (xml, "<backingStore") ? "has a backing file" : "stands alone");
+  g_assert_null (strstr (xml, "<backingStore"));
+  free (g_steal_pointer (&xml));
+  virStorageVolFree (vol);
+  t0 = g_get_monotonic_time ();
+  console = boot (conn, "clone-f");
+  wait_shell (console, "clone-f", t0);
+  out = shell (console, "true");
+  g_assert_cmpstr (out, ==, "M1");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&console, console_free);
+  destroy (conn, "clone-f");
 
   virConnectClose (conn);
 }
