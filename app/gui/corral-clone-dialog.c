@@ -238,7 +238,7 @@ read_source (CorralCloneDialog *self)
 static void
 guest_state_cb (CorralCloneDialog *self)
 {
-  if (!self->busy)
+  if (!self->busy && self->guest != NULL)
     read_source (self);
 }
 
@@ -257,8 +257,11 @@ progress_cb (double   fraction,
              gpointer user_data)
 {
   CorralCloneDialog *self = CORRAL_CLONE_DIALOG (user_data);
-  g_autofree char *text = g_strdup_printf ("%.0f %%", fraction * 100);
+  g_autofree char *text = NULL;
 
+  if (self->progress_bar == NULL)   /* disposed while the clone is undone */
+    return;
+  text = g_strdup_printf ("%.0f %%", fraction * 100);
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
@@ -274,6 +277,8 @@ clone_done_cb (GObject      *object,
 
   self->busy = FALSE;
   g_clear_object (&self->clone_cancellable);
+  if (self->stack == NULL)          /* disposed meanwhile: nothing to show it in */
+    return;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "clone.cancel", TRUE);
   if (ok || self->close_when_done)
     {
@@ -445,7 +450,11 @@ corral_clone_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  /* a clone under way is undone; its callback (which holds a reference) finds the dialog gone */
+  g_cancellable_cancel (self->clone_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CORRAL_TYPE_CLONE_DIALOG);
+  if (self->guest != NULL)
+    g_signal_handlers_disconnect_by_data (self->guest, self);
   g_clear_object (&self->guest);
   g_clear_pointer (&self->source, corral_clone_source_unref);
 

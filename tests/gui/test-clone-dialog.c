@@ -262,6 +262,29 @@ test_linked_asks_first (Fixture       *fixture,
             && corral_test_find_toplevel (CORRAL_TYPE_CLONE_DIALOG) == NULL);
 }
 
+/* The dialog destroyed (its window closed) while a clone is under way: the clone ends (made or undone),
+ * the dialog goes once it has, nothing touches it in between. */
+static void
+test_destroyed_while_cloning (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  CorralCloneDialog *dialog = open_dialog (fixture, "web", FALSE);
+  g_autoptr(GMainContext) held = g_main_context_new ();
+  gpointer alive = dialog;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), &alive);
+  g_main_context_push_thread_default (held);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "clone.clone", NULL));
+  g_main_context_pop_thread_default (held);
+  g_assert_true (corral_clone_dialog_is_busy (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  corral_test_drain (100);
+  /* the clone's callback still holds it */
+  g_assert_nonnull (alive);
+  WAIT_FOR ((g_main_context_iteration (held, FALSE), alive == NULL));
+  g_assert_null (corral_test_find_toplevel (CORRAL_TYPE_CLONE_DIALOG));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -281,6 +304,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/gui/clone/running", Fixture, NULL, fixture_setup, test_running, fixture_teardown);
   g_test_add ("/gui/clone/linked-asks-first", Fixture, NULL, fixture_setup, test_linked_asks_first,
+              fixture_teardown);
+  g_test_add ("/gui/clone/destroyed-while-cloning", Fixture, NULL, fixture_setup, test_destroyed_while_cloning,
               fixture_teardown);
   return g_test_run ();
 }
