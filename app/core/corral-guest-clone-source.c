@@ -372,6 +372,27 @@ split_member_name (const char  *name,
   return TRUE;
 }
 
+/* The group's highest number (@number, the guest's own, at least) when another guest is named @prefix
+ * and a number; 0 when none is (a lone "debian12" is no group's member). */
+static guint64
+group_after (CorralCloneSource *self,
+             const char        *prefix,
+             guint64            number)
+{
+  guint64 highest = 0;
+
+  for (guint i = 0; self->taken[i] != NULL; i++)
+    {
+      g_autofree char *other_prefix = NULL;
+      guint64 other;
+
+      if (strcmp (self->taken[i], self->name) != 0 &&
+          split_member_name (self->taken[i], &other_prefix, &other) && strcmp (other_prefix, prefix) == 0)
+        highest = MAX (highest, other);
+    }
+  return highest > 0 ? MAX (highest, number) : 0;
+}
+
 GStrv
 corral_clone_source_suggest_names (CorralCloneSource *self,
                                    guint              count)
@@ -394,20 +415,11 @@ corral_clone_source_suggest_names (CorralCloneSource *self,
         }
       g_strv_builder_add (names, name);
     }
-  else if (split_member_name (self->name, &prefix, &number))
+  else if (split_member_name (self->name, &prefix, &number) && group_after (self, prefix, number) > 0)
     {
-      guint64 highest = number;
-
       /* after the group's highest member: node1…node3 cloned ×2 from any of them gives node4, node5 */
-      for (guint i = 0; self->taken[i] != NULL; i++)
-        {
-          g_autofree char *other_prefix = NULL;
-          guint64 other;
+      guint64 highest = group_after (self, prefix, number);
 
-          if (split_member_name (self->taken[i], &other_prefix, &other) &&
-              strcmp (other_prefix, prefix) == 0)
-            highest = MAX (highest, other);
-        }
       for (guint i = 0; i < count; i++)
         {
           g_autofree char *name = g_strdup_printf ("%s%" G_GUINT64_FORMAT, prefix, highest + 1 + i);

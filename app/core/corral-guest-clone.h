@@ -56,8 +56,9 @@ guint64             corral_clone_source_get_needed     (CorralCloneSource    *se
                                                         CorralCloneMode       mode,
                                                         guint                 count);
 guint64             corral_clone_source_get_available  (CorralCloneSource    *self);
-/* The default names of @count clones: "NAME-clone" for one; for a guest named like a group's member
- * ("node3") the next free numbers ("node4" … ), else "NAME-clone-1" … "NAME-clone-N". */
+/* The default names of @count clones: "NAME-clone" for one; for a member of a group ("node3", with
+ * "node1" … on the connection too) the group's next numbers ("node4" …), else "NAME-clone-1" …
+ * "NAME-clone-N". */
 GStrv               corral_clone_source_suggest_names  (CorralCloneSource    *self,
                                                         guint                 count);
 

@@ -259,6 +259,8 @@ test_names (Fixture       *fixture,
 {
   g_autoptr(CorralCloneSource) web = read_source (fixture, "web");
   g_autoptr(CorralCloneSource) node1 = read_source (fixture, "node1");
+  g_autoptr(CorralCloneSource) debian = read_source (fixture, "debian12");
+  g_auto(GStrv) lone = corral_clone_source_suggest_names (debian, 2);
   g_auto(GStrv) one = corral_clone_source_suggest_names (web, 1);
   g_auto(GStrv) three = corral_clone_source_suggest_names (web, 3);
   g_auto(GStrv) group = corral_clone_source_suggest_names (node1, 2);
@@ -268,6 +270,8 @@ test_names (Fixture       *fixture,
   g_assert_cmpstrv (three, ((const char *[]) { "web-clone-1", "web-clone-2", "web-clone-3", NULL }));
   /* node1 … node3 exist: the group goes on */
   g_assert_cmpstrv (group, ((const char *[]) { "node4", "node5", NULL }));
+  /* a name ending in a number is not a group of its own */
+  g_assert_cmpstrv (lone, ((const char *[]) { "debian12-clone-1", "debian12-clone-2", NULL }));
 
   g_assert_true (corral_clone_source_check (web, (const char * const *) one, CORRAL_CLONE_FULL, &error));
   g_assert_no_error (error);
