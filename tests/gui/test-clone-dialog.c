@@ -116,6 +116,7 @@ open_dialog (Fixture    *fixture,
 
       WAIT_FOR ((label = corral_test_find_label (corral_window_get_detail (fixture->window),
                                                  "C_lone Guest…")) != NULL);
+      corral_test_screenshot (gtk_widget_get_ancestor (label, ADW_TYPE_PREFERENCES_GROUP), "clone-page-button.png");
       g_assert_true (gtk_widget_activate (gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON)));
     }
   else
