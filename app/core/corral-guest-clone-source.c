@@ -24,7 +24,8 @@
 /* What a qcow2 overlay takes at first (its header and tables); counted for linked clones. */
 #define OVERLAY_BYTES (1024 * 1024)
 
-G_DEFINE_BOXED_TYPE (CorralCloneSource, corral_clone_source, corral_clone_source_ref, corral_clone_source_unref)
+G_DEFINE_BOXED_TYPE (CorralCloneSource, corral_clone_source,
+                     corral_clone_source_ref, corral_clone_source_unref)
 
 static void
 clone_disk_free (CloneDisk *disk)
@@ -85,7 +86,8 @@ _corral_clone_parse_xml (const char  *xml,
     {
       if (doc != NULL)
         xmlFreeDoc (doc);
-      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_FAILED, _("libvirt gave an unreadable definition"));
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
+                           _("libvirt gave an unreadable definition"));
       return NULL;
     }
   return doc;
@@ -191,7 +193,8 @@ _corral_clone_source_read (virConnectPtr   conn,
     {
       g_autofree char *message = last_error ();
 
-      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED, _("Could not read “%s”: %s"), source->name, message);
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED, _("Could not read “%s”: %s"),
+                   source->name, message);
       return NULL;
     }
   source->xml = g_strdup (xml);
@@ -200,7 +203,8 @@ _corral_clone_source_read (virConnectPtr   conn,
 
   if (virDomainGetState (vdom, &state, NULL, 0) < 0)
     state = VIR_DOMAIN_NOSTATE;
-  source->running = state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_NOSTATE && state != VIR_DOMAIN_CRASHED;
+  source->running = state != VIR_DOMAIN_SHUTOFF && state != VIR_DOMAIN_NOSTATE &&
+                    state != VIR_DOMAIN_CRASHED;
   source->has_snapshots = virDomainSnapshotNum (vdom, 0) > 0;
   virResetLastError ();
 

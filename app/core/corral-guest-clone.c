@@ -303,7 +303,8 @@ report (Progress *progress,
   r = g_new0 (Report, 1);
   r->progress = progress_ref (progress);
   r->fraction = CLAMP (fraction, 0.0, 1.0);
-  g_main_context_invoke_full (progress->context, G_PRIORITY_DEFAULT, report_cb, r, (GDestroyNotify) report_free);
+  g_main_context_invoke_full (progress->context, G_PRIORITY_DEFAULT, report_cb, r,
+                              (GDestroyNotify) report_free);
 }
 
 /* While virStorageVolCreateXMLFrom copies (it blocks its thread), another thread looks at how much of the
@@ -335,7 +336,8 @@ poll_thread (gpointer user_data)
         break;
       vol = virStorageVolLookupByName (poll->pool, poll->volume);
       if (vol != NULL && virStorageVolGetInfo (vol, &info) == 0)
-        report (poll->progress, (double) (poll->done_before + MIN (info.allocation, poll->expected)) / poll->total);
+        report (poll->progress,
+                (double) (poll->done_before + MIN (info.allocation, poll->expected)) / poll->total);
       if (vol != NULL)
         virStorageVolFree (vol);
       virResetLastError ();
@@ -424,7 +426,8 @@ make_volume (virConnectPtr   conn,
     }
   else
     {
-      Poll poll = { progress, pool, (char *) name, done_before, MAX (disk->allocation, 1), MAX (total, 1), 0 };
+      Poll poll = { progress, pool, (char *) name, done_before, MAX (disk->allocation, 1), MAX (total, 1),
+                    0 };
       GThread *poller = g_thread_new ("corral-clone-poll", poll_thread, &poll);
 
       xml = volume_xml (name, disk, disk->format != NULL ? disk->format : "raw", disk->allocation, NULL);
@@ -509,12 +512,14 @@ clone_thread (GTask        *task,
     {
       g_autofree char *message = last_error ();
 
-      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_NOT_FOUND, _("The guest is gone: %s"), message);
+      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_NOT_FOUND, _("The guest is gone: %s"),
+                               message);
       return;
     }
   source = _corral_clone_source_read (op->conn, vdom, &error);
   virDomainFree (vdom);
-  if (source == NULL || !corral_clone_source_check (source, (const char * const *) op->names, op->mode, &error))
+  if (source == NULL ||
+      !corral_clone_source_check (source, (const char * const *) op->names, op->mode, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -536,7 +541,8 @@ clone_thread (GTask        *task,
         {
           CloneDisk *disk = g_ptr_array_index (source->disks, d);
           g_autofree char *name = _corral_clone_volume_name (op->names[i], disk, op->mode);
-          virStorageVolPtr vol = make_volume (op->conn, disk, name, linked, op->progress, done, total, &error);
+          virStorageVolPtr vol = make_volume (op->conn, disk, name, linked, op->progress, done, total,
+                                              &error);
 
           if (vol == NULL)
             goto failed;
@@ -641,7 +647,8 @@ read_source_thread (GTask        *task,
     {
       g_autofree char *message = last_error ();
 
-      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_NOT_FOUND, _("The guest is gone: %s"), message);
+      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_NOT_FOUND, _("The guest is gone: %s"),
+                               message);
       return;
     }
   source = _corral_clone_source_read (op->conn, vdom, &error);

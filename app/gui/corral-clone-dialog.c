@@ -171,7 +171,8 @@ validate (CorralCloneDialog *self)
   gtk_widget_set_visible (self->running_group, corral_clone_source_is_running (self->source));
   if (corral_clone_source_is_running (self->source))
     {
-      g_autofree char *title = g_strdup_printf (_("“%s” is running"), corral_clone_source_get_name (self->source));
+      g_autofree char *title = g_strdup_printf (_("“%s” is running"),
+                                                corral_clone_source_get_name (self->source));
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->running_row), title);
       adw_action_row_set_subtitle (self->running_row,
@@ -408,8 +409,8 @@ shutdown_action (GtkWidget  *widget,
 
   self->shutting_down = TRUE;
   validate (self);
-  corral_guest_run_action_async (self->guest, CORRAL_GUEST_ACTION_SHUTDOWN, self->cancellable, shutdown_done_cb,
-                                 self);
+  corral_guest_run_action_async (self->guest, CORRAL_GUEST_ACTION_SHUTDOWN, self->cancellable,
+                                 shutdown_done_cb, self);
 }
 
 /* --- GObject --- */
@@ -438,7 +439,8 @@ corral_clone_dialog_constructed (GObject *object)
 
   g_return_if_fail (CORRAL_IS_GUEST (self->guest));
   adw_window_title_set_subtitle (self->window_title, corral_guest_get_name (self->guest));
-  g_signal_connect_object (self->guest, "notify::state", G_CALLBACK (guest_state_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guest, "notify::state", G_CALLBACK (guest_state_cb), self,
+                           G_CONNECT_SWAPPED);
   read_source (self);
   validate (self);
 }
