@@ -126,20 +126,35 @@ attr_after (const char *xml,
 }
 
 static void
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  GString *seen = user_data;
+
+  g_assert_cmpfloat (fraction, >=, 0.0);
+  g_assert_cmpfloat (fraction, <=, 1.0);
+  g_string_append_printf (seen, " %.2f", fraction);
+}
+
+static void
 clone_ok (CorralGuest        *guest,
           const char * const *names,
           CorralCloneMode     mode)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) seen = g_string_new (NULL);
   gint64 t0 = g_get_monotonic_time ();
 
-  corral_guest_clone_async (guest, names, mode, NULL, NULL, NULL, NULL, async_cb, &result);
+  corral_guest_clone_async (guest, names, mode, NULL, progress_cb, seen, NULL, async_cb, &result);
   WAIT_FOR (result != NULL);
   g_assert_true (corral_guest_clone_finish (guest, result, &error));
   g_assert_no_error (error);
-  g_test_message ("%s clone ×%u: %.1f s", mode == CORRAL_CLONE_FULL ? "full" : "linked",
-                  g_strv_length ((char **) names), seconds_since (t0));
+  corral_test_drain (50);
+  /* what the progress said (polled every 250 ms while libvirt copies: how many depends on the speed) */
+  g_test_message ("%s clone ×%u: %.1f s; progress:%s", mode == CORRAL_CLONE_FULL ? "full" : "linked",
+                  g_strv_length ((char **) names), seconds_since (t0), seen->str);
+  g_assert_true (g_str_has_suffix (seen->str, " 1.00"));
 }
 
 static void
@@ -190,7 +205,7 @@ test_clone_real (void)
   WAIT_FOR ((guest = corral_test_find_guest (connection, name)) != NULL);
 
   edit = corral_guest_edit_new ();
-  corral_guest_edit_add_disk (edit, CORRAL_NEW_DISK_POOL_VOLUME, "clone-pool", 16 * MiB);
+  corral_guest_edit_add_disk (edit, CORRAL_NEW_DISK_POOL_VOLUME, "clone-pool", 160 * MiB);
   corral_guest_apply_edit_async (guest, edit, NULL, async_cb, &result);
   WAIT_FOR (result != NULL);
   g_assert_true (corral_guest_apply_edit_finish (guest, result, NULL, &error));
@@ -201,7 +216,9 @@ test_clone_real (void)
   t0 = g_get_monotonic_time ();
   console = boot (conn, name);
   wait_shell (console, name, t0);
-  out = shell (console, "printf M1 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
+  /* 128 MiB of data after the marker, so that a copy takes long enough for its progress to show */
+  out = shell (console, "dd if=/dev/urandom of=/dev/vda bs=1M seek=1 count=128 conv=fsync 2>/dev/null; "
+                        "printf M1 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&console, console_free);
