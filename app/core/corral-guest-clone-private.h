@@ -19,7 +19,7 @@ typedef struct
   char     *volume;
   gboolean  lvm;        /* a logical volume outside libvirt's pools (corral-helper's) */
   guint64   capacity;
-  guint64   allocation;
+  guint64   allocation;  /* what a full copy takes: the volume's allocation and its backing files' */
 } CloneDisk;
 
 struct _CorralCloneSource

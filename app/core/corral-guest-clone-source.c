@@ -93,6 +93,9 @@ _corral_clone_parse_xml (const char  *xml,
   return doc;
 }
 
+static char *backing_of (virConnectPtr  conn,
+                         const char    *path);
+
 static void
 read_disk_storage (virConnectPtr      conn,
                    CorralCloneSource *source,
@@ -134,8 +137,27 @@ read_disk_storage (virConnectPtr      conn,
         }
       if (virStorageVolGetInfo (vol, &info) == 0)
         {
+          g_autofree char *current = g_strdup (disk->path);
+          guint64 own = info.allocation;
+
           disk->capacity = info.capacity;
           disk->allocation = info.allocation;
+          /* a full copy of an overlay holds what its backing files hold too (qemu-img convert) */
+          for (guint depth = 0; current != NULL && depth < 16; depth++)
+            {
+              char *next = backing_of (conn, current);
+              virStorageVolPtr backing = next != NULL ? virStorageVolLookupByPath (conn, next) : NULL;
+
+              if (backing != NULL && virStorageVolGetInfo (backing, &info) == 0)
+                disk->allocation += info.allocation;
+              if (backing != NULL)
+                virStorageVolFree (backing);
+              virResetLastError ();
+              g_free (current);
+              current = next;
+            }
+          if (disk->capacity > 0)
+            disk->allocation = MIN (disk->allocation, MAX (disk->capacity, own));
         }
       if (!g_hash_table_contains (source->pool_free, pool_name) &&
           virStoragePoolGetInfo (pool, &pool_info) == 0)

@@ -325,6 +325,12 @@ test_refusals (Fixture       *fixture,
   g_assert_cmpuint (corral_clone_source_get_available (web), ==, 76 * GiB);
   g_assert_cmpuint (corral_clone_source_get_needed (web, CORRAL_CLONE_FULL, 3), ==, 60 * GiB);
   g_assert_cmpuint (corral_clone_source_get_needed (web, CORRAL_CLONE_LINKED, 3), ==, 4 * 1024 * 1024);
+  /* a full copy of an overlay holds its base's data too */
+  {
+    g_autoptr(CorralCloneSource) child = read_source (fixture, "child");
+
+    g_assert_cmpuint (corral_clone_source_get_needed (child, CORRAL_CLONE_FULL, 2), ==, 2 * GiB);
+  }
   g_assert_true (corral_clone_source_check (web, (const char *[]) { "a", "b", "c", NULL }, CORRAL_CLONE_FULL,
                                             &error));
   g_assert_no_error (error);
