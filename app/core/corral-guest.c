@@ -10,6 +10,7 @@
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
+#include "corral-guest-clone-private.h"
 #include "corral-guest-install-private.h"
 #include "corral-guest-private.h"
 
@@ -999,6 +1000,23 @@ delete_thread (GTask        *task,
           g_prefix_error (&error, _("Could not delete “%s”: "), name);
           g_task_return_error (task, g_steal_pointer (&error));
           return;
+        }
+      /* A volume another guest's disk is based on (a linked clone's base) stays, and so does the guest. */
+      for (guint i = 0; i < disks->len; i++)
+        {
+          CorralGuestDisk *disk = g_ptr_array_index (disks, i);
+          g_autofree char *user = disk->is_volume
+            ? _corral_clone_find_base_user (data->conn, disk->path, gvir_domain_get_uuid (data->domain))
+            : NULL;
+
+          if (user != NULL)
+            {
+              g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_BASE_IN_USE,
+                                       _("“%s” cannot be deleted with its storage: its disk %s is the base "
+                                         "of “%s”’s disk. Delete “%s” first, or keep the storage."),
+                                       name, disk->path, user, user);
+              return;
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "corral-connection.h"
+#include "corral-clone-dialog.h"
 #include "corral-forwards-dialog.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-hardware.h"
@@ -561,6 +562,21 @@ forwards_action (GtkWidget  *widget,
 }
 
 static void
+clone_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+  CorralCloneDialog *dialog;
+
+  if (self->guest == NULL)
+    return;
+  dialog = corral_clone_dialog_new (self->guest);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 copy_value (CorralGuestDetail *self,
             GtkLabel          *label,
             const char        *done)
@@ -684,6 +700,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "guest.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "guest.show-console", NULL, show_console_action);
   gtk_widget_class_install_action (widget_class, "guest.forwards", NULL, forwards_action);
+  gtk_widget_class_install_action (widget_class, "guest.clone", NULL, clone_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-ip", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-uuid", NULL, copy_action);
 

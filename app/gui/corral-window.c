@@ -575,6 +575,7 @@ guest_forward_action (GtkWidget  *widget,
     { "win.guest-shutdown", "guest.shutdown" },
     { "win.guest-console", "guest.show-console" },
     { "win.guest-forwards", "guest.forwards" },
+    { "win.guest-clone", "guest.clone" },
     { "win.guest-delete", "guest.delete" },
   };
 
@@ -623,6 +624,7 @@ update_guest_actions (CorralWindow *self)
                                  || (has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_SHUTDOWN)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-console", has);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-forwards", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-clone", has);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-delete",
                                  group || (has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_DELETE)));
 }
@@ -1271,6 +1273,7 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.guest-shutdown", NULL, guest_forward_action);
   gtk_widget_class_install_action (widget_class, "win.guest-console", NULL, guest_forward_action);
   gtk_widget_class_install_action (widget_class, "win.guest-forwards", NULL, guest_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.guest-clone", NULL, guest_forward_action);
   gtk_widget_class_install_action (widget_class, "win.guest-delete", NULL, guest_forward_action);
   gtk_widget_class_install_action (widget_class, "win.select-group", "(ss)", select_group_action);
 
