@@ -56,6 +56,12 @@ typedef enum {
   CORRAL_ERROR_SNAPSHOT_UNSUPPORTED, /* a disk is not qcow2 */
   CORRAL_ERROR_SNAPSHOT_NOT_FOUND,   /* no snapshot of that name */
   CORRAL_ERROR_SNAPSHOT_FAILED,      /* libvirt refused */
+  /* clones */
+  CORRAL_ERROR_CLONE_RUNNING,        /* the guest runs: shut it down first */
+  CORRAL_ERROR_CLONE_UNSUPPORTED,    /* a disk that cannot be cloned so (LVM, not in a pool, not qcow2) */
+  CORRAL_ERROR_CLONE_NO_SPACE,       /* a pool has too little free space for the copies */
+  CORRAL_ERROR_CLONE_FAILED,         /* libvirt refused a step: what was made was removed */
+  CORRAL_ERROR_BASE_IN_USE,          /* deleting a volume another guest's disk is based on */
 } CorralError;
 
 GQuark corral_error_quark (void);

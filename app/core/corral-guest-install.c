@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 #include <libvirt/virterror.h>
 
@@ -37,6 +39,23 @@ _corral_guest_install_start (virDomainPtr      defined,
   return 0;
 }
 
+/* Whether the metadata element is <install/> (with or without a prefix), not a <group/>. */
+static gboolean
+is_install_element (const char *xml)
+{
+  const char *start = strchr (xml, '<');
+  const char *end, *colon;
+
+  if (start == NULL)
+    return FALSE;
+  start++;
+  end = start + strcspn (start, " \t\n/>");
+  colon = memchr (start, ':', end - start);
+  if (colon != NULL)
+    start = colon + 1;
+  return end - start == strlen ("install") && strncmp (start, "install", end - start) == 0;
+}
+
 static void
 query_thread (GTask        *task,
               gpointer      source_object,
@@ -64,7 +83,8 @@ query_thread (GTask        *task,
                  virGetLastErrorMessage ());
       virResetLastError ();
     }
-  g_task_return_boolean (task, metadata != NULL);
+  /* the element in Corral's namespace is <corral:install/>, not a guest's <corral:group/> */
+  g_task_return_boolean (task, metadata != NULL && is_install_element (metadata));
   free (metadata);
   virDomainFree (handle);
 }

@@ -753,6 +753,16 @@ build_domain (const CorralGuestSpec    *spec,
       && !gvir_config_domain_set_custom_xml (domain, "<corral:install xmlns:corral=\"" CORRAL_XMLNS
                                              "\"/>", "corral", CORRAL_XMLNS, error))
     return NULL;
+  /* One of "create N guests": their base name groups them (the install run's metadata holds
+   * <corral:install/> instead; the group is read from the definition). */
+  if (!install && spec->count > 1 && spec->name != NULL)
+    {
+      g_autofree char *group = g_markup_printf_escaped ("<corral:group xmlns:corral=\"%s\" name=\"%s\"/>",
+                                                        CORRAL_XMLNS, spec->name);
+
+      if (!gvir_config_domain_set_custom_xml (domain, group, "corral", CORRAL_XMLNS, error))
+        return NULL;
+    }
   gvir_config_domain_set_memory (domain, spec->memory / 1024);
   gvir_config_domain_set_current_memory (domain, spec->memory / 1024);
   gvir_config_domain_set_vcpus (domain, spec->vcpus);

@@ -6,11 +6,15 @@
 #include <glib/gi18n-lib.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/parser.h>
 
 #include "corral-connection-private.h"
 #include "corral-error.h"
+#include "corral-guest-clone-private.h"
 #include "corral-guest-install-private.h"
 #include "corral-guest-private.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 
 #define LIBOSINFO_XMLNS "http://libosinfo.org/xmlns/libvirt/domain/1.0"
 
@@ -28,6 +32,7 @@ struct _CorralGuest
   char             *os_id;
   char             *ip_address;
   char             *forwards_summary;
+  char             *group;           /* <corral:group name=…/> of its definition, or NULL */
   guint64           memory;
   guint             vcpus;
   CorralGuestState  state;
@@ -52,6 +57,7 @@ enum {
   PROP_CONNECTION,
   PROP_DOMAIN,
   PROP_FORWARDS_SUMMARY,
+  PROP_GROUP,
   N_PROPS
 };
 
@@ -439,6 +445,7 @@ corral_guest_finalize (GObject *object)
   g_free (self->os_id);
   g_free (self->ip_address);
   g_free (self->forwards_summary);
+  g_free (self->group);
 
   G_OBJECT_CLASS (corral_guest_parent_class)->finalize (object);
 }
@@ -495,6 +502,9 @@ corral_guest_get_property (GObject    *object,
     case PROP_FORWARDS_SUMMARY:
       g_value_set_string (value, self->forwards_summary);
       break;
+    case PROP_GROUP:
+      g_value_set_string (value, self->group);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -526,6 +536,8 @@ corral_guest_class_init (CorralGuestClass *klass)
   properties[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL, G_TYPE_OBJECT, ro);
   properties[PROP_DOMAIN] = g_param_spec_object ("domain", NULL, NULL, GVIR_TYPE_DOMAIN, ro);
   properties[PROP_FORWARDS_SUMMARY] = g_param_spec_string ("forwards-summary", NULL, NULL, NULL, ro);
+  /* the group of guests "create N guests" made it one of (their base name), read with the details */
+  properties[PROP_GROUP] = g_param_spec_string ("group", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -552,6 +564,13 @@ corral_guest_init (CorralGuest *self)
 
 /* "8765→1337" and the like: the guest's port forwards as corral-helper keeps them, or NULL when it has
  * none (or its connection's guests cannot have forwards). Kept up to date by the guest's connection. */
+const char *
+corral_guest_get_group (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->group;
+}
+
 const char *
 corral_guest_get_forwards_summary (CorralGuest *self)
 {
@@ -982,6 +1001,23 @@ delete_thread (GTask        *task,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      /* A volume another guest's disk is based on (a linked clone's base) stays, and so does the guest. */
+      for (guint i = 0; i < disks->len; i++)
+        {
+          CorralGuestDisk *disk = g_ptr_array_index (disks, i);
+          g_autofree char *user = disk->is_volume
+            ? _corral_clone_find_base_user (data->conn, disk->path, gvir_domain_get_uuid (data->domain))
+            : NULL;
+
+          if (user != NULL)
+            {
+              g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_BASE_IN_USE,
+                                       _("“%s” cannot be deleted with its storage: its disk %s is the base "
+                                         "of “%s”’s disk. Delete “%s” first, or keep the storage."),
+                                       name, disk->path, user, user);
+              return;
+            }
+        }
     }
 
   g_object_get (data->domain, "handle", &vdom, NULL);
@@ -1086,6 +1122,7 @@ typedef struct
 {
   char *os_id;
   char *ip_address;
+  char *group;
 } Details;
 
 static void
@@ -1093,6 +1130,7 @@ details_free (Details *details)
 {
   g_free (details->os_id);
   g_free (details->ip_address);
+  g_free (details->group);
   g_free (details);
 }
 
@@ -1137,6 +1175,28 @@ os_id_from_metadata (const char *xml)
   return g_strndup (p, q - p);
 }
 
+/* name="…" of a <corral:group/> element (Corral's namespace also holds <corral:install/>). */
+static char *
+group_from_metadata (const char *xml)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *root;
+  xmlChar *name;
+  char *group = NULL;
+
+  if (xml == NULL)
+    return NULL;
+  doc = xmlReadMemory (xml, strlen (xml), "metadata.xml", NULL, XML_PARSE_NONET);
+  root = doc != NULL ? xmlDocGetRootElement (doc) : NULL;
+  if (root == NULL || !xmlStrEqual (root->name, BAD_CAST "group"))
+    return NULL;
+  name = xmlGetProp (root, BAD_CAST "name");
+  if (name != NULL && *name != '\0')
+    group = g_strdup ((const char *) name);
+  xmlFree (name);
+  return group;
+}
+
 static void
 load_details_thread (GTask        *task,
                      gpointer      source_object,
@@ -1160,6 +1220,13 @@ load_details_thread (GTask        *task,
   if (metadata == NULL)
     virResetLastError ();
   details->os_id = os_id_from_metadata (metadata);
+  free (metadata);
+  /* the definition's: an install run's live metadata holds <corral:install/> instead */
+  metadata = virDomainGetMetadata (vdom, VIR_DOMAIN_METADATA_ELEMENT, CORRAL_XMLNS,
+                                   virDomainIsPersistent (vdom) == 1 ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+  if (metadata == NULL)
+    virResetLastError ();
+  details->group = group_from_metadata (metadata);
   free (metadata);
 
   if (virDomainGetState (vdom, &vir_state, NULL, 0) == 0 && vir_state == VIR_DOMAIN_RUNNING)
@@ -1197,6 +1264,7 @@ load_details_cb (GObject      *object,
 
   g_object_freeze_notify (G_OBJECT (self));
   set_string (self, &self->os_id, details->os_id, PROP_OS_ID);
+  set_string (self, &self->group, details->group, PROP_GROUP);
   if (corral_guest_state_is_active (self->state))
     set_string (self, &self->ip_address, details->ip_address, PROP_IP_ADDRESS);
   g_object_thaw_notify (G_OBJECT (self));

@@ -36,6 +36,7 @@ guint             corral_guest_get_vcpus          (CorralGuest *self);
 const char       *corral_guest_get_os_id          (CorralGuest *self);
 const char       *corral_guest_get_ip_address     (CorralGuest *self);
 const char       *corral_guest_get_forwards_summary (CorralGuest *self);
+const char       *corral_guest_get_group          (CorralGuest *self);
 gboolean          corral_guest_get_persistent     (CorralGuest *self);
 CorralConnection *corral_guest_get_connection     (CorralGuest *self);
 GVirDomain       *corral_guest_get_domain         (CorralGuest *self);

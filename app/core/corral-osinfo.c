@@ -37,6 +37,49 @@ corral_osinfo_get_db (GError **error)
   return db;
 }
 
+/* Whether the database is loaded: then corral_osinfo_get_db() and what asks it return at once. */
+gboolean
+corral_osinfo_db_is_loaded (void)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&db_lock);
+
+  return db != NULL;
+}
+
+/* The part of a libosinfo id a person can read: "debian/12" of http://debian.org/debian/12. */
+static char *
+id_tail (const char *id)
+{
+  const char *p = strstr (id, "://");
+
+  if (p != NULL && (p = strchr (p + 3, '/')) != NULL && p[1] != '\0')
+    return g_strdup (p + 1);
+  return g_strdup (id);
+}
+
+/* The name a person reads for the OS with the libosinfo id @id: its name in the database ("Generic
+ * Linux 2022" for http://libosinfo.org/linux/2022), else its short-id, else (an id the database
+ * does not know, or no database loaded yet) the readable part of the id. Never loads the database:
+ * load it first (corral_osinfo_load_db_async) for the name. NULL for no id. */
+char *
+corral_osinfo_dup_os_name (const char *id)
+{
+  OsinfoOs *os = NULL;
+  const char *name = NULL;
+
+  if (id == NULL || *id == '\0')
+    return NULL;
+  if (corral_osinfo_db_is_loaded ())
+    os = osinfo_db_get_os (db, id);
+  if (os != NULL)
+    {
+      name = osinfo_product_get_name (OSINFO_PRODUCT (os));
+      if (name == NULL || *name == '\0')
+        name = osinfo_product_get_short_id (OSINFO_PRODUCT (os));
+    }
+  return name != NULL && *name != '\0' ? g_strdup (name) : id_tail (id);
+}
+
 static void
 load_db_thread (GTask        *task,
                 gpointer      source,

@@ -35,6 +35,8 @@ void       corral_osinfo_load_db_async       (GCancellable         *cancellable,
 OsinfoDb  *corral_osinfo_load_db_finish      (GAsyncResult         *result,
                                               GError              **error);
 OsinfoDb  *corral_osinfo_get_db              (GError              **error);
+gboolean   corral_osinfo_db_is_loaded        (void);
+char      *corral_osinfo_dup_os_name         (const char           *id);
 
 void       corral_osinfo_detect_media_async  (const char           *path,
                                               GCancellable         *cancellable,

@@ -96,6 +96,41 @@ corral_a11y_fix_names (GtkWidget *root)
       if (text != NULL && title != NULL && *title != '\0')
         gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
     }
+  /* GTK 4.8's GtkExpander is a button without a name: AT-SPI reads its type, "GtkExpander" */
+  if (GTK_IS_EXPANDER (root)
+      && !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    {
+      GtkWidget *label = gtk_expander_get_label_widget (GTK_EXPANDER (root));
+
+      if (GTK_IS_LABEL (label) && *gtk_label_get_text (GTK_LABEL (label)) != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        gtk_label_get_text (GTK_LABEL (label)), -1);
+    }
+  if (GTK_IS_CHECK_BUTTON (root) || GTK_IS_SWITCH (root) || GTK_IS_SPIN_BUTTON (root))
+    {
+      gboolean has_label = gtk_test_accessible_has_property (GTK_ACCESSIBLE (root),
+                                                             GTK_ACCESSIBLE_PROPERTY_LABEL);
+      gboolean labelled_by = gtk_test_accessible_has_relation (GTK_ACCESSIBLE (root),
+                                                               GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+
+      /* Named and also labelled by its row's title: GTK 4.8 reads both ("TPM 2.0 TPM 2.0") */
+      if (has_label && labelled_by)
+        gtk_accessible_reset_relation (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+      /* A check button or switch with no name at all in a row's prefix or suffix (a choice among
+       * rows, a setting's switch) is read as nothing: name it after its row. */
+      else if (!has_label && !labelled_by && !GTK_IS_SPIN_BUTTON (root)
+               && (GTK_IS_SWITCH (root)
+                   || gtk_check_button_get_label (GTK_CHECK_BUTTON (root)) == NULL))
+        {
+          GtkWidget *row = gtk_widget_get_ancestor (root, ADW_TYPE_PREFERENCES_ROW);
+          const char *title = row != NULL
+                              ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : NULL;
+
+          if (title != NULL && *title != '\0')
+            gtk_accessible_update_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            title, -1);
+        }
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     corral_a11y_fix_names (child);

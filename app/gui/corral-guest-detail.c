@@ -6,9 +6,12 @@
 #include <glib/gi18n.h>
 
 #include "corral-connection.h"
+#include "corral-clone-dialog.h"
 #include "corral-forwards-dialog.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-hardware.h"
+#include "corral-osinfo.h"
+#include "corral-guest-snapshots.h"
 
 /* While a running guest has no known address yet (DHCP takes a few seconds after boot), look again this
  * often, a bounded number of times, and only while its details are on screen. */
@@ -25,6 +28,8 @@ struct _CorralGuestDetail
   guint         address_tries;
   char         *forwards_reason;   /* why forwards cannot apply to the guest; NULL: they can */
   gboolean      forwards_checked;
+  gboolean      os_db_loading;     /* the OS database is being loaded for the OS row's name */
+  gboolean      os_db_failed;
 
   /* template children */
   GtkWidget    *scroller;
@@ -42,6 +47,7 @@ struct _CorralGuestDetail
   GtkLabel     *connection_label;
   GtkLabel     *uuid_label;
   CorralGuestHardware *hardware;
+  CorralGuestSnapshots *snapshots;
   AdwActionRow *forwards_row;
   GtkImage *forwards_arrow;
 };
@@ -92,18 +98,56 @@ show_toast (CorralGuestDetail *self,
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
-static char *
-format_os (const char *os_id)
+static void update_os (CorralGuestDetail *self);
+
+static void
+os_db_loaded_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  const char *p;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsinfoDb) db = corral_osinfo_load_db_finish (result, &error);
+  CorralGuestDetail *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CORRAL_GUEST_DETAIL (user_data);
+  self->os_db_loading = FALSE;
+  if (db == NULL)
+    {
+      /* then the row shows the id's readable part */
+      g_debug ("No operating system names: %s", error->message);
+      self->os_db_failed = TRUE;
+    }
+  update_os (self);
+}
+
+/* The OS row: the name libosinfo gives the guest's OS ("Generic Linux 2022"), from its database
+ * loaded off the main thread (once per process); until then the row stays empty rather than
+ * showing the id. */
+static void
+update_os (CorralGuestDetail *self)
+{
+  const char *os_id = self->guest != NULL ? corral_guest_get_os_id (self->guest) : NULL;
+  g_autofree char *name = NULL;
 
   if (os_id == NULL)
-    return g_strdup (_("Unknown"));
-  /* libosinfo ids are URLs such as http://debian.org/debian/12: show the part a person reads. */
-  p = strstr (os_id, "://");
-  if (p != NULL && (p = strchr (p + 3, '/')) != NULL)
-    return g_strdup (p + 1);
-  return g_strdup (os_id);
+    {
+      gtk_label_set_label (self->os_label, _("Unknown"));
+      return;
+    }
+  if (!corral_osinfo_db_is_loaded () && !self->os_db_failed)
+    {
+      gtk_label_set_label (self->os_label, "");
+      if (!self->os_db_loading)
+        {
+          self->os_db_loading = TRUE;
+          corral_osinfo_load_db_async (self->cancellable, os_db_loaded_cb, self);
+        }
+      return;
+    }
+  name = corral_osinfo_dup_os_name (os_id);
+  gtk_label_set_label (self->os_label, name);
 }
 
 /* The "Port Forwards" row: enabled where forwards can apply, else it says why not. */
@@ -160,7 +204,6 @@ forwards_check_cb (GObject      *object,
 static void
 update (CorralGuestDetail *self)
 {
-  g_autofree char *os = NULL;
   CorralConnection *connection;
   CorralGuestState state;
   const char *ip;
@@ -186,8 +229,7 @@ update (CorralGuestDetail *self)
   gtk_label_set_label (self->state_label, corral_guest_get_state_label (self->guest));
   gtk_image_set_from_icon_name (self->state_image, corral_guest_get_state_icon (self->guest));
 
-  os = format_os (corral_guest_get_os_id (self->guest));
-  gtk_label_set_label (self->os_label, os);
+  update_os (self);
   if (ip != NULL)
     gtk_label_set_label (self->ip_label, ip);
   else if (corral_guest_state_is_active (state))
@@ -520,6 +562,21 @@ forwards_action (GtkWidget  *widget,
 }
 
 static void
+clone_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CorralGuestDetail *self = CORRAL_GUEST_DETAIL (widget);
+  CorralCloneDialog *dialog;
+
+  if (self->guest == NULL)
+    return;
+  dialog = corral_clone_dialog_new (self->guest);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 copy_value (CorralGuestDetail *self,
             GtkLabel          *label,
             const char        *done)
@@ -643,6 +700,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "guest.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "guest.show-console", NULL, show_console_action);
   gtk_widget_class_install_action (widget_class, "guest.forwards", NULL, forwards_action);
+  gtk_widget_class_install_action (widget_class, "guest.clone", NULL, clone_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-ip", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-uuid", NULL, copy_action);
 
@@ -651,6 +709,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "guest.rename", NULL);
 
   g_type_ensure (CORRAL_TYPE_GUEST_HARDWARE);
+  g_type_ensure (CORRAL_TYPE_GUEST_SNAPSHOTS);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-guest-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, scroller);
@@ -668,6 +727,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, connection_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, hardware);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, snapshots);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_row);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, forwards_arrow);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -709,6 +769,7 @@ corral_guest_detail_set_guest (CorralGuestDetail *self,
     }
   g_set_object (&self->guest, guest);
   corral_guest_hardware_set_guest (self->hardware, guest);
+  corral_guest_snapshots_set_guest (self->snapshots, guest);
   /* Another guest's page starts at its top: its name and buttons (issue 19, point 9). */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
   if (guest != NULL)

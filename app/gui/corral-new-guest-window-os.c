@@ -53,15 +53,17 @@ _corral_new_guest_window_suggest_name (CorralNewGuestWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name);
 }
 
-static void
-set_os (CorralNewGuestWindow *self,
-        OsinfoOs             *os)
+/* What the chosen OS sets on the later pages (memory, processors, disk size, firmware, the name),
+ * within what the host has: when it is chosen, and again for another connection's host. */
+void
+_corral_new_guest_window_apply_os_defaults (CorralNewGuestWindow *self)
 {
+  OsinfoOs *os = self->os;
   CorralOsResources res;
   g_autofree char *memory_hint = NULL;
   g_autofree char *host_memory = NULL;
 
-  if (!g_set_object (&self->os, os))
+  if (os == NULL)
     return;
 
   corral_osinfo_os_get_resources (os, self->host != NULL ? self->host->arch : "x86_64", &res);
@@ -108,6 +110,15 @@ set_os (CorralNewGuestWindow *self,
 
   _corral_new_guest_window_suggest_name (self);
   _corral_new_guest_window_update (self);
+}
+
+static void
+set_os (CorralNewGuestWindow *self,
+        OsinfoOs             *os)
+{
+  if (!g_set_object (&self->os, os))
+    return;
+  _corral_new_guest_window_apply_os_defaults (self);
 }
 
 static void
@@ -233,10 +244,54 @@ db_loaded_cb (GObject      *object,
   _corral_new_guest_window_update (self);
 }
 
+/* --- the list's rows: the OS's name, a check mark on the chosen one --- */
+
+static void
+os_row_setup_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  /* the chosen one, marked beyond the selection's background; the row says "selected" itself */
+  GtkWidget *check = g_object_new (GTK_TYPE_IMAGE, "icon-name", "object-select-symbolic",
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION, NULL);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  g_object_bind_property (item, "selected", check, "visible", G_BINDING_SYNC_CREATE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+os_row_bind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  OsinfoProduct *os = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *row = gtk_widget_get_parent (box);
+  const char *name = osinfo_product_get_name (os);
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), name);
+  /* GTK 4.8's list rows have no accessible name of their own: the OS's */
+  if (row != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 void
 _corral_new_guest_window_init_os (CorralNewGuestWindow *self)
 {
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkExpression *name;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (os_row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (os_row_bind_cb), NULL);
+  gtk_list_view_set_factory (self->os_list, factory);
 
   self->os_store = g_list_store_new (OSINFO_TYPE_OS);
   name = gtk_property_expression_new (OSINFO_TYPE_PRODUCT, NULL, "name");

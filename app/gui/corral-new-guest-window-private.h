@@ -34,11 +34,18 @@ struct _CorralNewGuestWindow
 {
   AdwWindow           parent_instance;
 
-  CorralConnection   *connection;
+  CorralConnection   *connection;      /* where the guest is made: the connection row's choice */
+  CorralManager      *manager;         /* NULL: only ever the one connection */
+  GListStore         *connections;     /* CorralConnection: the connected ones the row offers */
+  gboolean            filling_connections;
+  gboolean            constructed;     /* past constructed(): a new connection is a change */
+  gboolean            reapply_os;      /* the connection changed: the OS's defaults anew for it */
   CorralHostInfo     *host;
   GPtrArray          *volume_groups;     /* CorralVolumeGroup */
   CorralHelperClient *helper;
-  GCancellable       *cancellable;       /* host queries, OS database; cancelled in dispose */
+  GCancellable       *cancellable;       /* OS database, recent files; cancelled in dispose */
+  GCancellable       *host_cancellable;  /* the host queries: cancelled by another connection's
+                                          * and in dispose */
   GCancellable       *detect_cancellable;
   GCancellable       *source_cancellable; /* the source file's checks and access grant: cancelled
                                            * by a newer choice and in dispose */
@@ -54,6 +61,8 @@ struct _CorralNewGuestWindow
   GStrv               created;
   CorralSourceFile    source_file;       /* what the last finished check found */
   gboolean            source_checking;   /* a check of the source file is under way */
+  gboolean            source_touched;    /* the user has chosen or typed a source, or pressed Next:
+                                          * only then does the source page say what is missing */
   CorralNewGuestPage  page;
   gboolean            db_loaded;
 
@@ -63,6 +72,8 @@ struct _CorralNewGuestWindow
   GtkWidget          *close_button;
   GtkWidget          *next_button;
   GtkStack           *stack;
+  AdwComboRow        *connection_combo;
+  AdwActionRow       *connection_row;
   GtkCheckButton     *iso_check;
   AdwEntryRow        *iso_entry;
   GtkCheckButton     *import_check;
@@ -84,6 +95,8 @@ struct _CorralNewGuestWindow
   AdwComboRow        *firmware_combo;    /* CorralFirmware, in order */
   AdwActionRow       *tpm_row;
   GtkSwitch          *tpm_switch;
+  AdwActionRow       *imported_row;
+  AdwActionRow       *pool_row;
   GtkCheckButton     *pool_check;
   AdwComboRow        *pool_combo;
   GtkStringList      *pool_model;
@@ -93,8 +106,10 @@ struct _CorralNewGuestWindow
   GtkStringList      *vg_model;
   AdwActionRow       *size_row;
   GtkSpinButton      *size_spin;
+  AdwActionRow       *existing_row;
   GtkCheckButton     *existing_check;
   AdwEntryRow        *existing_entry;
+  AdwActionRow       *nodisk_row;
   GtkCheckButton     *nodisk_check;
   GtkCheckButton     *net_check;
   AdwComboRow        *network_combo;
@@ -107,6 +122,7 @@ struct _CorralNewGuestWindow
   AdwEntryRow        *name_entry;
   AdwActionRow       *count_row;
   GtkSpinButton      *count_spin;
+  AdwActionRow       *summary_connection;
   AdwActionRow       *summary_source;
   AdwActionRow       *summary_os;
   AdwActionRow       *summary_resources;
@@ -126,6 +142,7 @@ struct _CorralNewGuestWindow
 /* corral-new-guest-window.c */
 void                _corral_new_guest_window_update             (CorralNewGuestWindow *self);
 char               *_corral_new_guest_window_entry_text         (AdwEntryRow          *entry);
+void                _corral_new_guest_window_check_source       (CorralNewGuestWindow *self);
 
 /* corral-new-guest-window-os.c */
 void                _corral_new_guest_window_init_os            (CorralNewGuestWindow *self);
@@ -133,10 +150,14 @@ void                _corral_new_guest_window_detect             (CorralNewGuestW
                                                                  const char           *path);
 void                _corral_new_guest_window_suggest_name       (CorralNewGuestWindow *self);
 void                _corral_new_guest_window_update_firmware    (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_apply_os_defaults  (CorralNewGuestWindow *self);
 
 /* corral-new-guest-window-host.c */
-void                _corral_new_guest_window_query_host         (CorralNewGuestWindow *self,
-                                                                 gboolean              system);
+void                _corral_new_guest_window_query_host         (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_init_connections   (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_fill_connections   (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_set_connection     (CorralNewGuestWindow *self,
+                                                                 CorralConnection     *connection);
 CorralStoragePlace *_corral_new_guest_window_selected_pool      (CorralNewGuestWindow *self);
 CorralVolumeGroup  *_corral_new_guest_window_selected_vg        (CorralNewGuestWindow *self);
 const char         *_corral_new_guest_window_selected_network   (CorralNewGuestWindow *self);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "corral-a11y.h"
 #include "corral-guest-spec-access.h"
 #include "corral-new-guest-window-private.h"
 #include "corral-window.h"
@@ -24,6 +25,7 @@ static const char * const page_names[CORRAL_NEW_GUEST_N_PAGES] = {
 enum {
   PROP_0,
   PROP_CONNECTION,
+  PROP_MANAGER,
   N_PROPS
 };
 
@@ -247,6 +249,8 @@ update_summary (CorralNewGuestWindow *self)
   g_autofree char *count_text = NULL;
   const char *network = NULL;
 
+  adw_action_row_set_subtitle (self->summary_connection,
+                               corral_connection_get_title (self->connection));
   adw_action_row_set_subtitle (self->summary_source, spec->source == CORRAL_INSTALL_SOURCE_ISO
                                                      ? spec->iso_path : spec->disk_location);
   adw_action_row_set_subtitle (self->summary_os,
@@ -302,13 +306,60 @@ update_summary (CorralNewGuestWindow *self)
     }
   adw_action_row_set_subtitle (self->summary_network, network);
 
-  if (spec->count > 1 && spec->name != NULL)
-    count_text = g_strdup_printf (_("Each with its own disk, named %s1 … %s%u"), spec->name,
-                                  spec->name,
-                                  spec->count);
+  if (spec->source == CORRAL_INSTALL_SOURCE_IMPORT)
+    count_text = g_strdup (_("One guest: an imported disk image cannot be shared"));
+  else if (spec->count > 1 && spec->name != NULL)
+    {
+      g_autofree char *first = corral_guest_spec_dup_guest_name (spec, 0);
+      g_autofree char *last = corral_guest_spec_dup_guest_name (spec, spec->count - 1);
+
+      count_text = g_strdup_printf (_("Each with its own disk, named %s … %s"), first, last);
+    }
   else
     count_text = g_strdup (_("Several guests from one description, e.g. for a small cluster"));
   adw_action_row_set_subtitle (self->count_row, count_text);
+}
+
+/* The disk page: importing, the image is the guest's disk and the rows for making one do not
+ * apply; they are hidden, not offered and then ignored. */
+static void
+update_disk_page (CorralNewGuestWindow *self)
+{
+  gboolean import = gtk_check_button_get_active (self->import_check);
+  g_autofree char *image = _corral_new_guest_window_entry_text (self->import_entry);
+  GtkWidget *making[] = {
+    GTK_WIDGET (self->pool_row), GTK_WIDGET (self->pool_combo), GTK_WIDGET (self->lvm_row),
+    GTK_WIDGET (self->vg_combo), GTK_WIDGET (self->size_row), GTK_WIDGET (self->existing_row),
+    GTK_WIDGET (self->existing_entry), GTK_WIDGET (self->nodisk_row),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (making); i++)
+    gtk_widget_set_visible (making[i], !import);
+  gtk_widget_set_visible (GTK_WIDGET (self->imported_row), import);
+  adw_action_row_set_subtitle (self->imported_row, image != NULL ? image : "");
+}
+
+/* The field a review-page problem is about, marked with the error style: the name, or the count
+ * (too many, or several guests on one imported disk). */
+static GtkWidget *
+problem_field (CorralNewGuestWindow *self,
+               const GError         *problem)
+{
+  if (problem == NULL || problem->domain != CORRAL_ERROR)
+    return NULL;
+  switch (problem->code)
+    {
+    case CORRAL_ERROR_SPEC_NAME:
+    case CORRAL_ERROR_SPEC_NAME_TAKEN:
+      return GTK_WIDGET (self->name_entry);
+    case CORRAL_ERROR_SPEC_COUNT:
+      return GTK_WIDGET (self->count_spin);
+    case CORRAL_ERROR_SPEC_DISK:
+      return gtk_spin_button_get_value_as_int (self->count_spin) > 1
+             ? GTK_WIDGET (self->count_spin) : NULL;
+    default:
+      return NULL;
+    }
 }
 
 void
@@ -339,10 +390,26 @@ _corral_new_guest_window_update (CorralNewGuestWindow *self)
   if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW && wizard_page)
     update_summary (self);
 
-  if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW && problem != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->name_entry), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->name_entry), "error");
+  if (self->page == CORRAL_NEW_GUEST_PAGE_DISK && wizard_page)
+    update_disk_page (self);
+
+  {
+    GtkWidget *marked = self->page == CORRAL_NEW_GUEST_PAGE_REVIEW
+                        ? problem_field (self, problem) : NULL;
+    GtkWidget *fields[] = { GTK_WIDGET (self->name_entry), GTK_WIDGET (self->count_spin) };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      {
+        if (fields[i] == marked)
+          gtk_widget_add_css_class (fields[i], "error");
+        else
+          gtk_widget_remove_css_class (fields[i], "error");
+      }
+  }
+  /* The first page does not open with an error: it says what is missing once the user has
+   * touched it or pressed Next (issue 19, point 10). */
+  if (self->page == CORRAL_NEW_GUEST_PAGE_SOURCE && !self->source_touched)
+    g_clear_error (&problem);
   if (!waiting)
     {
       gtk_label_set_label (self->error_label, problem != NULL ? problem->message : "");
@@ -444,8 +511,8 @@ source_info_cb (GObject      *object,
 
 /* Looks at the chosen ISO or disk image anew: whether it is there, then (an ISO) which OS it holds
  * and whether QEMU may read it. A newer choice cancels the checks of the one before. */
-static void
-check_source (CorralNewGuestWindow *self)
+void
+_corral_new_guest_window_check_source (CorralNewGuestWindow *self)
 {
   gboolean import = gtk_check_button_get_active (self->import_check);
   g_autofree char *path = _corral_new_guest_window_entry_text (import ? self->import_entry
@@ -779,18 +846,33 @@ create (CorralNewGuestWindow *self)
 
 /* --- actions --- */
 
+/* Next, or Create on the last page; also Enter in a field, which may press it while something is
+ * still missing (the action is disabled then). */
+static void
+go_next (CorralNewGuestWindow *self)
+{
+  if (!page_ready (self, self->page, NULL))
+    {
+      /* pressed while something is missing (Enter in a field): now say what */
+      if (self->page == CORRAL_NEW_GUEST_PAGE_SOURCE && !self->source_touched)
+        {
+          self->source_touched = TRUE;
+          _corral_new_guest_window_update (self);
+        }
+      return;
+    }
+  if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW)
+    create (self);
+  else
+    show_page (self, self->page + 1);
+}
+
 static void
 next_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
-  if (!page_ready (self, self->page, NULL))
-    return;
-  if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW)
-    create (self);
-  else
-    show_page (self, self->page + 1);
+  go_next (CORRAL_NEW_GUEST_WINDOW (widget));
 }
 
 static void
@@ -843,10 +925,22 @@ changed_cb (CorralNewGuestWindow *self)
   _corral_new_guest_window_update (self);
 }
 
+/* Enter in a field presses Next (or Create) */
+static void
+entry_activated_cb (CorralNewGuestWindow *self)
+{
+  const char *visible = gtk_stack_get_visible_child_name (self->stack);
+
+  /* only on a page of the wizard, not while creating */
+  if (self->page < CORRAL_NEW_GUEST_N_PAGES && g_strcmp0 (visible, page_names[self->page]) == 0)
+    go_next (self);
+}
+
 static void
 source_changed_cb (CorralNewGuestWindow *self)
 {
-  check_source (self);
+  self->source_touched = TRUE;
+  _corral_new_guest_window_check_source (self);
   _corral_new_guest_window_update (self);
 }
 
@@ -872,8 +966,9 @@ corral_new_guest_window_constructed (GObject *object)
   G_OBJECT_CLASS (corral_new_guest_window_parent_class)->constructed (object);
 
   g_assert (self->connection != NULL);
-  _corral_new_guest_window_query_host (self, corral_connection_is_system (self->connection) &&
-                                             corral_connection_is_local (self->connection));
+  _corral_new_guest_window_init_connections (self);
+  _corral_new_guest_window_query_host (self);
+  self->constructed = TRUE;
   _corral_new_guest_window_update (self);
 }
 
@@ -884,6 +979,8 @@ corral_new_guest_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->host_cancellable);
+  g_clear_object (&self->host_cancellable);
   g_cancellable_cancel (self->detect_cancellable);
   g_clear_object (&self->detect_cancellable);
   g_cancellable_cancel (self->source_cancellable);
@@ -901,7 +998,9 @@ corral_new_guest_window_dispose (GObject *object)
   g_clear_object (&self->detected_os);
   g_clear_object (&self->os);
   g_clear_object (&self->helper);
+  g_clear_object (&self->connections);
   g_clear_object (&self->connection);
+  g_clear_object (&self->manager);
 
   G_OBJECT_CLASS (corral_new_guest_window_parent_class)->dispose (object);
 }
@@ -930,7 +1029,16 @@ corral_new_guest_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CONNECTION:
-      self->connection = g_value_dup_object (value);
+      if (!self->constructed)
+        g_set_object (&self->connection, g_value_get_object (value));
+      else if (g_value_get_object (value) != NULL)
+        {
+          _corral_new_guest_window_set_connection (self, g_value_get_object (value));
+          _corral_new_guest_window_fill_connections (self);
+        }
+      break;
+    case PROP_MANAGER:
+      self->manager = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -950,6 +1058,9 @@ corral_new_guest_window_get_property (GObject    *object,
     case PROP_CONNECTION:
       g_value_set_object (value, self->connection);
       break;
+    case PROP_MANAGER:
+      g_value_set_object (value, self->manager);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -967,10 +1078,16 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   object_class->get_property = corral_new_guest_window_get_property;
   object_class->set_property = corral_new_guest_window_set_property;
 
+  /* where the guest is made; the connection row changes it */
   properties[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL,
                                                      CORRAL_TYPE_CONNECTION,
-                                                     G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                     G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                                                     G_PARAM_EXPLICIT_NOTIFY |
                                                      G_PARAM_STATIC_STRINGS);
+  /* whose connected connections the connection row offers; NULL: only the one */
+  properties[PROP_MANAGER] = g_param_spec_object ("manager", NULL, NULL, CORRAL_TYPE_MANAGER,
+                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                  G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (OSINFO_TYPE_PRODUCT);
@@ -984,6 +1101,8 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (close_button);
   BIND (next_button);
   BIND (stack);
+  BIND (connection_combo);
+  BIND (connection_row);
   BIND (iso_check);
   BIND (iso_entry);
   BIND (import_check);
@@ -1005,6 +1124,8 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (firmware_combo);
   BIND (tpm_row);
   BIND (tpm_switch);
+  BIND (imported_row);
+  BIND (pool_row);
   BIND (pool_check);
   BIND (pool_combo);
   BIND (pool_model);
@@ -1014,8 +1135,10 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (vg_model);
   BIND (size_row);
   BIND (size_spin);
+  BIND (existing_row);
   BIND (existing_check);
   BIND (existing_entry);
+  BIND (nodisk_row);
   BIND (nodisk_check);
   BIND (net_check);
   BIND (network_combo);
@@ -1028,6 +1151,7 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (name_entry);
   BIND (count_row);
   BIND (count_spin);
+  BIND (summary_connection);
   BIND (summary_source);
   BIND (summary_os);
   BIND (summary_resources);
@@ -1060,6 +1184,12 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->connections = g_list_store_new (CORRAL_TYPE_CONNECTION);
+  adw_combo_row_set_model (self->connection_combo, G_LIST_MODEL (self->connections));
+  adw_combo_row_set_expression (self->connection_combo,
+                                gtk_property_expression_new (CORRAL_TYPE_CONNECTION, NULL,
+                                                             "title"));
 
   _corral_new_guest_window_init_os (self);
 
@@ -1094,12 +1224,22 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
   WATCH (start_switch, "notify::active");
 #undef WATCH
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+#define ENTER(entry) \
+  g_signal_connect_object (self->entry, "entry-activated", G_CALLBACK (entry_activated_cb), self, \
+                           G_CONNECT_SWAPPED)
+  ENTER (iso_entry);
+  ENTER (import_entry);
+  ENTER (existing_entry);
+  ENTER (name_entry);
+#undef ENTER
 
   drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
   g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, 0);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
   fill_recent (self);
+  /* one name each for what a screen reader reads (GTK 4.8's button names, the rows' radio buttons) */
+  corral_a11y_fix_names (GTK_WIDGET (self));
 }
 
 /* --- public --- */
@@ -1115,6 +1255,20 @@ corral_new_guest_window_new (GtkWindow        *parent,
   self = g_object_new (CORRAL_TYPE_NEW_GUEST_WINDOW, "transient-for", parent, "connection",
                        connection, NULL);
   return self;
+}
+
+/* A wizard that makes the guest on @connection first, and offers the other connected connections
+ * of @manager on its first page. */
+CorralNewGuestWindow *
+corral_new_guest_window_new_for_manager (GtkWindow        *parent,
+                                         CorralManager    *manager,
+                                         CorralConnection *connection)
+{
+  g_return_val_if_fail (CORRAL_IS_MANAGER (manager), NULL);
+  g_return_val_if_fail (CORRAL_IS_CONNECTION (connection), NULL);
+
+  return g_object_new (CORRAL_TYPE_NEW_GUEST_WINDOW, "transient-for", parent, "manager", manager,
+                       "connection", connection, NULL);
 }
 
 /* The wizard's visible page: one of "source", "os", "resources", "disk", "network", "review",

@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (CorralNewGuestWindow, corral_new_guest_window, CORRAL, NEW
 
 CorralNewGuestWindow *corral_new_guest_window_new             (GtkWindow            *parent,
                                                                CorralConnection     *connection);
+CorralNewGuestWindow *corral_new_guest_window_new_for_manager (GtkWindow            *parent,
+                                                               CorralManager        *manager,
+                                                               CorralConnection     *connection);
 const char           *corral_new_guest_window_get_page        (CorralNewGuestWindow *self);
 GStrv                 corral_new_guest_window_get_created     (CorralNewGuestWindow *self);
 

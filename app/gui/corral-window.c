@@ -10,6 +10,7 @@
 #include "corral-add-connection-dialog.h"
 #include "corral-console-page.h"
 #include "corral-connection-row.h"
+#include "corral-group-page.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-row.h"
 #include "corral-new-guest-window.h"
@@ -22,7 +23,7 @@ struct _CorralWindow
   CorralManager        *manager;
   GListStore           *sections;    /* one flattened [header, sorted guests] model per connection */
   GtkFlattenListModel  *rows;
-  GtkSingleSelection   *selection;
+  GtkMultiSelection    *selection;   /* guests; connection headers are never selected */
   GtkCustomFilter      *filter;
   char                 *search;        /* casefolded search text, or NULL */
   char                 *no_libvirt_details;
@@ -30,6 +31,10 @@ struct _CorralWindow
   CorralGuest          *last_selected; /* the guest shown, to select a neighbour when it is deleted */
   guint                 last_position;
   GtkWidget            *context_menu;
+  GMenu                *group_section; /* the context menu's "Select Group", for a guest of a group */
+  guint                 group_loads;   /* details being read before a group is selected */
+  char                 *group_uri;     /* the group to select once they are in, and its connection */
+  char                 *group_name;
   CorralGuest          *actions_guest; /* whose state the win.guest-* actions follow */
   gboolean              bench;         /* CORRAL_BENCH is set: print the benchmark's marks */
   gboolean              bench_list_marked;
@@ -60,6 +65,7 @@ struct _CorralWindow
   AdwTabPage           *details_page;
   GtkStack             *content_stack;
   CorralGuestDetail    *guest_detail;
+  CorralGroupPage      *group_page;
   GMenuModel           *guest_menu;
 };
 
@@ -72,6 +78,8 @@ enum {
 G_DEFINE_FINAL_TYPE (CorralWindow, corral_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static GParamSpec *properties[N_PROPS];
+
+static void update_guest_actions (CorralWindow *self);
 
 /* --- which page the sidebar shows --- */
 
@@ -320,8 +328,16 @@ update_title (CorralWindow *self)
   AdwTabPage *page = adw_tab_view_get_selected_page (self->tab_view);
   CorralGuest *guest = corral_guest_detail_get_guest (self->guest_detail);
 
+  guint group = corral_group_page_get_guests (self->group_page)->len;
+
   if (page != NULL && page != self->details_page)
     adw_window_title_set_title (self->content_title, adw_tab_page_get_title (page));
+  else if (guest == NULL && group > 0)
+    {
+      g_autofree char *title = g_strdup_printf (g_dngettext (NULL, "%u Guest", "%u Guests", group), group);
+
+      adw_window_title_set_title (self->content_title, title);
+    }
   else
     adw_window_title_set_title (self->content_title, guest != NULL ? corral_guest_get_name (guest) : "");
 }
@@ -375,16 +391,81 @@ page_attached_cb (CorralWindow *self)
   g_idle_add_full (G_PRIORITY_DEFAULT, fix_tab_names_idle, ref, weak_ref_free);
 }
 
+/* The guests selected, in the list's order. */
+static GPtrArray *
+selected_guests (CorralWindow *self)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GPtrArray *guests = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      GObject *item = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+
+      if (CORRAL_IS_GUEST (item))
+        g_ptr_array_add (guests, item);
+      else
+        g_clear_object (&item);
+    }
+  return guests;
+}
+
+/* The one guest selected (and its position), or NULL when none or several are. */
+static CorralGuest *
+single_selected (CorralWindow *self,
+                 guint        *position)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GObject) item = NULL;
+
+  if (gtk_bitset_get_size (selected) != 1)
+    return NULL;
+  item = g_list_model_get_item (G_LIST_MODEL (self->rows), gtk_bitset_get_nth (selected, 0));
+  if (!CORRAL_IS_GUEST (item))
+    return NULL;
+  if (position != NULL)
+    *position = gtk_bitset_get_nth (selected, 0);
+  return CORRAL_GUEST (item);   /* the list holds it */
+}
+
+static void
+select_only (CorralWindow *self,
+             guint         position)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+}
+
 static void
 selection_changed_cb (CorralWindow *self)
 {
-  GObject *item = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  g_autoptr(GPtrArray) guests = NULL;
+  guint position = 0;
+  CorralGuest *guest;
 
-  if (CORRAL_IS_GUEST (item))
+  /* Connection headers are not selectable (a Ctrl+A or a range over them leaves them out). */
+  for (guint i = 0; i < gtk_bitset_get_size (selected); i++)
     {
-      g_set_object (&self->last_selected, CORRAL_GUEST (item));
-      self->last_position = gtk_single_selection_get_selected (self->selection);
-      corral_guest_detail_set_guest (self->guest_detail, CORRAL_GUEST (item));
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->rows), gtk_bitset_get_nth (selected, i));
+
+      if (item != NULL && !CORRAL_IS_GUEST (item))
+        {
+          gtk_selection_model_unselect_item (GTK_SELECTION_MODEL (self->selection), gtk_bitset_get_nth (selected, i));
+          return;   /* called again by the unselection */
+        }
+    }
+
+  guests = selected_guests (self);
+  guest = single_selected (self, &position);
+  if (guest != NULL)
+    {
+      corral_group_page_set_guests (self->group_page, NULL);
+      g_set_object (&self->last_selected, guest);
+      self->last_position = position;
+      corral_guest_detail_set_guest (self->guest_detail, guest);
       corral_a11y_fix_names (GTK_WIDGET (self->guest_detail));
       gtk_stack_set_visible_child_name (self->content_stack, "guest");
       adw_tab_view_set_selected_page (self->tab_view, self->details_page);
@@ -392,15 +473,42 @@ selection_changed_cb (CorralWindow *self)
       adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
       bench_mark (self, FALSE);
     }
+  else if (guests->len >= 2)
+    {
+      /* Several guests: the group page, and no single guest's actions (Delete in the list asks for all). */
+      corral_group_page_set_guests (self->group_page, guests);
+      corral_guest_detail_set_guest (self->guest_detail, NULL);
+      corral_a11y_fix_names (GTK_WIDGET (self->group_page));
+      gtk_stack_set_visible_child_name (self->content_stack, "group");
+      adw_tab_view_set_selected_page (self->tab_view, self->details_page);
+      update_title (self);
+      update_guest_actions (self);
+    }
   else
     {
       corral_guest_detail_set_guest (self->guest_detail, NULL);
+      corral_group_page_set_guests (self->group_page, NULL);
       gtk_stack_set_visible_child_name (self->content_stack, "none");
       update_title (self);
-      /* Connection headers are not selectable. */
-      if (item != NULL)
-        gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+      update_guest_actions (self);
     }
+}
+
+/* Whether the content side shows something else than the selection now is. */
+static gboolean
+selection_differs (CorralWindow *self)
+{
+  g_autoptr(GPtrArray) guests = selected_guests (self);
+  GPtrArray *shown = corral_group_page_get_guests (self->group_page);
+
+  if (guests->len == 1)
+    return g_ptr_array_index (guests, 0) != (gpointer) corral_guest_detail_get_guest (self->guest_detail);
+  if (corral_guest_detail_get_guest (self->guest_detail) != NULL || guests->len != shown->len)
+    return TRUE;
+  for (guint i = 0; i < guests->len; i++)
+    if (g_ptr_array_index (guests, i) != g_ptr_array_index (shown, i))
+      return TRUE;
+  return FALSE;
 }
 
 /* The guest at @position of the list, if that row is a guest of @connection. */
@@ -422,13 +530,15 @@ selected_guest_removed_cb (CorralWindow *self,
                            guint         removed,
                            guint         added)
 {
-  GObject *item = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GObject *item = (GObject *) single_selected (self, &self->last_position);
 
-  if (item != NULL)
-    self->last_position = gtk_single_selection_get_selected (self->selection);
   /* Make sure the pane never shows a guest that is gone from the list. */
-  if (item != (GObject *) corral_guest_detail_get_guest (self->guest_detail))
+  if (selection_differs (self))
     selection_changed_cb (self);
+  /* only after a single guest's page: not when several were selected */
+  if (!gtk_bitset_is_empty (selected))
+    return;
 
   /* The guest shown was deleted (gone from its connection, not just hidden by a search or a disconnect):
    * select its neighbour in the same connection, as a list does after a delete. */
@@ -465,11 +575,26 @@ guest_forward_action (GtkWidget  *widget,
     { "win.guest-shutdown", "guest.shutdown" },
     { "win.guest-console", "guest.show-console" },
     { "win.guest-forwards", "guest.forwards" },
+    { "win.guest-clone", "guest.clone" },
     { "win.guest-delete", "guest.delete" },
   };
 
+  static const struct { const char *win, *group; } group_map[] = {
+    { "win.guest-start", "group.start" },
+    { "win.guest-shutdown", "group.shutdown" },
+    { "win.guest-delete", "group.delete" },
+  };
+
+  /* Several guests selected: the list's menu and Delete act on all of them, through the group page. */
   if (corral_guest_detail_get_guest (self->guest_detail) == NULL)
-    return;
+    {
+      if (corral_group_page_get_guests (self->group_page)->len < 2)
+        return;
+      for (guint i = 0; i < G_N_ELEMENTS (group_map); i++)
+        if (g_str_equal (action_name, group_map[i].win))
+          gtk_widget_activate_action (GTK_WIDGET (self->group_page), group_map[i].group, NULL);
+      return;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
     if (g_str_equal (action_name, map[i].win))
       gtk_widget_activate_action (GTK_WIDGET (self->guest_detail), map[i].guest, NULL);
@@ -480,6 +605,7 @@ update_guest_actions (CorralWindow *self)
 {
   CorralGuest *guest = corral_guest_detail_get_guest (self->guest_detail);
   gboolean has = guest != NULL;
+  gboolean group = !has && corral_group_page_get_guests (self->group_page)->len >= 2;
 
   if (self->actions_guest != guest)
     {
@@ -492,13 +618,138 @@ update_guest_actions (CorralWindow *self)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-start",
-                                 has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_START));
+                                 group || (has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_START)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-shutdown",
-                                 has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_SHUTDOWN));
+                                 group
+                                 || (has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_SHUTDOWN)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-console", has);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-forwards", has);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-clone", has);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.guest-delete",
-                                 has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_DELETE));
+                                 group || (has && corral_guest_is_action_allowed (guest, CORRAL_GUEST_ACTION_DELETE)));
+}
+
+static gboolean
+guest_is_selected (CorralWindow *self,
+                   CorralGuest  *guest)
+{
+  g_autoptr(GPtrArray) guests = selected_guests (self);
+
+  return g_ptr_array_find (guests, guest, NULL);
+}
+
+/* "Select Group “node”" in the menu of a guest that "create N guests" made. */
+static void
+update_group_section (CorralWindow *self,
+                      CorralGuest  *guest)
+{
+  const char *group = corral_guest_get_group (guest);
+  CorralConnection *connection = corral_guest_get_connection (guest);
+  g_autofree char *label = NULL;
+  g_autoptr(GMenuItem) item = NULL;
+
+  g_menu_remove_all (self->group_section);
+  if (group == NULL || connection == NULL)
+    return;
+  /* Translators: selects every guest of a group made by "create N guests"; %s is its base name */
+  label = g_strdup_printf (_("Select _Group “%s”"), group);
+  item = g_menu_item_new (label, NULL);
+  g_menu_item_set_action_and_target_value (item, "win.select-group",
+                                           g_variant_new ("(ss)", corral_connection_get_uri (connection), group));
+  g_menu_append_item (self->group_section, item);
+}
+
+static void
+menu_details_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(CorralWindow) self = g_weak_ref_get (ref);
+  GtkWidget *row;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  corral_guest_load_details_finish (CORRAL_GUEST (source), result, NULL);
+  if (self == NULL || self->context_menu == NULL)
+    return;
+  row = gtk_widget_get_parent (self->context_menu);
+  if (CORRAL_IS_GUEST_ROW (row) && corral_guest_row_get_guest (CORRAL_GUEST_ROW (row)) == CORRAL_GUEST (source))
+    update_group_section (self, CORRAL_GUEST (source));
+}
+
+/* Every guest of @connection whose group is @group, selected (nothing else). */
+static void
+apply_group_selection (CorralWindow *self)
+{
+  CorralConnection *connection = corral_manager_find_connection (self->manager, self->group_uri);
+  g_autoptr(GtkBitset) wanted = gtk_bitset_new_empty ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  g_autoptr(GtkBitset) mask = gtk_bitset_new_range (0, n);
+
+  for (guint i = 0; connection != NULL && i < n; i++)
+    {
+      CorralGuest *guest = guest_at (self, i, connection);
+
+      if (guest != NULL && g_strcmp0 (corral_guest_get_group (guest), self->group_name) == 0)
+        gtk_bitset_add (wanted, i);
+    }
+  if (gtk_bitset_is_empty (wanted))
+    return;
+  gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->selection), wanted, mask);
+}
+
+static void
+group_details_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(CorralWindow) self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  corral_guest_load_details_finish (CORRAL_GUEST (source), result, NULL);
+  if (self != NULL && --self->group_loads == 0)
+    apply_group_selection (self);
+}
+
+/* From the group page or a guest's menu: (connection URI, group). The group is read with each guest's
+ * details, so they are read first, for every guest of the connection. */
+static void
+select_group_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CorralWindow *self = CORRAL_WINDOW (widget);
+  const char *uri, *group;
+  CorralConnection *connection;
+  GListModel *guests;
+
+  g_variant_get (parameter, "(&s&s)", &uri, &group);
+  connection = corral_manager_find_connection (self->manager, uri);
+  if (connection == NULL)
+    return;
+  g_free (self->group_uri);
+  self->group_uri = g_strdup (uri);
+  g_free (self->group_name);
+  self->group_name = g_strdup (group);
+  guests = corral_connection_get_guests (connection);
+  self->group_loads++;   /* this loop's own count */
+  for (guint i = 0; i < g_list_model_get_n_items (guests); i++)
+    {
+      g_autoptr(CorralGuest) guest = g_list_model_get_item (guests, i);
+      GWeakRef *ref;
+
+      if (corral_guest_get_domain (guest) == NULL)
+        continue;
+      ref = g_new0 (GWeakRef, 1);
+      g_weak_ref_init (ref, self);
+      self->group_loads++;
+      corral_guest_load_details_async (guest, NULL, group_details_cb, ref);
+    }
+  if (--self->group_loads == 0)
+    apply_group_selection (self);
 }
 
 /* A right click, Menu or Shift+F10 on a guest row: select it, then its menu. */
@@ -513,9 +764,21 @@ show_context_menu (CorralWindow *self,
   graphene_point_t point;
   GdkRectangle rect;
 
-  if (guest == NULL || !corral_window_select_guest (self, guest))
+  if (guest == NULL)
+    return;
+  /* A right click on one of several guests selected keeps them: the menu is for all of them. */
+  if (!guest_is_selected (self, guest) && !corral_window_select_guest (self, guest))
     return;
   update_guest_actions (self);
+  update_group_section (self, guest);
+  if (corral_guest_get_group (guest) == NULL && corral_guest_get_domain (guest) != NULL)
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      /* the group comes with the guest's details: the item appears when they are in */
+      g_weak_ref_init (ref, self);
+      corral_guest_load_details_async (guest, NULL, menu_details_cb, ref);
+    }
   /* One menu, moved to the row it is for (a guest row lets it go when it is disposed); it points at the
    * row, or where it was clicked. */
   if (gtk_widget_get_parent (self->context_menu) != row)
@@ -635,7 +898,7 @@ list_activate_cb (CorralWindow *self,
 
   if (!CORRAL_IS_GUEST (item))
     return;
-  gtk_single_selection_set_selected (self->selection, position);
+  select_only (self, position);
   gtk_widget_activate_action (GTK_WIDGET (self->guest_detail), "guest.show-console", NULL);
 }
 
@@ -808,7 +1071,9 @@ new_guest_action (GtkWidget  *widget,
       corral_window_add_toast (self, _("Not connected to libvirt: connect first, then create a guest"));
       return;
     }
-  gtk_window_present (GTK_WINDOW (corral_new_guest_window_new (GTK_WINDOW (self), connection)));
+  gtk_window_present (GTK_WINDOW (corral_new_guest_window_new_for_manager (GTK_WINDOW (self),
+                                                                           self->manager,
+                                                                           connection)));
 }
 
 static void
@@ -883,6 +1148,7 @@ corral_window_dispose (GObject *object)
   if (self->context_menu != NULL && gtk_widget_get_parent (self->context_menu) != NULL)
     gtk_widget_unparent (self->context_menu);
   g_clear_object (&self->context_menu);
+  g_clear_object (&self->group_section);
   g_clear_object (&self->last_selected);
   if (self->actions_guest != NULL)
     g_signal_handlers_disconnect_by_func (self->actions_guest, update_guest_actions, self);
@@ -903,6 +1169,8 @@ corral_window_finalize (GObject *object)
   CorralWindow *self = CORRAL_WINDOW (object);
 
   g_free (self->no_libvirt_details);
+  g_free (self->group_uri);
+  g_free (self->group_name);
   g_free (self->search);
 
   G_OBJECT_CLASS (corral_window_parent_class)->finalize (object);
@@ -962,6 +1230,7 @@ corral_window_class_init (CorralWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CORRAL_TYPE_GUEST_DETAIL);
+  g_type_ensure (CORRAL_TYPE_GROUP_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/corralvm/Corral/corral-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, toast_overlay);
@@ -990,6 +1259,7 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, details_page);
   gtk_widget_class_bind_template_child (widget_class, CorralWindow, guest_detail);
+  gtk_widget_class_bind_template_child (widget_class, CorralWindow, group_page);
 
   gtk_widget_class_install_action (widget_class, "win.connect-demo", NULL, connect_demo_action);
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
@@ -1003,7 +1273,9 @@ corral_window_class_init (CorralWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.guest-shutdown", NULL, guest_forward_action);
   gtk_widget_class_install_action (widget_class, "win.guest-console", NULL, guest_forward_action);
   gtk_widget_class_install_action (widget_class, "win.guest-forwards", NULL, guest_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.guest-clone", NULL, guest_forward_action);
   gtk_widget_class_install_action (widget_class, "win.guest-delete", NULL, guest_forward_action);
+  gtk_widget_class_install_action (widget_class, "win.select-group", "(ss)", select_group_action);
 
   /* Every one of these is listed in ui/gtk/help-overlay.ui, with its key. */
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -1026,11 +1298,9 @@ corral_window_init (CorralWindow *self)
 
   self->sections = g_list_store_new (G_TYPE_LIST_MODEL);
   self->rows = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->sections)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self,
+  /* Click selects one guest, Ctrl+click adds or removes one, Shift+click a range. */
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
+  g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (selection_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->rows, "items-changed", G_CALLBACK (selected_guest_removed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -1082,6 +1352,8 @@ corral_window_init (CorralWindow *self)
                                                           gtk_named_action_new ("win.guest-delete")));
   gtk_widget_add_controller (GTK_WIDGET (self->list_view), keys);
 
+  self->group_section = g_menu_new ();
+  g_menu_append_section (G_MENU (self->guest_menu), NULL, G_MENU_MODEL (self->group_section));
   self->context_menu = g_object_ref_sink (gtk_popover_menu_new_from_model (self->guest_menu));
   gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
   gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
@@ -1247,7 +1519,7 @@ corral_window_select_guest (CorralWindow *self,
       g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
       if (item == (GObject *) guest)
         {
-          gtk_single_selection_set_selected (self->selection, i);
+          select_only (self, i);
           return TRUE;
         }
     }

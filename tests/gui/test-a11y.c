@@ -4,7 +4,8 @@
  * - every interactive widget shown (buttons, toggles, menu buttons, switches, check buttons, entries,
  *   activatable rows, the list's rows) has an accessible name of its own, the right role, and no name
  *   like "GtkImage", "AdwGizmo" or one with a mnemonic underscore; in the window with a guest selected,
- *   the no-libvirt page, the Add Connection dialog, a connection's Properties and the shortcuts window;
+ *   the no-libvirt page, the Add Connection dialog, a connection's Properties, the shortcuts window and
+ *   each page of the new-guest wizard;
  * - each row of the guest list is named after its guest and its state, and follows state changes;
  * - the window can be driven by the keyboard alone: Tab reaches the list and the header's buttons, real
  *   key presses (xdotool, XTEST) move through the list and open the focused guest's console, open a row's
@@ -12,6 +13,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <gdk/x11/gdkx.h>
 #include <libvirt-gobject/libvirt-gobject.h>
 
@@ -22,6 +24,7 @@
 #include "corral-console-page.h"
 #include "corral-guest-detail.h"
 #include "corral-guest-row.h"
+#include "corral-new-guest-window.h"
 #include "corral-window.h"
 
 #define TIMEOUT_S 20
@@ -87,7 +90,8 @@ is_list_row (GtkWidget *widget)
 static gboolean
 is_interactive (GtkWidget *widget)
 {
-  if (GTK_IS_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_TEXT (widget))
+  if (GTK_IS_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_CHECK_BUTTON (widget) || GTK_IS_TEXT (widget) ||
+      GTK_IS_EXPANDER (widget))
     return TRUE;
   if (GTK_IS_LIST_BOX_ROW (widget))
     return gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget)) && gtk_widget_get_focusable (widget);
@@ -156,6 +160,10 @@ name_problem (GtkWidget *widget)
     }
   if (label == NULL || *label == '\0')
     {
+      /* A row's check button or switch may be labelled by the row's title. */
+      if ((GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget)) &&
+          gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+        return NULL;
       /* An entry's text is named by its row or entry (labelled-by), as GTK sets it up. */
       if (GTK_IS_TEXT (widget) &&
           gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
@@ -175,6 +183,11 @@ name_problem (GtkWidget *widget)
   if (GTK_IS_BUTTON (widget) &&
       gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
     return g_strdup_printf ("“%s”, but also labelled by its child", label);
+  /* the same with a row's title: AT-SPI reads "TPM 2.0 TPM 2.0" */
+  if ((GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget) ||
+       GTK_IS_SPIN_BUTTON (gtk_widget_get_parent (widget)) || GTK_IS_SPIN_BUTTON (widget)) &&
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return g_strdup_printf ("“%s”, but also labelled by its row", label);
   return NULL;
 }
 
@@ -337,6 +350,72 @@ test_dialog_names (Fixture       *fixture,
     assert_tree_named (overlay, "shortcuts window");
     gtk_window_destroy (GTK_WINDOW (overlay));
   }
+}
+
+static GtkWidget *
+wizard_child (GtkWidget  *wizard,
+              const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (wizard, CORRAL_TYPE_NEW_GUEST_WINDOW, name);
+
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+/* The new-guest wizard, page by page, with two connections (so that its connection row is a choice)
+ * and a disk image to import (so that every page can be reached without an ISO). */
+static void
+test_wizard_names (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  static const char * const pages[] = { "source", "os", "resources", "disk", "network", "review" };
+  g_autofree char *node = g_build_filename (g_getenv ("CORRAL_SOURCE_DIR"), "tests", "edit", "node.xml",
+                                            NULL);
+  g_autofree char *uri = g_strconcat ("test://", node, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("corral-a11y-XXXXXX", NULL);
+  g_autofree char *image = g_build_filename (dir, "old.img", NULL);
+  CorralConnection *other;
+  GtkWidget *wizard;
+  GtkSingleSelection *os;
+
+  open_demo (fixture);
+  other = corral_manager_add_connection (fixture->manager, uri);
+  corral_connection_open_async (other, NULL, NULL, NULL);
+  WAIT_FOR (corral_connection_get_status (other) == CORRAL_CONNECTION_STATUS_CONNECTED);
+  g_assert_true (g_file_set_contents (image, "", 0, NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-guest", NULL));
+  WAIT_FOR ((wizard = GTK_WIDGET (corral_test_find_toplevel (CORRAL_TYPE_NEW_GUEST_WINDOW))) != NULL);
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  WAIT_FOR (gtk_widget_get_mapped (wizard));
+  g_assert_true (gtk_widget_get_mapped (wizard_child (wizard, "connection_combo")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (wizard_child (wizard, "import_check")), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (wizard_child (wizard, "import_entry")), image);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("wizard page “%s”", pages[i]);
+
+      WAIT_FOR (g_strcmp0 (corral_new_guest_window_get_page (CORRAL_NEW_GUEST_WINDOW (wizard)),
+                           pages[i]) == 0);
+      WAIT_FOR (!gtk_stack_get_transition_running (GTK_STACK (wizard_child (wizard, "stack"))));
+      if (g_str_equal (pages[i], "os"))
+        {
+          WAIT_FOR ((os = GTK_SINGLE_SELECTION (gtk_list_view_get_model (
+                       GTK_LIST_VIEW (wizard_child (wizard, "os_list"))))) != NULL);
+          gtk_single_selection_set_selected (os, 0);
+        }
+      corral_test_drain (200);
+      assert_tree_named (wizard, what);
+      if (i + 1 < G_N_ELEMENTS (pages))
+        {
+          WAIT_FOR (gtk_widget_is_sensitive (wizard_child (wizard, "next_button")));
+          g_assert_true (gtk_widget_activate_action (wizard, "wizard.next", NULL));
+        }
+    }
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  WAIT_FOR (wizard == NULL);
+  g_unlink (image);
+  g_rmdir (dir);
 }
 
 /* --- keyboard only --- */
@@ -584,6 +663,7 @@ main (int   argc,
   ADD ("/gui/a11y/window", test_window_names);
   ADD ("/gui/a11y/no-libvirt", test_no_libvirt_names);
   ADD ("/gui/a11y/dialogs", test_dialog_names);
+  ADD ("/gui/a11y/wizard", test_wizard_names);
   ADD ("/gui/a11y/keyboard/tab-order", test_keyboard_tab_order);
   ADD ("/gui/a11y/keyboard/list", test_keyboard_list);
   ADD ("/gui/a11y/keyboard/demo-button", test_keyboard_demo_button);
