@@ -65,9 +65,9 @@ to_review (CorralNewGuestWindow *wizard,
   click (next);
   WAIT_FOR (next_enabled (wizard));   /* detected as Debian 11 */
   click (next);                        /* resources: Debian 11's 1 GiB */
-  click (next);                        /* disk */
-  WAIT_FOR (next_enabled (wizard));
+  click (next);                        /* disk: 1 GiB, whatever the pool's free space allows for 20 */
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "size_spin")), 1);
+  WAIT_FOR (next_enabled (wizard));
   click (next);                        /* network */
   WAIT_FOR (next_enabled (wizard));
   click (next);                        /* review */
