@@ -54,62 +54,185 @@ corral_firewall_backend_name (CorralFirewallBackend backend)
     }
 }
 
-/* firewall_backend in /etc/libvirt/network.conf (libvirt >= 10.4), or NULL. */
-static const char *
-network_conf_backend (void)
+/* libvirt's network driver configuration, and a file of the same package
+ * generated from it at build time: the augeas lens test, which holds the
+ * commented-out default of network.conf as a setting. */
+#define LIBVIRT_NETWORK_CONF "/etc/libvirt/network.conf"
+#define LIBVIRT_NETWORK_AUG_TEST "/usr/share/augeas/lenses/tests/test_libvirtd_network.aug"
+
+static gboolean
+backend_from_name (const char            *name,
+                   gsize                  len,
+                   CorralFirewallBackend *backend)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  if (len == strlen ("iptables") && strncmp (name, "iptables", len) == 0)
+    *backend = CORRAL_FIREWALL_IPTABLES;
+  else if (len == strlen ("nftables") && strncmp (name, "nftables", len) == 0)
+    *backend = CORRAL_FIREWALL_NFTABLES;
+  else
+    return FALSE;
+  return TRUE;
+}
 
-  if (!g_file_get_contents ("/etc/libvirt/network.conf", &contents, NULL, NULL))
-    return NULL;
+/* A `firewall_backend = "NAME"` line of network.conf; @commented: only such a
+ * line commented out (the default network.conf documents the built-in
+ * default that way), else only a setting. The last one counts, as in libvirt's
+ * own reader. */
+static gboolean
+network_conf_backend (const char            *contents,
+                      gboolean               commented,
+                      CorralFirewallBackend *backend)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  gboolean found = FALSE;
 
-  lines = g_strsplit (contents, "\n", -1);
   for (gsize i = 0; lines[i] != NULL; i++)
     {
-      g_autofree char *line = g_strdup (lines[i]);
-      char *eq;
+      const char *p = lines[i];
+      const char *end;
 
-      g_strstrip (line);
-      if (line[0] == '#' || !g_str_has_prefix (line, "firewall_backend"))
+      while (g_ascii_isspace (*p))
+        p++;
+      if ((*p == '#') != commented)
         continue;
-      eq = strchr (line, '=');
-      if (eq != NULL && strstr (eq, "\"nftables\"") != NULL)
-        return "nftables";
-      if (eq != NULL && strstr (eq, "\"iptables\"") != NULL)
-        return "iptables";
+      if (commented)
+        p++;
+      while (g_ascii_isspace (*p))
+        p++;
+      if (!g_str_has_prefix (p, "firewall_backend"))
+        continue;
+      p += strlen ("firewall_backend");
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p++ != '=')
+        continue;
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p++ != '"' || (end = strchr (p, '"')) == NULL)
+        continue;
+      found |= backend_from_name (p, end - p, backend);
     }
 
-  return NULL;
+  return found;
+}
+
+/* The first backend of libvirt's built-in priority list (its meson option
+ * firewall_backend_priority: "nftables,iptables" upstream and in Fedora,
+ * "iptables,nftables" in Debian 13), as the augeas test of the same package
+ * says: { "firewall_backend" = "NAME" }. */
+static gboolean
+aug_test_backend (const char            *contents,
+                  CorralFirewallBackend *backend)
+{
+  const char *key = "{ \"firewall_backend\" = \"";
+  const char *p = strstr (contents, key);
+  const char *end;
+
+  if (p == NULL)
+    return FALSE;
+  p += strlen (key);
+  end = strchr (p, '"');
+  return end != NULL && backend_from_name (p, end - p, backend);
 }
 
 static CorralFirewallBackend
-detect_with (gboolean libvirt_table_exists)
+other_backend (CorralFirewallBackend backend)
 {
-  const char *configured;
+  return backend == CORRAL_FIREWALL_IPTABLES ? CORRAL_FIREWALL_NFTABLES : CORRAL_FIREWALL_IPTABLES;
+}
 
-  /* libvirt's own table says so whatever its configuration. */
-  if (libvirt_table_exists)
-    return CORRAL_FIREWALL_NFTABLES;
+static gboolean
+backend_installed (CorralFirewallBackend backend)
+{
+  g_autofree char *program =
+    corral_spawn_find_program (backend == CORRAL_FIREWALL_IPTABLES ? "iptables" : "nft");
 
-  /* libvirt before 10.4 (9.0 in Debian 12) has only iptables. The helper
-   * is built against the system's libvirt. */
-  if (LIBVIR_VERSION_NUMBER < 10004000)
-    return CORRAL_FIREWALL_IPTABLES;
+  return program != NULL;
+}
 
-  /* Later ones use firewall_backend, else prefer nftables. */
-  configured = network_conf_backend ();
-  if (configured != NULL && g_str_equal (configured, "iptables"))
-    return CORRAL_FIREWALL_IPTABLES;
-  return CORRAL_FIREWALL_NFTABLES;
+/* What libvirt picks when network.conf sets nothing: the first backend of its
+ * priority list whose program (iptables, nft) is installed. */
+static CorralFirewallBackend
+builtin_default (const char **source)
+{
+  g_autofree char *aug_test = NULL;
+  g_autofree char *conf = NULL;
+  CorralFirewallBackend first;
+
+  if (g_file_get_contents (LIBVIRT_NETWORK_AUG_TEST, &aug_test, NULL, NULL) &&
+      aug_test_backend (aug_test, &first))
+    *source = "libvirt's default (" LIBVIRT_NETWORK_AUG_TEST ")";
+  else if (g_file_get_contents (LIBVIRT_NETWORK_CONF, &conf, NULL, NULL) &&
+           network_conf_backend (conf, TRUE, &first))
+    *source = "libvirt's default (commented out in " LIBVIRT_NETWORK_CONF ")";
+  else
+    {
+      /* libvirt's own default priority */
+      first = CORRAL_FIREWALL_NFTABLES;
+      *source = "libvirt's upstream default";
+    }
+
+  if (!backend_installed (first) && backend_installed (other_backend (first)))
+    return other_backend (first);
+  return first;
+}
+
+/* libvirt's private iptables chains (LIBVIRT_INP, LIBVIRT_FWI, ... ,
+ * LIBVIRT_PRT) in iptables-save's output. */
+static gboolean
+ipt_has_libvirt_chains (const char *save)
+{
+  return g_str_has_prefix (save, ":LIBVIRT_") || strstr (save, "\n:LIBVIRT_") != NULL;
+}
+
+static CorralFirewallBackend
+detect_with (gboolean nft_libvirt_table,
+             gboolean ipt_libvirt_chains)
+{
+  g_autofree char *conf = NULL;
+  unsigned long version = 0;
+  CorralFirewallBackend backend;
+  const char *source;
+
+  /* firewall_backend and the nftables backend came with libvirt 10.4 (Debian
+   * 12 has 9.0). */
+  gboolean before_10_4 = virGetVersion (&version, NULL, NULL) == 0 && version < 10004000;
+
+  /* What network.conf sets, libvirt uses (whatever tables are left from
+   * before: libvirt removes them when it starts with the new setting). */
+  if (!before_10_4 &&
+      g_file_get_contents (LIBVIRT_NETWORK_CONF, &conf, NULL, NULL) &&
+      network_conf_backend (conf, FALSE, &backend))
+    source = LIBVIRT_NETWORK_CONF;
+  /* Else libvirt's own tables show what it uses. Both: one is left from a
+   * change of default, which the default tells. */
+  else if (nft_libvirt_table != ipt_libvirt_chains)
+    {
+      backend = nft_libvirt_table ? CORRAL_FIREWALL_NFTABLES : CORRAL_FIREWALL_IPTABLES;
+      source = nft_libvirt_table ? "libvirt's nftables table" : "libvirt's iptables chains";
+    }
+  else if (before_10_4)
+    {
+      backend = CORRAL_FIREWALL_IPTABLES;
+      source = "libvirt before 10.4 (iptables only)";
+    }
+  else
+    backend = builtin_default (&source);
+
+  g_debug ("firewall backend %s, from %s", corral_firewall_backend_name (backend), source);
+  return backend;
 }
 
 CorralFirewallBackend
 corral_firewall_detect (void)
 {
-  const char *argv[] = { "nft", "list", "table", "ip", NFT_LIBVIRT_TABLE, NULL };
+  const char *nft_argv[] = { "nft", "list", "table", "ip", NFT_LIBVIRT_TABLE, NULL };
+  const char *save_argv[] = { "iptables-save", NULL };
+  g_autofree char *save = NULL;
+  gboolean nft_table = corral_spawn (nft_argv, NULL, NULL, NULL);
+  gboolean ipt_chains = corral_spawn (save_argv, NULL, &save, NULL) && ipt_has_libvirt_chains (save);
 
-  return detect_with (corral_spawn (argv, NULL, NULL, NULL));
+  return detect_with (nft_table, ipt_chains);
 }
 
 static void
@@ -246,20 +369,18 @@ ipt_drop_empty_builtins (const char    *save,
   return corral_spawn (argv, batch->str, NULL, error);
 }
 
+/* @save: iptables-save's output now. */
 static gboolean
-ipt_apply (GPtrArray  *forwards,
-           GError    **error)
+ipt_apply (GPtrArray   *forwards,
+           const char  *save,
+           GError     **error)
 {
-  const char *save_argv[] = { "iptables-save", NULL };
   const char *restore_argv[] = { "iptables-restore", "--noflush", "--wait", NULL };
   IptJumpState states[G_N_ELEMENTS (ipt_jumps)] = { { 0 } };
-  g_autofree char *save = NULL;
   g_autoptr(GString) script = g_string_new (NULL);
   gboolean want = forwards->len > 0;
   const char *tables[] = { "nat", "filter" };
 
-  if (!corral_spawn (save_argv, NULL, &save, error))
-    return FALSE;
   ipt_scan (save, states);
 
   for (gsize t = 0; t < G_N_ELEMENTS (tables); t++)
@@ -493,21 +614,24 @@ gboolean
 corral_firewall_apply (GPtrArray  *forwards,
                        GError    **error)
 {
+  const char *save_argv[] = { "iptables-save", NULL };
   g_autoptr(GPtrArray) none = g_ptr_array_new ();
   g_auto(NftScan) scan = { 0 };
+  g_autofree char *save = NULL;
 
-  /* One look at nftables tells the backend and what of ours is there. Rules
-   * of ours left in the other backend (libvirt switched backends) are
-   * removed too. */
-  if (!nft_scan (&scan, error))
+  /* One look at nftables and one at iptables tell the backend (with libvirt's
+   * configuration) and what of ours is there. Rules of ours left in the other
+   * backend (libvirt switched backends) are removed too. */
+  if (!nft_scan (&scan, error) ||
+      !corral_spawn (save_argv, NULL, &save, error))
     return FALSE;
 
-  switch (detect_with (scan.libvirt_table))
+  switch (detect_with (scan.libvirt_table, ipt_has_libvirt_chains (save)))
     {
     case CORRAL_FIREWALL_IPTABLES:
-      return ipt_apply (forwards, error) && nft_apply (none, &scan, error);
+      return ipt_apply (forwards, save, error) && nft_apply (none, &scan, error);
     case CORRAL_FIREWALL_NFTABLES:
-      return nft_apply (forwards, &scan, error) && ipt_apply (none, error);
+      return nft_apply (forwards, &scan, error) && ipt_apply (none, save, error);
     default:
       g_assert_not_reached ();
     }

@@ -11,9 +11,15 @@ typedef enum
   CORRAL_FIREWALL_NFTABLES,
 } CorralFirewallBackend;
 
-/* The backend libvirt uses: nftables when libvirt's own "ip libvirt_network"
- * table exists or /etc/libvirt/network.conf says firewall_backend =
- * "nftables" (libvirt >= 10.4), else iptables (libvirt 9.0 in Debian 12). */
+/* The backend libvirt uses: firewall_backend in /etc/libvirt/network.conf
+ * when set (libvirt >= 10.4); else the one whose tables libvirt made
+ * (nftables "table ip libvirt_network", iptables LIBVIRT_* chains) when only
+ * one has them; else iptables before libvirt 10.4 (9.0 in Debian 12, checked
+ * at run time); else libvirt's built-in default,
+ * the first of its firewall_backend_priority (nftables upstream and in Fedora,
+ * iptables in Debian 13) whose program is installed, as its package's
+ * /usr/share/augeas/lenses/tests/test_libvirtd_network.aug says (or, without
+ * it, the commented-out default of network.conf). */
 CorralFirewallBackend corral_firewall_detect       (void);
 const char           *corral_firewall_backend_name (CorralFirewallBackend backend);
 

@@ -49,6 +49,25 @@ find_program (const char *path,
   return NULL;
 }
 
+/* Our PATH plus the sbin directories: libvirt gives its hooks a PATH that may
+ * lack them. */
+static char *
+spawn_path (void)
+{
+  const char *env_path = g_getenv ("PATH");
+
+  return g_strdup_printf ("%s%s/usr/sbin:/usr/bin:/sbin:/bin",
+                          env_path != NULL ? env_path : "", env_path != NULL ? ":" : "");
+}
+
+char *
+corral_spawn_find_program (const char *name)
+{
+  g_autofree char *path = spawn_path ();
+
+  return find_program (path, name);
+}
+
 /* One of @program's output streams as text, the way g_subprocess_communicate_utf8()
  * would give it: up to the first NUL, and valid UTF-8 or an error (the text may end
  * up in a message, and so on D-Bus, which wants UTF-8).  Never NULL on success. */
@@ -88,14 +107,11 @@ corral_spawn (const char * const  *argv,
   g_autofree const char **resolved = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  const char *env_path = g_getenv ("PATH");
   guint timeout = command_timeout ();
 
   g_return_val_if_fail (argv != NULL && argv[0] != NULL, FALSE);
 
-  /* libvirt gives its hooks a PATH that may lack the sbin directories. */
-  path = g_strdup_printf ("%s%s/usr/sbin:/usr/bin:/sbin:/bin",
-                          env_path != NULL ? env_path : "", env_path != NULL ? ":" : "");
+  path = spawn_path ();
   path_env = g_strconcat ("PATH=", path, NULL);
 
   program = find_program (path, argv[0]);

@@ -17,4 +17,8 @@ gboolean corral_spawn (const char * const  *argv,
                        char               **out_stdout,
                        GError             **error);
 
+/* Where corral_spawn() would find @name (newly allocated), or NULL when it is
+ * not installed. */
+char    *corral_spawn_find_program (const char *name);
+
 G_END_DECLS

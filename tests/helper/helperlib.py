@@ -441,30 +441,51 @@ COMMIT
 COMMIT
 '''
 
+# The tables libvirt 11.3's nftables backend makes for a NAT network (`nft list ruleset` in
+# helper-libvirt-firewall-nftables on Debian 13, bridge and subnet renamed): iif/oif match the bridge by index
+# (it must exist first), and tcp and udp are masqueraded to unprivileged ports.
 NFT_LIBVIRT = '''table ip libvirt_network {
-  chain guest_output {
-    ip saddr 10.231.0.0/24 iifname "corralbr0" counter accept
-    iifname "corralbr0" counter reject
-  }
-  chain guest_input {
-    oifname "corralbr0" ip daddr 10.231.0.0/24 ct state established,related counter accept
-    oifname "corralbr0" counter reject
-  }
-  chain guest_cross {
-    iifname "corralbr0" oifname "corralbr0" counter accept
-  }
   chain forward {
     type filter hook forward priority filter; policy accept;
     counter jump guest_cross
     counter jump guest_input
     counter jump guest_output
   }
+  chain guest_output {
+    ip saddr 10.231.0.0/24 iif "corralbr0" counter accept
+    iif "corralbr0" counter reject
+  }
+  chain guest_input {
+    oif "corralbr0" ip daddr 10.231.0.0/24 ct state established,related counter accept
+    oif "corralbr0" counter reject
+  }
+  chain guest_cross {
+    iif "corralbr0" oif "corralbr0" counter accept
+  }
   chain guest_nat {
     type nat hook postrouting priority srcnat; policy accept;
     ip saddr 10.231.0.0/24 ip daddr 224.0.0.0/24 counter return
     ip saddr 10.231.0.0/24 ip daddr 255.255.255.255 counter return
     meta l4proto tcp ip saddr 10.231.0.0/24 ip daddr != 10.231.0.0/24 counter masquerade to :1024-65535
+    meta l4proto udp ip saddr 10.231.0.0/24 ip daddr != 10.231.0.0/24 counter masquerade to :1024-65535
     ip saddr 10.231.0.0/24 ip daddr != 10.231.0.0/24 counter masquerade
+  }
+}
+table ip6 libvirt_network {
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    counter jump guest_cross
+    counter jump guest_input
+    counter jump guest_output
+  }
+  chain guest_output {
+  }
+  chain guest_input {
+  }
+  chain guest_cross {
+  }
+  chain guest_nat {
+    type nat hook postrouting priority srcnat; policy accept;
   }
 }
 '''

@@ -3,7 +3,8 @@
 """corral-helper with the real polkitd (in a mount namespace, with Corral's
 policy as its only actions and rules of the test's own): an unprivileged uid
 is refused, root is allowed, and a polkit rule that says yes lets the
-unprivileged uid through."""
+unprivileged uid through. Every refusal is polkitd's answer ("Not authorized
+for ..."), not the helper failing to reach it."""
 
 import os
 import subprocess
@@ -11,14 +12,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helperlib import (ERR, GUEST_WEB, PYTHON, SOURCE_DIR, Bus, Helper, Tap, check_equal,  # noqa: E402
+from helperlib import (ERR, GUEST_WEB, PYTHON, SOURCE_DIR, Bus, Helper, Tap, check, check_equal,  # noqa: E402
                        enter_private_namespaces, require, sh, start_process, test_driver_uri, tmpdir,
                        wait_for)
 
 POLKITD = '/usr/lib/polkit-1/polkitd'
 NOBODY = 65534
 
-# Runs as the unprivileged uid: one call, prints the D-Bus error name or "ok".
+# Runs as the unprivileged uid: one call, prints "ok" or the D-Bus error name and message.
 CALLER = r'''
 import sys
 from gi.repository import Gio, GLib
@@ -29,7 +30,9 @@ try:
                    GLib.Variant(sys.argv[3], tuple(eval(sys.argv[4]))), None, Gio.DBusCallFlags.NONE, 30000, None)
     print('ok')
 except GLib.Error as e:
-    print(Gio.DBusError.get_remote_error(e))
+    name = Gio.DBusError.get_remote_error(e)
+    print(name)
+    print(e.message.replace('GDBus.Error:%s: ' % name, '', 1))
 '''
 
 tap = Tap()
@@ -46,8 +49,13 @@ sh('mount', '--bind', empty, '/usr/share/polkit-1/rules.d')
 sh('mount', '--bind', rules, '/etc/polkit-1/rules.d')
 
 bus = Bus(extra_confs=['/usr/share/dbus-1/system.d/org.freedesktop.PolicyKit1.conf'])
-polkitd = start_process([POLKITD, '--no-debug'], env=bus.env(), stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL)
+# polkitd is the system's, not Corral's: it runs without the tests' G_DEBUG=fatal-warnings. polkitd 126 (Debian 13)
+# warns about what a namespace without systemd lacks (no /etc/polkit-1/actions, no org.freedesktop.systemd1 for
+# GetUnitByPIDFD) on every check; with fatal-warnings it aborted at the first one, and every later call, root's
+# too, was refused because polkit could not be asked.
+polkitd_log = open(os.path.join(tmpdir('corral-polkitd-log-'), 'polkitd.log'), 'w+')
+polkitd = start_process([POLKITD, '--no-debug'], env={k: v for k, v in bus.env().items() if k != 'G_DEBUG'},
+                        stdout=polkitd_log, stderr=subprocess.STDOUT)
 wait_for(lambda: bus.has_owner('org.freedesktop.PolicyKit1'), 'polkitd on the private bus')
 helper = Helper(bus, test_driver_uri()).start()
 
@@ -58,7 +66,19 @@ def call_as(uid, method, signature, args):
         argv = ['setpriv', '--reuid=%d' % uid, '--regid=%d' % uid, '--clear-groups'] + argv
     p = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd='/')
     check_equal(p.returncode, 0, 'caller exit status (%s)' % p.stderr)
-    return p.stdout.strip()
+    check(polkitd.poll() is None, 'polkitd exited (%s) during %s; its output:\n%s' % (polkitd.poll(), method,
+                                                                                     polkitd_output()))
+    name, _, message = p.stdout.strip().partition('\n')
+    if name == ERR + 'NotAuthorized':
+        # polkitd's own answer, not "Could not check authorization" (polkitd unreachable or gone)
+        check(message.startswith('Not authorized for '), '%s by uid %d: %s' % (method, uid, message))
+    return name
+
+
+def polkitd_output():
+    polkitd_log.flush()
+    polkitd_log.seek(0)
+    return polkitd_log.read()
 
 
 def test_nobody_refused():
