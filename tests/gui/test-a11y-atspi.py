@@ -262,11 +262,12 @@ def main():
                   if "AdwGizmo" in (n.name or "") or "AdwGizmo" in (n.description or "")]
         # GTK 4.8's bridge names a widget that has no name by its type; libadwaita 1.2's internal
         # AdwGizmo widgets (Corral makes none, and cannot name or hide them) are read so. Seen here
-        # on Debian 12: role "widget", name "AdwGizmo", inside libadwaita's own groups.
+        # on Debian 12: name "AdwGizmo", role "widget" over raw D-Bus and "filler" through pyatspi, inside
+        # libadwaita's own groups.
         if gizmos and gtk_version() < (4, 10) and all(
-                n.name == "AdwGizmo" and n.getRoleName() == "widget" for n, _ in gizmos):
+                n.name == "AdwGizmo" and n.getRoleName() in ("widget", "filler") for n, _ in gizmos):
             skip('no "AdwGizmo" is exposed',
-                 "GTK %d.%d names libadwaita's internal AdwGizmo widgets (role widget) by their "
+                 "GTK %d.%d names libadwaita's internal AdwGizmo widgets (a filler) by their "
                  "type; Corral makes none (%d found)" % (gtk_version() + (len(gizmos),)),
                  [d for _, d in gizmos])
         else:
