@@ -87,13 +87,15 @@ corral_a11y_fix_names (GtkWidget *root)
 
   if (GTK_IS_BUTTON (root))
     fix_button (root);
-  /* libadwaita 1.2's AdwEntryRow leaves its text unnamed: name it after the row's title */
+  /* libadwaita 1.2's AdwEntryRow leaves its text unnamed: name it after the row's title (newer ones
+   * label it by the title themselves; a name on top is read twice there, "Name Name") */
   if (ADW_IS_ENTRY_ROW (root))
     {
       GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (root));
       const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root));
 
-      if (text != NULL && title != NULL && *title != '\0')
+      if (text != NULL && title != NULL && *title != '\0'
+          && !gtk_test_accessible_has_relation (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
         gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
     }
   /* GTK 4.8's GtkExpander is a button without a name: AT-SPI reads its type, "GtkExpander" */
