@@ -25,38 +25,20 @@
 
 static const char *node_path;
 
-typedef struct
-{
-  CorralConnection *connection;
-  virConnectPtr     conn;
-} Fixture;
+typedef CorralTestNode Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *uri = g_strdup_printf ("test://%s", node_path);
-
-  fixture->connection = corral_test_open_connection (uri);
-  fixture->conn = _corral_connection_ref_handle (fixture->connection);
-  g_assert_nonnull (fixture->conn);
+  corral_test_node_open (fixture, node_path);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  virConnectClose (fixture->conn);
-  corral_test_wait_last_ref (fixture->connection);
-  g_assert_finalize_object (fixture->connection);
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  corral_test_node_close (fixture);
 }
 
 static CorralCloneSource *
@@ -69,7 +51,7 @@ read_source (Fixture    *fixture,
   CorralCloneSource *source;
 
   g_assert_nonnull (guest);
-  corral_guest_read_clone_source_async (guest, NULL, result_cb, &result);
+  corral_guest_read_clone_source_async (guest, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   source = corral_guest_read_clone_source_finish (guest, result, &error);
   g_assert_no_error (error);
@@ -121,7 +103,7 @@ clone (Fixture             *fixture,
 
   if (seen == NULL)
     seen = &ignored;
-  corral_guest_clone_async (guest, names, mode, cancellable, progress_cb, seen, progress_free, result_cb,
+  corral_guest_clone_async (guest, names, mode, cancellable, progress_cb, seen, progress_free, corral_test_keep_result,
                             &result);
   WAIT_FOR (result != NULL);
   seen->finished = TRUE;
@@ -475,7 +457,7 @@ test_linked (Fixture       *fixture,
 
   /* a clone goes with its storage: only its overlay, the base stays */
   guest = corral_test_find_guest (fixture->connection, "app-1");
-  corral_guest_delete_async (guest, TRUE, NULL, result_cb, &result);
+  corral_guest_delete_async (guest, TRUE, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   g_assert_true (corral_guest_delete_finish (guest, result, &error));
   g_assert_no_error (error);
@@ -547,7 +529,7 @@ test_base_not_deleted (Fixture       *fixture,
   g_auto(GStrv) before = pool_volumes (fixture);
   g_auto(GStrv) after = NULL;
 
-  corral_guest_delete_async (tmpl, TRUE, NULL, result_cb, &result);
+  corral_guest_delete_async (tmpl, TRUE, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   g_assert_false (corral_guest_delete_finish (tmpl, result, &error));
   g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_BASE_IN_USE);

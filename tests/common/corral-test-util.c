@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "corral-connection-private.h"
 #include "corral-test-util.h"
 
 gboolean
@@ -90,4 +91,31 @@ corral_test_wait_last_ref (gpointer object)
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (1000);
     }
+}
+
+void
+corral_test_keep_result (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+void
+corral_test_node_open (CorralTestNode *node,
+                       const char     *path)
+{
+  g_autofree char *uri = g_strdup_printf ("test://%s", path);
+
+  node->connection = corral_test_open_connection (uri);
+  node->conn = _corral_connection_ref_handle (node->connection);
+  g_assert_nonnull (node->conn);
+}
+
+void
+corral_test_node_close (CorralTestNode *node)
+{
+  virConnectClose (node->conn);
+  corral_test_wait_last_ref (node->connection);
+  g_assert_finalize_object (node->connection);
 }

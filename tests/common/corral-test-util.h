@@ -2,7 +2,8 @@
 /* What Corral's C tests share: waiting on the main loop with a time limit, and finding guests. */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+#include <libvirt/libvirt.h>
 
 #include "corral-connection.h"
 
@@ -42,5 +43,23 @@ CorralConnection *corral_test_open_connection (const char       *uri);
 CorralGuest      *corral_test_find_guest      (CorralConnection *connection,
                                                const char       *name);
 void              corral_test_wait_last_ref   (gpointer          object);
+
+/* A GAsyncReadyCallback that keeps the result (a reference) in *(GAsyncResult **) user_data. */
+void              corral_test_keep_result     (GObject          *source,
+                                               GAsyncResult     *result,
+                                               gpointer          user_data);
+
+/* A test:///FILE node opened through Corral, and the libvirt handle of that same connection, for the
+ * tests on libvirt's test driver (a g_test_add fixture). Closing checks that nothing keeps the
+ * connection alive. */
+typedef struct
+{
+  CorralConnection *connection;
+  virConnectPtr     conn;
+} CorralTestNode;
+
+void              corral_test_node_open       (CorralTestNode   *node,
+                                               const char       *path);
+void              corral_test_node_close      (CorralTestNode   *node);
 
 G_END_DECLS

@@ -27,38 +27,20 @@
 
 static const char *node_path;
 
-typedef struct
-{
-  CorralConnection *connection;
-  virConnectPtr     conn;
-} Fixture;
+typedef CorralTestNode Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *uri = g_strdup_printf ("test://%s", node_path);
-
-  fixture->connection = corral_test_open_connection (uri);
-  fixture->conn = _corral_connection_ref_handle (fixture->connection);
-  g_assert_nonnull (fixture->conn);
+  corral_test_node_open (fixture, node_path);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  virConnectClose (fixture->conn);
-  corral_test_wait_last_ref (fixture->connection);
-  g_assert_finalize_object (fixture->connection);
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  corral_test_node_close (fixture);
 }
 
 static CorralGuestConfig *
@@ -67,7 +49,7 @@ fetch (CorralGuest  *guest,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  corral_guest_fetch_config_async (guest, NULL, result_cb, &result);
+  corral_guest_fetch_config_async (guest, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   return corral_guest_fetch_config_finish (guest, result, error);
 }
@@ -80,7 +62,7 @@ apply (CorralGuest      *guest,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  corral_guest_apply_edit_async (guest, edit, NULL, result_cb, &result);
+  corral_guest_apply_edit_async (guest, edit, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   return corral_guest_apply_edit_finish (guest, result, needs_restart, error);
 }

@@ -68,14 +68,6 @@ fixture_teardown (Fixture       *fixture,
 }
 
 static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 save_shot (GtkWidget  *widget,
            const char *name)
 {
@@ -134,7 +126,7 @@ core_snapshot (CorralGuest *guest,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  corral_guest_fetch_snapshots_async (guest, NULL, result_cb, &result);
+  corral_guest_fetch_snapshots_async (guest, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   *keep = corral_guest_fetch_snapshots_finish (guest, result, NULL);
   g_assert_nonnull (*keep);
@@ -318,7 +310,7 @@ test_snapshots_unsupported (Fixture       *fixture,
   g_autoptr(CorralGuestConfig) config = NULL;
   g_autofree char *reason = NULL;
 
-  corral_guest_fetch_config_async (node3, NULL, result_cb, &result);
+  corral_guest_fetch_config_async (node3, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   config = corral_guest_fetch_config_finish (node3, result, NULL);
   g_assert_false (corral_guest_snapshot_support (config, &reason));

@@ -17,38 +17,20 @@
 
 static const char *node_path;
 
-typedef struct
-{
-  CorralConnection *connection;
-  virConnectPtr     conn;
-} Fixture;
+typedef CorralTestNode Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autofree char *uri = g_strdup_printf ("test://%s", node_path);
-
-  fixture->connection = corral_test_open_connection (uri);
-  fixture->conn = _corral_connection_ref_handle (fixture->connection);
-  g_assert_nonnull (fixture->conn);
+  corral_test_node_open (fixture, node_path);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  virConnectClose (fixture->conn);
-  corral_test_wait_last_ref (fixture->connection);
-  g_assert_finalize_object (fixture->connection);
-}
-
-static void
-result_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  corral_test_node_close (fixture);
 }
 
 static GPtrArray *
@@ -58,7 +40,7 @@ fetch (CorralGuest *guest)
   g_autoptr(GError) error = NULL;
   GPtrArray *list;
 
-  corral_guest_fetch_snapshots_async (guest, NULL, result_cb, &result);
+  corral_guest_fetch_snapshots_async (guest, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   list = corral_guest_fetch_snapshots_finish (guest, result, &error);
   g_assert_no_error (error);
@@ -74,7 +56,7 @@ take (CorralGuest  *guest,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  corral_guest_take_snapshot_async (guest, name, description, NULL, result_cb, &result);
+  corral_guest_take_snapshot_async (guest, name, description, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   return corral_guest_take_snapshot_finish (guest, result, error);
 }
@@ -86,7 +68,7 @@ revert (CorralGuest  *guest,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  corral_guest_revert_snapshot_async (guest, name, NULL, result_cb, &result);
+  corral_guest_revert_snapshot_async (guest, name, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   return corral_guest_revert_snapshot_finish (guest, result, error);
 }
@@ -98,7 +80,7 @@ delete (CorralGuest  *guest,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  corral_guest_delete_snapshot_async (guest, name, NULL, result_cb, &result);
+  corral_guest_delete_snapshot_async (guest, name, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   return corral_guest_delete_snapshot_finish (guest, result, error);
 }
@@ -110,7 +92,7 @@ fetch_config (CorralGuest *guest)
   g_autoptr(GError) error = NULL;
   CorralGuestConfig *config;
 
-  corral_guest_fetch_config_async (guest, NULL, result_cb, &result);
+  corral_guest_fetch_config_async (guest, NULL, corral_test_keep_result, &result);
   WAIT_FOR (result != NULL);
   config = corral_guest_fetch_config_finish (guest, result, &error);
   g_assert_no_error (error);
