@@ -28,23 +28,6 @@
 
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
 
-static guint serial;
-
-/* Runs @command in the guest's shell and waits for its end; returns the first two bytes of /dev/vda. */
-static char *
-shell (Console    *console,
-       const char *command)
-{
-  guint n = ++serial;
-  g_autofree char *line = g_strdup_printf ("%s; echo \"R$((%u))=$(dd if=/dev/vda bs=2 count=1 2>/dev/null)E\"\n",
-                                           command, n);
-  g_autofree char *want = g_strdup_printf ("R%u=", n);
-  const char *p;
-
-  console_send (console, line);
-  WAIT_FOR ((p = strstr (console->text->str, want)) != NULL && strchr (p, 'E') != NULL);
-  return g_strndup (p + strlen (want), strchr (p, 'E') - (p + strlen (want)));
-}
 
 /* The address the guest reported it leased ("CORRAL-GUEST-IP=10.231.0.123 port …"). */
 static char *
@@ -217,7 +200,7 @@ test_clone_real (void)
   console = boot (conn, name);
   wait_shell (console, name, t0);
   /* 128 MiB of data after the marker, so that a copy takes long enough for its progress to show */
-  out = shell (console, "dd if=/dev/urandom of=/dev/vda bs=1M seek=1 count=128 conv=fsync 2>/dev/null; "
+  out = console_shell (console, "dd if=/dev/urandom of=/dev/vda bs=1M seek=1 count=128 conv=fsync 2>/dev/null; "
                         "printf M1 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
@@ -236,10 +219,10 @@ test_clone_real (void)
   console_b = boot (conn, "clone-b");
   wait_shell (console_a, "clone-a", t0);
   wait_shell (console_b, "clone-b", t0);
-  out = shell (console_a, "printf M2 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
+  out = console_shell (console_a, "printf M2 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M2");
   g_clear_pointer (&out, g_free);
-  out = shell (console_b, "true");
+  out = console_shell (console_b, "true");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
   xml = xml_of (conn, "clone-a");
@@ -267,7 +250,7 @@ test_clone_real (void)
   t0 = g_get_monotonic_time ();
   console = boot (conn, name);
   wait_shell (console, name, t0);
-  out = shell (console, "true");
+  out = console_shell (console, "true");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&console, console_free);
@@ -293,10 +276,10 @@ test_clone_real (void)
   console_a = boot (conn, "clone-l");
   wait_shell (console, name, t0);
   wait_shell (console_a, "clone-l", t0);
-  out = shell (console_a, "printf M3 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
+  out = console_shell (console_a, "printf M3 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M3");
   g_clear_pointer (&out, g_free);
-  out = shell (console, "true");
+  out = console_shell (console, "true");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&console, console_free);
@@ -349,7 +332,7 @@ test_clone_real (void)
   t0 = g_get_monotonic_time ();
   console = boot (conn, "clone-f");
   wait_shell (console, "clone-f", t0);
-  out = shell (console, "true");
+  out = console_shell (console, "true");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&console, console_free);

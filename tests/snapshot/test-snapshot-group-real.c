@@ -24,23 +24,6 @@
 
 #define N_GUESTS 3
 
-static guint serial;
-
-/* Runs @command in the guest's shell and waits for its end; returns the first two bytes of vda after. */
-static char *
-shell (Console    *console,
-       const char *command)
-{
-  guint n = ++serial;
-  g_autofree char *line = g_strdup_printf ("%s; echo \"R$((%u))=$(dd if=/dev/vda bs=2 count=1 2>/dev/null)E\"\n",
-                                           command, n);
-  g_autofree char *want = g_strdup_printf ("R%u=", n);
-  const char *p;
-
-  console_send (console, line);
-  WAIT_FOR ((p = strstr (console->text->str, want)) != NULL && strchr (p, 'E') != NULL);
-  return g_strndup (p + strlen (want), strchr (p, 'E') - (p + strlen (want)));
-}
 
 static char *
 write_marker (Console    *console,
@@ -48,7 +31,7 @@ write_marker (Console    *console,
 {
   g_autofree char *command = g_strdup_printf ("printf %s | dd of=/dev/vda conv=fsync 2>/dev/null; sync", marker);
 
-  return shell (console, command);
+  return console_shell (console, command);
 }
 
 /* The harness guest's definition made into guest @name with disk @disk (@format) as vda. */
@@ -225,7 +208,7 @@ test_group_real (void)
           consoles[i] = console_open (conn, names[i]);
           console_send (consoles[i], "\n");
         }
-      out = shell (consoles[i], "true");
+      out = console_shell (consoles[i], "true");
       g_assert_cmpstr (out, ==, i < 2 ? "M1" : "M2");
     }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Snapshots against a real libvirtd and the harness's TCG guest (tests/system/harness --guest: the busybox
  * guest e2e-guest, a root shell on its serial line). The guest gets a qcow2 disk (vda) in a dir pool; the
- * test types into its shell (virDomainOpenConsole) to write markers to /dev/vda:
+ * test types into its console_shell (virDomainOpenConsole) to write markers to /dev/vda:
  *   running: marker M1, snapshot with memory, marker M2, revert: the guest runs, its shell answers, vda has M1;
  *   shut off: marker M3, shut off, snapshot, start, marker M4, revert: the guest is shut off; started, vda
  *   has M3. Timings printed with g_test_message. */
@@ -23,23 +23,6 @@
 
 #define MiB (G_GUINT64_CONSTANT (1) << 20)
 
-static guint serial;
-
-/* Runs @command in the guest's shell and waits for its end; returns what it printed after "Rn=". */
-static char *
-shell (Console    *console,
-       const char *command)
-{
-  guint n = ++serial;
-  g_autofree char *line = g_strdup_printf ("%s; echo \"R$((%u))=$(dd if=/dev/vda bs=2 count=1 2>/dev/null)E\"\n",
-                                           command, n);
-  g_autofree char *want = g_strdup_printf ("R%u=", n);
-  const char *p;
-
-  console_send (console, line);
-  WAIT_FOR ((p = strstr (console->text->str, want)) != NULL && strchr (p, 'E') != NULL);
-  return g_strndup (p + strlen (want), strchr (p, 'E') - (p + strlen (want)));
-}
 
 static Console *
 boot (virConnectPtr  conn,
@@ -131,11 +114,11 @@ test_snapshot_real (void)
 
   /* running, with memory */
   console = boot (conn, vdom, name, TRUE);
-  out = shell (console, "printf M1 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
+  out = console_shell (console, "printf M1 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
   run_ok (guest, 0, "warm");
-  out = shell (console, "printf M2 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
+  out = console_shell (console, "printf M2 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M2");
   g_clear_pointer (&out, g_free);
   run_ok (guest, 1, "warm");
@@ -143,26 +126,26 @@ test_snapshot_real (void)
   g_clear_pointer (&console, console_free);
   console = console_open (conn, name);
   console_send (console, "\n");
-  out = shell (console, "true");
+  out = console_shell (console, "true");
   g_assert_cmpstr (out, ==, "M1");
   g_clear_pointer (&out, g_free);
 
   /* shut off */
-  out = shell (console, "printf M3 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
+  out = console_shell (console, "printf M3 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M3");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&console, console_free);
   g_assert_cmpint (virDomainDestroy (vdom), ==, 0);
   run_ok (guest, 0, "cold");
   console = boot (conn, vdom, name, TRUE);
-  out = shell (console, "printf M4 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
+  out = console_shell (console, "printf M4 | dd of=/dev/vda conv=fsync 2>/dev/null; sync");
   g_assert_cmpstr (out, ==, "M4");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&console, console_free);
   run_ok (guest, 1, "cold");
   g_assert_cmpint (state_of (vdom), ==, VIR_DOMAIN_SHUTOFF);
   console = boot (conn, vdom, name, TRUE);
-  out = shell (console, "true");
+  out = console_shell (console, "true");
   g_assert_cmpstr (out, ==, "M3");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&console, console_free);

@@ -10,6 +10,10 @@
 
 #include "real-guest-util.h"
 
+#define TIMEOUT_S 240
+
+#include "corral-test-util.h"
+
 char *
 spawn_output (const char * const *argv,
               int                *exit_status)
@@ -137,4 +141,20 @@ console_send (Console    *console,
       g_assert_cmpint (n, >, 0);
       done += n;
     }
+}
+
+char *
+console_shell (Console    *console,
+               const char *command)
+{
+  static guint serial;
+  guint n = ++serial;
+  g_autofree char *line = g_strdup_printf ("%s; echo \"R$((%u))=$(dd if=/dev/vda bs=2 count=1 2>/dev/null)E\"\n",
+                                           command, n);
+  g_autofree char *want = g_strdup_printf ("R%u=", n);
+  const char *p;
+
+  console_send (console, line);
+  WAIT_FOR ((p = strstr (console->text->str, want)) != NULL && strchr (p, 'E') != NULL);
+  return g_strndup (p + strlen (want), strchr (p, 'E') - (p + strlen (want)));
 }

@@ -31,10 +31,12 @@ void      console_free  (Console            *console);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Console, console_free)
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 /* Types @text into the guest's serial console (virStreamSend), all of it. */
 void      console_send  (Console            *console,
                          const char         *text);
+/* Runs @command in the test guest's root shell on that console and waits (up to 240 s) for its end;
+ * returns the first two bytes of the guest's /dev/vda after it (where the tests write their markers). */
+char     *console_shell (Console            *console,
+                         const char         *command);
+
 G_END_DECLS
