@@ -62,6 +62,13 @@ typedef enum {
   CORRAL_ERROR_CLONE_NO_SPACE,       /* a pool has too little free space for the copies */
   CORRAL_ERROR_CLONE_FAILED,         /* libvirt refused a step: what was made was removed */
   CORRAL_ERROR_BASE_IN_USE,          /* deleting a volume another guest's disk is based on */
+  /* Guests made from a cloud image (corral-cloud-init.h, corral-guest-creator.c). */
+  CORRAL_ERROR_CLOUD_USER_NAME,      /* not a Linux user name */
+  CORRAL_ERROR_CLOUD_HOST_NAME,      /* not an RFC 1123 host name label */
+  CORRAL_ERROR_CLOUD_KEY,            /* not an OpenSSH public key (or a private key) */
+  CORRAL_ERROR_CLOUD_SEED,           /* the cloud-init seed could not be made */
+  CORRAL_ERROR_CLOUD_IMAGE,          /* the file is no disk image, or the pool cannot hold it */
+  CORRAL_ERROR_DOWNLOAD,             /* downloading a cloud image failed */
 } CorralError;
 
 GQuark corral_error_quark (void);

@@ -4,6 +4,7 @@
 #include <glib-object.h>
 #include <osinfo/osinfo.h>
 
+#include "corral-cloud-init.h"
 #include "corral-error.h"
 #include "corral-gvir-autoptr.h"
 
@@ -14,6 +15,8 @@ G_BEGIN_DECLS
 typedef enum {
   CORRAL_INSTALL_SOURCE_ISO,      /* boot an install ISO as a CD-ROM once, then the disk */
   CORRAL_INSTALL_SOURCE_IMPORT,   /* boot an existing disk image */
+  CORRAL_INSTALL_SOURCE_CLOUD_IMAGE, /* each guest boots its own copy of a cloud image (image_path),
+                                      * set up by cloud-init from a NoCloud seed (identity) */
 } CorralInstallSource;
 
 typedef enum {
@@ -57,6 +60,11 @@ typedef struct
   guint                count;         /* how many guests; each gets its own disk */
   CorralFirmware       firmware;
   gboolean             tpm;           /* an emulated TPM 2.0 (swtpm) */
+  /* CORRAL_INSTALL_SOURCE_CLOUD_IMAGE (disk_kind CORRAL_DISK_POOL: the pool the base image and the
+   * guests' disks go to; disk_size: each guest's disk, grown from the image's size) */
+  char                *image_path;    /* the cloud image: a file on the host, or a volume of the pool */
+  gboolean             full_copy;     /* each guest gets a full copy, not a qcow2 overlay on the base */
+  CorralCloudIdentity *identity;      /* who may log in; each guest's host name is its name */
 } CorralGuestSpec;
 
 /* What the host and connection allow; 0 / NULL where unknown (that check is skipped). */
