@@ -80,6 +80,32 @@ fix_button (GtkWidget *button)
     gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 }
 
+static void fix_entry_row (GtkWidget *row);
+
+static void
+entry_row_title_cb (GtkWidget  *row,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  fix_entry_row (row);
+}
+
+static void
+fix_entry_row (GtkWidget *row)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+  if (!g_object_get_data (G_OBJECT (row), "corral-a11y"))
+    {
+      g_object_set_data (G_OBJECT (row), "corral-a11y", GINT_TO_POINTER (1));
+      g_signal_connect_after (row, "notify::title", G_CALLBACK (entry_row_title_cb), NULL);
+    }
+  if (title == NULL || *title == '\0')
+    return;
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+}
+
 void
 corral_a11y_fix_names (GtkWidget *root)
 {
@@ -88,7 +114,12 @@ corral_a11y_fix_names (GtkWidget *root)
   if (GTK_IS_BUTTON (root))
     fix_button (root);
   /* libadwaita 1.2's AdwEntryRow leaves its text unnamed: name it after the row's title (newer ones
-   * label it by the title themselves; a name on top is read twice there, "Name Name") */
+   * label it by the title themselves; a name on top is read twice there, "Name Name"). The row itself
+   * is labelled by its title label and, on GTK 4.18 with libadwaita 1.7, also by the second label that
+   * shows the title while the row is empty (both are mnemonic labels of the row): AT-SPI reads the row as
+   * "Name Name". The row gets its title as its one name instead, and follows title changes. */
+  if (ADW_IS_ENTRY_ROW (root))
+    fix_entry_row (root);
   if (ADW_IS_ENTRY_ROW (root))
     {
       GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (root));
