@@ -75,9 +75,9 @@ test_page_states (void)
   GtkWindow *dialog;
   gboolean done = FALSE;
 
-  if (g_getenv ("DISPLAY") == NULL)
+  if ((g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL))
     {
-      g_test_skip ("no X display (run under xvfb-run)");
+      g_test_skip ("no display (run under xvfb-run, or tests/with-mutter for Wayland)");
       return;
     }
 
@@ -159,7 +159,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("DISPLAY") != NULL)
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
     adw_init ();
 
   g_test_add_func ("/console/page/states", test_page_states);

@@ -324,9 +324,9 @@ test_console_real_guest (void)
       g_test_skip ("run through tests/system/harness/with-libvirtd (no CORRAL_TEST_LIBVIRT_URI)");
       return;
     }
-  if (g_getenv ("DISPLAY") == NULL)
+  if ((g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL))
     {
-      g_test_skip ("no X display (run under xvfb-run)");
+      g_test_skip ("no display (run under xvfb-run, or tests/with-mutter for Wayland)");
       return;
     }
   if (!g_file_test ("/usr/lib/ISOLINUX/isolinux.bin", G_FILE_TEST_EXISTS) ||
@@ -421,7 +421,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("DISPLAY") != NULL)
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
     adw_init ();
 
   g_test_add_func ("/console/system/real-guest", test_console_real_guest);

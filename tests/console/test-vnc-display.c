@@ -353,16 +353,29 @@ render_widget (Fixture *f,
 {
   GtkWidget *widget = GTK_WIDGET (f->vnc);
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int w = gtk_widget_get_width (widget);
-  int h = gtk_widget_get_height (widget);
+  gint64 until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  int w, h;
   guint8 *data;
 
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* The widget's paintable draws nothing while the widget waits for an allocation: under Wayland the
+   * compositor's configure events can come after the first frame. */
+  do
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      w = gtk_widget_get_width (widget);
+      h = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
+        g_usleep (10000);
+    }
+  while (node == NULL && g_get_monotonic_time () < until);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_assert_cmpint (gdk_texture_get_width (texture), ==, w);

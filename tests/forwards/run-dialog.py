@@ -21,7 +21,7 @@ def main():
     tap = Tap()
     if len(sys.argv) < 2 or not os.path.exists(sys.argv[1]):
         tap.skip_all('test-forwards-dialog not built')
-    if not os.environ.get('DISPLAY'):
+    if not os.environ.get('DISPLAY') and not os.environ.get('WAYLAND_DISPLAY'):
         tap.skip_all('no display: run under xvfb-run (the README\'s test command does)')
     require(tap, ['dbus-daemon', 'iptables-restore', 'curl', 'unshare', 'nsenter'])
     if subprocess.run([PYTHON, '-c', 'import dbusmock'], capture_output=True).returncode != 0:
