@@ -7,7 +7,9 @@
  *   a full copy: the kept base used again (not uploaded again), a disk with no backing file;
  *   a file that is no disk image: refused saying what qemu-img sees, nothing left in the pool;
  *   cancel during the upload: no partial volume;
- *   deleting one guest with its storage: its overlay and seed go, the base and the other guest stay. */
+ *   deleting one guest with its storage: its overlay and seed go, the base and the other guest stay;
+ *   an image that is a volume of the pool already: used as the base, nothing copied;
+ *   a run failing midway: what it made removed, the base it did not make kept. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -92,7 +94,8 @@ status_cb (GObject    *object,
   Watch *watch = user_data;
   const char *status = corral_guest_creator_get_status (CORRAL_GUEST_CREATOR (object));
 
-  g_string_append_printf (watch->statuses, "%s\n", status);
+  if (watch->statuses != NULL)
+    g_string_append_printf (watch->statuses, "%s\n", status);
   if (watch->cancel_on_copy != NULL && g_str_has_prefix (status, "Copying"))
     g_cancellable_cancel (watch->cancel_on_copy);
 }
@@ -381,6 +384,47 @@ test_delete_keeps_base (void)
                                 "tiny-cloud.qcow2");
 }
 
+/* The image is a volume of the pool already: the guests' base as it is, nothing copied. */
+static void
+test_image_is_volume (void)
+{
+  g_autoptr(CorralGuestSpec) spec = cloud_spec ("onvol", 1, POOL_DIR "/tiny-cloud.qcow2");
+  g_autoptr(GString) statuses = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) uuids = NULL;
+  g_autofree char *xml = NULL;
+
+  uuids = create (spec, statuses, NULL, &error);
+  g_assert_no_error (error);
+  assert_contains (statuses->str, "The cloud image is in “" POOL "” already");
+  g_assert_null (strstr (statuses->str, "Copying"));
+  xml = volume_xml ("onvol.qcow2");
+  assert_contains (xml, "<path>" POOL_DIR "/tiny-cloud.qcow2</path>");
+}
+
+/* A run that fails after the base was found removes what it made, never the base it did not make. */
+static void
+test_failure_keeps_base (void)
+{
+  g_autoptr(CorralGuestSpec) spec = cloud_spec ("node", 2, fx.image);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = pool_volumes ();
+  g_autofree char *after = NULL;
+  g_auto(GStrv) uuids = NULL;
+
+  /* node1 is gone, node2's disk is there: node1 is made, node2 fails, node1 is removed again */
+  uuids = create (spec, NULL, NULL, &error);
+  g_assert_null (uuids);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED);
+  assert_contains (error->message, "The storage pool “" POOL "” already has a volume "
+                                   "“node2.qcow2”: choose another guest name, or delete that volume");
+  assert_contains (error->message, "Removed the disk “" POOL_DIR "/node1.qcow2” made for it.");
+  assert_contains (error->message, "Removed its cloud-init seed “" POOL_DIR "/node1-cidata.iso”.");
+  g_assert_null (strstr (error->message, "tiny-cloud"));
+  after = pool_volumes ();
+  g_assert_cmpstr (after, ==, before);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -422,6 +466,8 @@ main (int   argc,
   g_test_add_func ("/cloud/create-real/not-an-image", test_not_an_image);
   g_test_add_func ("/cloud/create-real/cancel-upload", test_cancel_upload);
   g_test_add_func ("/cloud/create-real/delete-keeps-base", test_delete_keeps_base);
+  g_test_add_func ("/cloud/create-real/image-is-volume", test_image_is_volume);
+  g_test_add_func ("/cloud/create-real/failure-keeps-base", test_failure_keeps_base);
   ret = g_test_run ();
 
   virConnectClose (fx.conn);
