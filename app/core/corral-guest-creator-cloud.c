@@ -589,3 +589,60 @@ _corral_cloud_make_disk (virConnectPtr           conn,
     }
   return make_seed (conn, pool, spec, made, cancellable, error);
 }
+
+typedef struct
+{
+  const char *format;
+  guint64     virtual_size;
+} ProbeResult;
+
+static void
+probe_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ProbeResult *probe = g_new0 (ProbeResult, 1);
+  guint64 file_size = 0;
+  GError *error = NULL;
+
+  if (!probe_image_file (task_data, &probe->format, &probe->virtual_size, &file_size, &error))
+    {
+      g_free (probe);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, probe, g_free);
+}
+
+void
+corral_cloud_image_probe_async (const char          *path,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, corral_cloud_image_probe_async);
+  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_run_in_thread (task, probe_thread);
+}
+
+guint64
+corral_cloud_image_probe_finish (GAsyncResult  *result,
+                                 const char   **format,
+                                 GError       **error)
+{
+  g_autofree ProbeResult *probe = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == corral_cloud_image_probe_async, 0);
+
+  probe = g_task_propagate_pointer (G_TASK (result), error);
+  if (format != NULL)
+    *format = probe != NULL ? probe->format : NULL;
+  return probe != NULL ? probe->virtual_size : 0;
+}

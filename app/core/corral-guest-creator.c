@@ -746,6 +746,10 @@ run_thread (GTask        *task,
     }
   if (cloud)
     {
+      /* what would make the run fail later, before the image is copied */
+      if (!corral_guest_spec_check_disk (spec, NULL, &error)
+          || !corral_guest_spec_check_identity_page (spec, &error))
+        goto failed;
       base = _corral_cloud_base_prepare (self, conn, spec, 0.0, (double) count / steps, cancellable,
                                          &error);
       if (base == NULL)

@@ -2,10 +2,11 @@
 /* A guest spec with a cloud image as its source: the domain XML it becomes (the seed CD-ROM on
  * virtio-scsi on q35, on IDE on i440fx, the disk on virtio, <corral:cloud user/> inside the group's
  * metadata, no install run, the disk booted), defined on libvirt's test driver, and the refusals
- * word for word. */
+ * word for word; the image file probed (corral_cloud_image_probe_async) on images qemu-img makes. */
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
@@ -13,6 +14,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "corral-cloud-init.h"
+#include "corral-guest-creator.h"
 #include "corral-guest-spec.h"
 #include "corral-osinfo.h"
 
@@ -305,6 +307,137 @@ test_copy (void)
   g_assert_cmpstr (copy->identity->ssh_keys[0], ==, KEY);
 }
 
+static void
+keep_result_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static guint64
+probe (const char  *path,
+       const char **format,
+       GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  corral_cloud_image_probe_async (path, NULL, keep_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return corral_cloud_image_probe_finish (result, format, error);
+}
+
+static void
+make_image (const char *dir,
+            const char *name,
+            const char *format,
+            const char *size,
+            const char *backing)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  const char *argv[] = { "qemu-img", "create", "-q", "-f", format, path, size, NULL, NULL, NULL,
+                         NULL };
+  int status = 0;
+
+  if (backing != NULL)
+    {
+      argv[6] = "-b";
+      argv[7] = backing;
+      argv[8] = "-F";
+      argv[9] = "qcow2";
+    }
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* The image file as the creator and the wizard see it: qcow2 and raw disks with their virtual size;
+ * refused, saying what qemu-img sees: plain data, an overlay, another format, no file. */
+static void
+test_probe (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *qcow2 = NULL, *raw = NULL, *text = NULL, *overlay = NULL, *vmdk = NULL;
+  g_autofree char *message = NULL;
+  const char *format = NULL;
+  const guchar mbr[2] = { 0x55, 0xaa };
+  FILE *f;
+
+  if (g_find_program_in_path ("qemu-img") == NULL)
+    {
+      g_test_skip ("needs qemu-img (qemu-utils)");
+      return;
+    }
+  dir = g_dir_make_tmp ("corral-probe-XXXXXX", &error);
+  g_assert_no_error (error);
+  qcow2 = g_build_filename (dir, "a.qcow2", NULL);
+  raw = g_build_filename (dir, "b.img", NULL);
+  text = g_build_filename (dir, "c.txt", NULL);
+  overlay = g_build_filename (dir, "d.qcow2", NULL);
+  vmdk = g_build_filename (dir, "e.vmdk", NULL);
+  make_image (dir, "a.qcow2", "qcow2", "64M", NULL);
+  make_image (dir, "b.img", "raw", "32M", NULL);
+  make_image (dir, "d.qcow2", "qcow2", "64M", qcow2);
+  make_image (dir, "e.vmdk", "vmdk", "16M", NULL);
+  g_assert_true (g_file_set_contents (text, "not a disk\n", -1, NULL));
+
+  g_assert_cmpuint (probe (qcow2, &format, &error), ==, 64 * MiB);
+  g_assert_no_error (error);
+  g_assert_cmpstr (format, ==, "qcow2");
+
+  /* a raw file of zeros is no disk; with a partition table it is one */
+  g_assert_cmpuint (probe (raw, &format, &error), ==, 0);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_IMAGE);
+  message = g_strdup_printf ("“%s” is no disk image: qemu-img sees only raw data in it (no "
+                             "partition table, no file system). Choose a qcow2 or raw cloud image",
+                             raw);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  g_clear_pointer (&message, g_free);
+  f = fopen (raw, "r+b");
+  g_assert_nonnull (f);
+  g_assert_cmpint (fseek (f, 510, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (mbr, 1, 2, f), ==, 2);
+  fclose (f);
+  g_assert_cmpuint (probe (raw, &format, &error), ==, 32 * MiB);
+  g_assert_no_error (error);
+  g_assert_cmpstr (format, ==, "raw");
+
+  g_assert_cmpuint (probe (text, NULL, &error), ==, 0);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_IMAGE);
+  g_assert_nonnull (strstr (error->message, "qemu-img sees only raw data in it"));
+  g_clear_error (&error);
+
+  g_assert_cmpuint (probe (overlay, NULL, &error), ==, 0);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_IMAGE);
+  message = g_strdup_printf ("“%s” is a qcow2 overlay on another image, not a whole cloud image: "
+                             "choose its base, or flatten it with qemu-img convert", overlay);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  g_clear_pointer (&message, g_free);
+
+  g_assert_cmpuint (probe (vmdk, NULL, &error), ==, 0);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_IMAGE);
+  message = g_strdup_printf ("qemu-img says “%s” is a vmdk image: Corral takes qcow2 or raw cloud "
+                             "images (convert it with qemu-img convert -O qcow2)", vmdk);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  g_clear_pointer (&message, g_free);
+
+  g_assert_cmpuint (probe ("/nonexistent/image.qcow2", NULL, &error), ==, 0);
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_IMAGE);
+  g_assert_cmpstr (error->message, ==,
+                   "There is no image file “/nonexistent/image.qcow2”: choose another one");
+  g_clear_error (&error);
+
+  for (const char *const *p = (const char *const[]) { qcow2, raw, text, overlay, vmdk, NULL }; *p;
+       p++)
+    g_unlink (*p);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -321,5 +454,6 @@ main (int   argc,
   g_test_add_func ("/cloud/spec/domain/group", test_domain_group);
   g_test_add_func ("/cloud/spec/validate", test_validate);
   g_test_add_func ("/cloud/spec/copy", test_copy);
+  g_test_add_func ("/cloud/spec/probe", test_probe);
   return g_test_run ();
 }
