@@ -79,7 +79,6 @@ add_seed_file (IsoImage    *image,
       iso_stream_unref (stream);
       return seed_failed (error, name, ret);
     }
-  iso_node_set_permissions ((IsoNode *) file, 0644);
   return TRUE;
 }
 

@@ -28,7 +28,9 @@
  * that the packages of a Debian cloud image add (dbus, openssh-server, polkitd, udev, chrony, cron,
  * ssl-cert, tcpdump, uuid-runtime). Names starting with "systemd-" are refused as well (systemd's
  * own accounts and groups: systemd-network, systemd-journal, …). A name the image's other packages
- * add still makes cloud-init's useradd fail; this list is what Corral can know without the image. */
+ * add still makes cloud-init's useradd fail; this list is what Corral can know without the image.
+ * "debian" (and "ubuntu", "fedora": the images' default users) stay allowed: the user-data lists only
+ * the user asked for, so cloud-init does not make its default user and the name is free. */
 static const char * const reserved_names[] = {
   /* base-passwd: accounts */
   "root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy",
