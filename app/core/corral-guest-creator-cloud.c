@@ -396,7 +396,8 @@ _corral_cloud_base_prepare (CorralGuestCreator     *self,
     {
       if (virStorageVolGetInfo (base->volume, &info) < 0)
         {
-          *error = _corral_guest_creator_libvirt_error (_("Could not read the cloud image’s volume"));
+          *error = _corral_guest_creator_libvirt_error (
+            _("Could not read the cloud image’s volume"));
           return NULL;
         }
       base->path = g_strdup (spec->image_path);
@@ -551,15 +552,18 @@ _corral_cloud_make_disk (virConnectPtr           conn,
 
   if (spec->full_copy)
     {
+      g_autofree char *escaped = g_markup_escape_text (name, -1);
       g_autofree char *xml = g_strdup_printf ("<volume><name>%s</name><capacity unit='bytes'>%"
                                               G_GUINT64_FORMAT "</capacity><target><format "
-                                              "type='qcow2'/></target></volume>", name, capacity);
+                                              "type='qcow2'/></target></volume>", escaped,
+                                              capacity);
       virStorageVolInfo info;
 
       made->volume = virStorageVolCreateXMLFrom (pool, xml, base->volume, 0);
       if (made->volume == NULL)
         {
-          g_autofree char *what = g_strdup_printf (_("Could not copy the cloud image to “%s”"), name);
+          g_autofree char *what = g_strdup_printf (_("Could not copy the cloud image to “%s”"),
+                                                   name);
 
           *error = _corral_guest_creator_libvirt_error (what);
           return FALSE;
@@ -639,7 +643,8 @@ corral_cloud_image_probe_finish (GAsyncResult  *result,
   g_autofree ProbeResult *probe = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == corral_cloud_image_probe_async, 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == corral_cloud_image_probe_async, 0);
 
   probe = g_task_propagate_pointer (G_TASK (result), error);
   if (format != NULL)

@@ -772,7 +772,8 @@ run_thread (GTask        *task,
         goto failed;
 
       if (spec->disk_kind != CORRAL_DISK_NONE)
-        _corral_guest_creator_report (self, (double) step / steps, _("Creating the disk of “%s”…"), m->guest_name);
+        _corral_guest_creator_report (self, (double) step / steps, _("Creating the disk of “%s”…"),
+                                      m->guest_name);
       if (!make_disk (self, conn, base, m, cancellable, &error))
         goto failed;
       step++;
@@ -780,7 +781,8 @@ run_thread (GTask        *task,
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         goto failed;
 
-      _corral_guest_creator_report (self, (double) step / steps, _("Defining “%s”…"), m->guest_name);
+      _corral_guest_creator_report (self, (double) step / steps, _("Defining “%s”…"),
+                                    m->guest_name);
       params.name = m->guest_name;
       params.virt_type = self->virt_type != NULL ? self->virt_type : host->virt_type;
       params.arch = host->arch;
@@ -816,7 +818,8 @@ run_thread (GTask        *task,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         goto failed;
-      _corral_guest_creator_report (self, (double) step / steps, _("Starting “%s”…"), m->guest_name);
+      _corral_guest_creator_report (self, (double) step / steps, _("Starting “%s”…"),
+                                    m->guest_name);
       /* an ISO install boots its installer once, as a live configuration of the defined guest */
       if ((m->install != NULL ? _corral_guest_install_start (m->domain, m->install)
                               : virDomainCreate (m->domain)) < 0)
@@ -842,7 +845,9 @@ run_thread (GTask        *task,
       step++;
     }
 
-  _corral_guest_creator_report (self, 1.0, "%s", g_dngettext (GETTEXT_PACKAGE, "Guest created", "Guests created", count));
+  _corral_guest_creator_report (self, 1.0, "%s",
+                                g_dngettext (GETTEXT_PACKAGE, "Guest created", "Guests created",
+                                             count));
   g_ptr_array_add (uuids, NULL);
   g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&uuids), FALSE),
                          (GDestroyNotify) g_strfreev);

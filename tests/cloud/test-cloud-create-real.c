@@ -9,7 +9,8 @@
  *   cancel during the upload: no partial volume;
  *   deleting one guest with its storage: its overlay and seed go, the base and the other guest stay;
  *   an image that is a volume of the pool already: used as the base, nothing copied;
- *   a run failing midway: what it made removed, the base it did not make kept. */
+ *   a run failing midway: what it made removed, the base it did not make kept;
+ *   a guest started: QEMU runs it (the overlay's backing chain, the seed on virtio-scsi). */
 #include "config.h"
 
 #include <fcntl.h>
@@ -425,6 +426,25 @@ test_failure_keeps_base (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* Started: QEMU takes the definition (the overlay's backing chain, the seed on virtio-scsi). */
+static void
+test_starts (void)
+{
+  g_autoptr(CorralGuestSpec) spec = cloud_spec ("started", 1, fx.image);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) uuids = NULL;
+  virDomainPtr dom;
+
+  spec->start = TRUE;
+  uuids = create (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  dom = virDomainLookupByName (fx.conn, "started");
+  g_assert_nonnull (dom);
+  g_assert_cmpint (virDomainIsActive (dom), ==, 1);
+  g_assert_cmpint (virDomainDestroy (dom), ==, 0);
+  virDomainFree (dom);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -468,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/cloud/create-real/delete-keeps-base", test_delete_keeps_base);
   g_test_add_func ("/cloud/create-real/image-is-volume", test_image_is_volume);
   g_test_add_func ("/cloud/create-real/failure-keeps-base", test_failure_keeps_base);
+  g_test_add_func ("/cloud/create-real/starts", test_starts);
   ret = g_test_run ();
 
   virConnectClose (fx.conn);
