@@ -10,7 +10,8 @@
  *   deleting one guest with its storage: its overlay and seed go, the base and the other guest stay;
  *   an image that is a volume of the pool already: used as the base, nothing copied;
  *   a run failing midway: what it made removed, the base it did not make kept;
- *   a guest started: QEMU runs it (the overlay's backing chain, the seed on virtio-scsi). */
+ *   a guest started: QEMU runs it (the overlay's backing chain, the seed on virtio-scsi);
+ *   a guest whose disk is the base of another's: not deleted with its storage (BASE_IN_USE). */
 #include "config.h"
 
 #include <fcntl.h>
@@ -445,6 +446,35 @@ test_starts (void)
   virDomainFree (dom);
 }
 
+/* A guest's disk made the base of others (the image chosen is that volume): deleting the guest with
+ * its storage is refused while they use it (CORRAL_ERROR_BASE_IN_USE), and nothing is deleted. */
+static void
+test_base_in_use (void)
+{
+  g_autoptr(CorralGuestSpec) spec = cloud_spec ("child", 1, POOL_DIR "/node2.qcow2");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) uuids = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  CorralGuest *guest;
+
+  uuids = create (spec, NULL, NULL, &error);
+  g_assert_no_error (error);
+  before = pool_volumes ();
+  WAIT_FOR ((guest = corral_test_find_guest (fx.connection, "node2")) != NULL);
+  corral_guest_delete_async (guest, TRUE, NULL, corral_test_keep_result, &result);
+  WAIT_FOR (result != NULL);
+  g_assert_false (corral_guest_delete_finish (guest, result, &error));
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_BASE_IN_USE);
+  g_assert_cmpstr (error->message, ==, "“node2” cannot be deleted with its storage: its disk "
+                   POOL_DIR "/node2.qcow2 is the base of “child”’s disk. Delete “child” first, or "
+                   "keep the storage.");
+  after = pool_volumes ();
+  g_assert_cmpstr (after, ==, before);
+  g_assert_nonnull (corral_test_find_guest (fx.connection, "node2"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +519,7 @@ main (int   argc,
   g_test_add_func ("/cloud/create-real/image-is-volume", test_image_is_volume);
   g_test_add_func ("/cloud/create-real/failure-keeps-base", test_failure_keeps_base);
   g_test_add_func ("/cloud/create-real/starts", test_starts);
+  g_test_add_func ("/cloud/create-real/base-in-use", test_base_in_use);
   ret = g_test_run ();
 
   virConnectClose (fx.conn);
