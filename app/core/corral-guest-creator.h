@@ -47,6 +47,17 @@ void            corral_host_info_query_async   (CorralConnection      *connectio
 CorralHostInfo *corral_host_info_query_finish  (GAsyncResult          *result,
                                                 GError               **error);
 
+/* What a cloud image file is, for the wizard's checks (CorralGuestPageFacts.image_size): its virtual
+ * size, and its format ("qcow2" or "raw"); CORRAL_ERROR_CLOUD_IMAGE, saying what qemu-img sees, when
+ * it is no disk image. Runs qemu-img in a worker thread. */
+void            corral_cloud_image_probe_async  (const char            *path,
+                                                 GCancellable          *cancellable,
+                                                 GAsyncReadyCallback    callback,
+                                                 gpointer               user_data);
+guint64         corral_cloud_image_probe_finish (GAsyncResult          *result,
+                                                 const char           **format,
+                                                 GError               **error);
+
 #define CORRAL_TYPE_GUEST_CREATOR (corral_guest_creator_get_type ())
 
 G_DECLARE_FINAL_TYPE (CorralGuestCreator, corral_guest_creator, CORRAL, GUEST_CREATOR, GObject)
