@@ -525,22 +525,6 @@ corral_guest_spec_check_source_page (const CorralGuestSpec       *spec,
         }
       return TRUE;
     }
-  if (spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE)
-    {
-      if (spec->image_path == NULL || !g_path_is_absolute (spec->image_path))
-        {
-          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
-                               _("Choose the cloud image (a qcow2 or raw file)"));
-          return FALSE;
-        }
-      if (missing)
-        {
-          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
-                       _("There is no file “%s”: choose another one"), spec->image_path);
-          return FALSE;
-        }
-      return TRUE;
-    }
 
   if (spec->disk_location == NULL || !g_path_is_absolute (spec->disk_location))
     {

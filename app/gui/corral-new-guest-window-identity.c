@@ -287,19 +287,21 @@ _corral_new_guest_window_count_keys (CorralNewGuestWindow *self)
   return n;
 }
 
-/* TRUE when the identity page is complete; FALSE without an error while the keys are still read. */
+/* TRUE when the identity page is complete; FALSE without an error while the keys are still read.
+ * What is asked in the page's own words first (no name yet, the password twice), then the spec's
+ * check. */
 gboolean
-_corral_new_guest_window_check_identity (CorralNewGuestWindow  *self,
-                                         GError               **error)
+_corral_new_guest_window_check_identity (CorralNewGuestWindow   *self,
+                                         const CorralGuestSpec  *spec,
+                                         GError                **error)
 {
-  g_autoptr(CorralCloudIdentity) identity = NULL;
+  const CorralCloudIdentity *identity = spec->identity;
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
   const char *confirm = gtk_editable_get_text (GTK_EDITABLE (self->confirm_entry));
 
   if (self->keys_loading)
     return FALSE;
-  identity = _corral_new_guest_window_build_identity (self);
-  if (identity->user_name == NULL)
+  if (identity == NULL || identity->user_name == NULL)
     {
       g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_USER_NAME,
                            _("Give the user name to log in with"));
@@ -315,7 +317,7 @@ _corral_new_guest_window_check_identity (CorralNewGuestWindow  *self,
       return FALSE;
     }
   /* and someone can log in: a key or a password */
-  return corral_cloud_identity_check (identity, error);
+  return corral_guest_spec_check_identity_page (spec, error);
 }
 
 /* The host name row (the guest's name, from the spec) and the field a problem is about. */

@@ -176,6 +176,7 @@ void                _corral_new_guest_window_add_key_action     (GtkWidget      
 CorralCloudIdentity *_corral_new_guest_window_build_identity    (CorralNewGuestWindow *self);
 guint               _corral_new_guest_window_count_keys         (CorralNewGuestWindow *self);
 gboolean            _corral_new_guest_window_check_identity     (CorralNewGuestWindow *self,
+                                                                 const CorralGuestSpec *spec,
                                                                  GError              **error);
 void                _corral_new_guest_window_update_identity    (CorralNewGuestWindow *self,
                                                                  const CorralGuestSpec *spec,

@@ -237,7 +237,7 @@ page_ready (CorralNewGuestWindow  *self,
     case CORRAL_NEW_GUEST_PAGE_OS:
       return corral_guest_spec_check_os_page (spec, &facts, error);
     case CORRAL_NEW_GUEST_PAGE_IDENTITY:
-      return _corral_new_guest_window_check_identity (self, error);
+      return _corral_new_guest_window_check_identity (self, spec, error);
     case CORRAL_NEW_GUEST_PAGE_RESOURCES:
       return corral_guest_spec_check_resources_page (spec, &limits, error);
     case CORRAL_NEW_GUEST_PAGE_DISK:

@@ -198,7 +198,7 @@ test_cloud_path (Fixture       *fixture,
   g_assert_true (gtk_widget_get_mapped (child (wizard, "cloud_entry")));
   g_assert_true (gtk_widget_is_sensitive (child (wizard, "cloud_entry")));
   g_assert_false (next_enabled (wizard));
-  g_assert_cmpstr (error_text (wizard), ==, "Choose the cloud image (a qcow2 or raw file)");
+  g_assert_cmpstr (error_text (wizard), ==, "Choose a cloud image (a qcow2 or raw disk image file)");
   set_text (wizard, "cloud_entry", "/nonexistent/debian-12-genericcloud-amd64.qcow2");
   WAIT_FOR (g_strcmp0 (error_text (wizard), "There is no file "
                        "“/nonexistent/debian-12-genericcloud-amd64.qcow2”: choose another one") == 0);
