@@ -33,6 +33,7 @@ struct _CorralGuest
   char             *ip_address;
   char             *forwards_summary;
   char             *group;           /* <corral:group name=…/> of its definition, or NULL */
+  char             *cloud_user;      /* <corral:cloud user=…/> of its definition, or NULL */
   guint64           memory;
   guint             vcpus;
   CorralGuestState  state;
@@ -58,6 +59,7 @@ enum {
   PROP_DOMAIN,
   PROP_FORWARDS_SUMMARY,
   PROP_GROUP,
+  PROP_CLOUD_USER,
   N_PROPS
 };
 
@@ -446,6 +448,7 @@ corral_guest_finalize (GObject *object)
   g_free (self->ip_address);
   g_free (self->forwards_summary);
   g_free (self->group);
+  g_free (self->cloud_user);
 
   G_OBJECT_CLASS (corral_guest_parent_class)->finalize (object);
 }
@@ -505,6 +508,9 @@ corral_guest_get_property (GObject    *object,
     case PROP_GROUP:
       g_value_set_string (value, self->group);
       break;
+    case PROP_CLOUD_USER:
+      g_value_set_string (value, self->cloud_user);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -538,6 +544,8 @@ corral_guest_class_init (CorralGuestClass *klass)
   properties[PROP_FORWARDS_SUMMARY] = g_param_spec_string ("forwards-summary", NULL, NULL, NULL, ro);
   /* the group of guests "create N guests" made it one of (their base name), read with the details */
   properties[PROP_GROUP] = g_param_spec_string ("group", NULL, NULL, NULL, ro);
+  /* who cloud-init made the login for, when it was made from a cloud image; read with the details */
+  properties[PROP_CLOUD_USER] = g_param_spec_string ("cloud-user", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -569,6 +577,26 @@ corral_guest_get_group (CorralGuest *self)
 {
   g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
   return self->group;
+}
+
+/* The user cloud-init made on a guest made from a cloud image (its <corral:cloud user=…/>), or NULL:
+ * not made from one, or its details are not read yet. */
+const char *
+corral_guest_get_cloud_user (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+  return self->cloud_user;
+}
+
+/* "ssh USER@ADDRESS" for a guest made from a cloud image whose address is known, else NULL. */
+char *
+corral_guest_dup_ssh_command (CorralGuest *self)
+{
+  g_return_val_if_fail (CORRAL_IS_GUEST (self), NULL);
+
+  if (self->cloud_user == NULL || self->ip_address == NULL)
+    return NULL;
+  return g_strdup_printf ("ssh %s@%s", self->cloud_user, self->ip_address);
 }
 
 const char *
@@ -1132,6 +1160,7 @@ typedef struct
   char *os_id;
   char *ip_address;
   char *group;
+  char *cloud_user;
 } Details;
 
 static void
@@ -1140,6 +1169,7 @@ details_free (Details *details)
   g_free (details->os_id);
   g_free (details->ip_address);
   g_free (details->group);
+  g_free (details->cloud_user);
   g_free (details);
 }
 
@@ -1206,6 +1236,45 @@ group_from_metadata (const char *xml)
   return group;
 }
 
+/* user="…" of a <corral:cloud/> element: the namespace's element itself, or one inside it (with
+ * <corral:group/>, libvirt keeping one element per namespace). */
+static xmlNode *
+find_element (xmlNode    *node,
+              const char *name)
+{
+  for (; node != NULL; node = node->next)
+    {
+      xmlNode *found;
+
+      if (node->type == XML_ELEMENT_NODE && xmlStrEqual (node->name, BAD_CAST name))
+        return node;
+      if ((found = find_element (node->children, name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+cloud_user_from_metadata (const char *xml)
+{
+  g_autoptr(xmlDoc) doc = NULL;
+  xmlNode *cloud;
+  xmlChar *user;
+  char *found = NULL;
+
+  if (xml == NULL)
+    return NULL;
+  doc = xmlReadMemory (xml, strlen (xml), "metadata.xml", NULL, XML_PARSE_NONET);
+  cloud = doc != NULL ? find_element (xmlDocGetRootElement (doc), "cloud") : NULL;
+  if (cloud == NULL)
+    return NULL;
+  user = xmlGetProp (cloud, BAD_CAST "user");
+  if (user != NULL && *user != '\0')
+    found = g_strdup ((const char *) user);
+  xmlFree (user);
+  return found;
+}
+
 static void
 load_details_thread (GTask        *task,
                      gpointer      source_object,
@@ -1236,6 +1305,7 @@ load_details_thread (GTask        *task,
   if (metadata == NULL)
     virResetLastError ();
   details->group = group_from_metadata (metadata);
+  details->cloud_user = cloud_user_from_metadata (metadata);
   free (metadata);
 
   if (virDomainGetState (vdom, &vir_state, NULL, 0) == 0 && vir_state == VIR_DOMAIN_RUNNING)
@@ -1274,6 +1344,7 @@ load_details_cb (GObject      *object,
   g_object_freeze_notify (G_OBJECT (self));
   set_string (self, &self->os_id, details->os_id, PROP_OS_ID);
   set_string (self, &self->group, details->group, PROP_GROUP);
+  set_string (self, &self->cloud_user, details->cloud_user, PROP_CLOUD_USER);
   if (corral_guest_state_is_active (self->state))
     set_string (self, &self->ip_address, details->ip_address, PROP_IP_ADDRESS);
   g_object_thaw_notify (G_OBJECT (self));

@@ -37,6 +37,8 @@ const char       *corral_guest_get_os_id          (CorralGuest *self);
 const char       *corral_guest_get_ip_address     (CorralGuest *self);
 const char       *corral_guest_get_forwards_summary (CorralGuest *self);
 const char       *corral_guest_get_group          (CorralGuest *self);
+const char       *corral_guest_get_cloud_user     (CorralGuest *self);
+char             *corral_guest_dup_ssh_command    (CorralGuest *self);
 gboolean          corral_guest_get_persistent     (CorralGuest *self);
 CorralConnection *corral_guest_get_connection     (CorralGuest *self);
 GVirDomain       *corral_guest_get_domain         (CorralGuest *self);

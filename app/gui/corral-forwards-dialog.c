@@ -13,6 +13,11 @@
  * comes; look again a little later too, for a hook that is slow. */
 #define RELOAD_DELAY_MS 1500
 
+/* A guest made from a cloud image is reached with ssh: the dialog offers its port 22 at first, from
+ * host port 2222 (or the next free one). */
+#define SSH_PORT      22
+#define SSH_HOST_PORT 2222
+
 struct _CorralForwardsDialog
 {
   AdwWindow             parent_instance;
@@ -410,9 +415,12 @@ guest_port_changed_cb (CorralForwardsDialog *self,
 
       if (corral_parse_port (text, _("Guest port"), &port, NULL))
         {
+          /* ssh to a guest made from a cloud image: 2222, the port people use for that */
+          guint wanted = port == SSH_PORT && corral_guest_get_cloud_user (self->guest) != NULL
+                         ? SSH_HOST_PORT : port;
           guint host_port = corral_helper_client_suggest_host_port (self->client,
-                                                                    selected_protocol (self), port,
-                                                                    self->host_ports);
+                                                                    selected_protocol (self),
+                                                                    wanted, self->host_ports);
 
           if (host_port != 0)
             suggestion = g_strdup_printf ("%u", host_port);
@@ -507,6 +515,16 @@ protocol_changed_cb (CorralForwardsDialog *self,
   if (self->client != NULL)
     load_host_ports (self);
   guest_port_changed_cb (self, GTK_EDITABLE (self->guest_port_row));
+}
+
+/* A guest made from a cloud image: its ssh port is the forward it most likely needs. */
+static void
+offer_ssh (CorralForwardsDialog *self)
+{
+  if (corral_guest_get_cloud_user (self->guest) == NULL
+      || gtk_editable_get_text (GTK_EDITABLE (self->guest_port_row))[0] != '\0')
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->guest_port_row), G_STRINGIFY (SSH_PORT));
 }
 
 static void
@@ -787,6 +805,8 @@ corral_forwards_dialog_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->client, "changed", G_CALLBACK (client_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->guest, "notify::cloud-user", G_CALLBACK (offer_ssh), self,
+                           G_CONNECT_SWAPPED);
 
   if (corral_guest_get_ip_address (self->guest) == NULL && guest_running (self))
     corral_guest_load_details_async (self->guest, self->cancellable, NULL, NULL);
@@ -796,6 +816,7 @@ corral_forwards_dialog_constructed (GObject *object)
   corral_helper_client_get_readiness_async (self->client, self->cancellable, readiness_cb, self);
   corral_helper_client_refresh_forwards (self->client);
   load_host_ports (self);
+  offer_ssh (self);
   reload (self);
 }
 

@@ -44,6 +44,9 @@ struct _CorralGuestDetail
   GtkLabel     *os_label;
   GtkLabel     *ip_label;
   GtkWidget    *ip_copy_button;
+  GtkWidget    *ssh_row;
+  GtkLabel     *ssh_label;
+  GtkWidget    *ssh_copy_button;
   GtkLabel     *connection_label;
   GtkLabel     *uuid_label;
   CorralGuestHardware *hardware;
@@ -200,6 +203,29 @@ forwards_check_cb (GObject      *object,
   update_forwards (self);
 }
 
+/* A guest made from a cloud image: how to log in to it, once its address is known. */
+static void
+update_ssh (CorralGuestDetail *self)
+{
+  const char *user = corral_guest_get_cloud_user (self->guest);
+  g_autofree char *command = corral_guest_dup_ssh_command (self->guest);
+
+  gtk_widget_set_visible (self->ssh_row, user != NULL);
+  if (command != NULL)
+    gtk_label_set_label (self->ssh_label, command);
+  else if (user != NULL)
+    {
+      /* Translators: %s is the user name cloud-init made, e.g. "As alice, once the address is
+       * known" */
+      g_autofree char *text = corral_guest_state_is_active (corral_guest_get_state (self->guest))
+                              ? g_strdup_printf (_("As %s, once the address is known"), user)
+                              : g_strdup_printf (_("As %s, while the guest runs"), user);
+
+      gtk_label_set_label (self->ssh_label, text);
+    }
+  gtk_widget_set_visible (self->ssh_copy_button, command != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.copy-ssh", command != NULL);
+}
 
 static void
 update (CorralGuestDetail *self)
@@ -218,6 +244,8 @@ update (CorralGuestDetail *self)
       gtk_widget_set_visible (self->pause_button, FALSE);
       gtk_widget_set_visible (self->more_button, FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.copy-ip", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.copy-ssh", FALSE);
+      gtk_widget_set_visible (self->ssh_row, FALSE);
       return;
     }
 
@@ -238,6 +266,7 @@ update (CorralGuestDetail *self)
     gtk_label_set_label (self->ip_label, _("None while the guest is not running"));
   gtk_widget_set_visible (self->ip_copy_button, ip != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "guest.copy-ip", ip != NULL);
+  update_ssh (self);
   gtk_label_set_label (self->connection_label,
                        connection != NULL ? corral_connection_get_title (connection) : "");
   gtk_label_set_label (self->uuid_label, corral_guest_get_uuid (self->guest));
@@ -596,6 +625,8 @@ copy_action (GtkWidget  *widget,
     return;
   if (g_str_equal (action_name, "guest.copy-ip"))
     copy_value (self, self->ip_label, _("IP address copied"));
+  else if (g_str_equal (action_name, "guest.copy-ssh"))
+    copy_value (self, self->ssh_label, _("SSH command copied"));
   else
     copy_value (self, self->uuid_label, _("UUID copied"));
 }
@@ -703,6 +734,7 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "guest.clone", NULL, clone_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-ip", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "guest.copy-uuid", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "guest.copy-ssh", NULL, copy_action);
 
   /* F2 anywhere on the page: to the name field of its hardware view. */
   gtk_widget_class_install_action (widget_class, "guest.rename", NULL, rename_action);
@@ -724,6 +756,9 @@ corral_guest_detail_class_init (CorralGuestDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, os_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ip_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ip_copy_button);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ssh_row);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ssh_label);
+  gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, ssh_copy_button);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, connection_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, uuid_label);
   gtk_widget_class_bind_template_child (widget_class, CorralGuestDetail, hardware);

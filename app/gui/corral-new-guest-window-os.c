@@ -195,6 +195,14 @@ _corral_new_guest_window_detect (CorralNewGuestWindow *self,
   g_cancellable_cancel (self->detect_cancellable);
   g_clear_object (&self->detect_cancellable);
 
+  if (_corral_new_guest_window_is_cloud (self))
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detected_row),
+                                     _("Choose the system of the cloud image"));
+      adw_action_row_set_subtitle (self->detected_row, _("Cloud images are not examined"));
+      gtk_stack_set_visible_child_name (self->detect_icon_stack, "unknown");
+      return;
+    }
   if (gtk_check_button_get_active (self->import_check))
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->detected_row),

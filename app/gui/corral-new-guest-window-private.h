@@ -2,8 +2,9 @@
 #pragma once
 
 /* The new-guest wizard's parts: the window and its pages (corral-new-guest-window.c), the OS page's
- * database and detection (-os.c), and what the host offers: pools, networks, bridges, volume groups,
- * memory and processors (-host.c). */
+ * database and detection (-os.c), what the host offers: pools, networks, bridges, volume groups,
+ * memory and processors (-host.c), and a cloud image's login: user, SSH keys, password
+ * (-identity.c). */
 
 #include <adwaita.h>
 
@@ -19,10 +20,12 @@ G_BEGIN_DECLS
 #define GiB (MiB * 1024)
 
 /* The wizard's pages, in order; each is the stack child of the same name in
- * corral-new-guest-window.ui ("source", "os", "resources", "disk", "network", "review"). */
+ * corral-new-guest-window.ui ("source", "os", "identity", "resources", "disk", "network", "review").
+ * The identity page is only for a cloud image: the other sources skip it. */
 typedef enum {
   CORRAL_NEW_GUEST_PAGE_SOURCE,
   CORRAL_NEW_GUEST_PAGE_OS,
+  CORRAL_NEW_GUEST_PAGE_IDENTITY,
   CORRAL_NEW_GUEST_PAGE_RESOURCES,
   CORRAL_NEW_GUEST_PAGE_DISK,
   CORRAL_NEW_GUEST_PAGE_NETWORK,
@@ -65,6 +68,9 @@ struct _CorralNewGuestWindow
                                           * only then does the source page say what is missing */
   CorralNewGuestPage  page;
   gboolean            db_loaded;
+  gboolean            keys_requested;    /* the user's ~/.ssh keys were asked for (once) … */
+  gboolean            keys_loading;      /* … and are being read */
+  gboolean            identity_touched;  /* as source_touched, for the identity page */
 
   /* template children */
   AdwWindowTitle     *window_title;
@@ -78,6 +84,8 @@ struct _CorralNewGuestWindow
   AdwEntryRow        *iso_entry;
   GtkCheckButton     *import_check;
   AdwEntryRow        *import_entry;
+  GtkCheckButton     *cloud_check;
+  AdwEntryRow        *cloud_entry;
   GtkWidget          *access_group;
   AdwActionRow       *access_row;
   GtkWidget          *access_button;
@@ -88,6 +96,14 @@ struct _CorralNewGuestWindow
   GtkSpinner         *detect_spinner;
   GtkSearchEntry     *os_search;
   GtkListView        *os_list;
+  AdwEntryRow        *user_entry;
+  AdwActionRow       *host_name_row;
+  GtkListBox         *keys_list;
+  GtkRevealer        *paste_revealer;
+  AdwEntryRow        *paste_entry;
+  GtkLabel           *paste_error_label;
+  AdwEntryRow        *password_entry;    /* AdwPasswordEntryRow */
+  AdwEntryRow        *confirm_entry;     /* AdwPasswordEntryRow */
   AdwActionRow       *memory_row;
   GtkSpinButton      *memory_spin;
   AdwActionRow       *cpus_row;
@@ -111,6 +127,9 @@ struct _CorralNewGuestWindow
   AdwEntryRow        *existing_entry;
   AdwActionRow       *nodisk_row;
   GtkCheckButton     *nodisk_check;
+  GtkWidget          *cloud_disk_group;
+  GtkCheckButton     *overlay_check;
+  GtkCheckButton     *full_copy_check;
   GtkCheckButton     *net_check;
   AdwComboRow        *network_combo;
   GtkStringList      *network_model;
@@ -124,10 +143,13 @@ struct _CorralNewGuestWindow
   GtkSpinButton      *count_spin;
   AdwActionRow       *summary_connection;
   AdwActionRow       *summary_source;
+  AdwActionRow       *summary_user;
+  AdwActionRow       *summary_keys;
   AdwActionRow       *summary_os;
   AdwActionRow       *summary_resources;
   AdwActionRow       *summary_firmware;
   AdwActionRow       *summary_disk;
+  AdwActionRow       *summary_copy;
   AdwActionRow       *summary_network;
   GtkSwitch          *start_switch;
   AdwStatusPage      *progress_page;
@@ -143,6 +165,22 @@ struct _CorralNewGuestWindow
 void                _corral_new_guest_window_update             (CorralNewGuestWindow *self);
 char               *_corral_new_guest_window_entry_text         (AdwEntryRow          *entry);
 void                _corral_new_guest_window_check_source       (CorralNewGuestWindow *self);
+gboolean            _corral_new_guest_window_is_cloud           (CorralNewGuestWindow *self);
+
+/* corral-new-guest-window-identity.c */
+void                _corral_new_guest_window_init_identity      (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_load_keys          (CorralNewGuestWindow *self);
+void                _corral_new_guest_window_add_key_action     (GtkWidget            *widget,
+                                                                 const char           *action_name,
+                                                                 GVariant             *parameter);
+CorralCloudIdentity *_corral_new_guest_window_build_identity    (CorralNewGuestWindow *self);
+guint               _corral_new_guest_window_count_keys         (CorralNewGuestWindow *self);
+gboolean            _corral_new_guest_window_check_identity     (CorralNewGuestWindow *self,
+                                                                 const CorralGuestSpec *spec,
+                                                                 GError              **error);
+void                _corral_new_guest_window_update_identity    (CorralNewGuestWindow *self,
+                                                                 const CorralGuestSpec *spec,
+                                                                 const GError         *problem);
 
 /* corral-new-guest-window-os.c */
 void                _corral_new_guest_window_init_os            (CorralNewGuestWindow *self);

@@ -16,6 +16,7 @@
 static const char * const page_names[CORRAL_NEW_GUEST_N_PAGES] = {
   [CORRAL_NEW_GUEST_PAGE_SOURCE] = "source",
   [CORRAL_NEW_GUEST_PAGE_OS] = "os",
+  [CORRAL_NEW_GUEST_PAGE_IDENTITY] = "identity",
   [CORRAL_NEW_GUEST_PAGE_RESOURCES] = "resources",
   [CORRAL_NEW_GUEST_PAGE_DISK] = "disk",
   [CORRAL_NEW_GUEST_PAGE_NETWORK] = "network",
@@ -60,7 +61,21 @@ build_spec (CorralNewGuestWindow *self)
   spec->firmware = (CorralFirmware) adw_combo_row_get_selected (self->firmware_combo);
   spec->tpm = gtk_switch_get_active (self->tpm_switch);
 
-  if (gtk_check_button_get_active (self->import_check))
+  if (_corral_new_guest_window_is_cloud (self))
+    {
+      CorralStoragePlace *pool = _corral_new_guest_window_selected_pool (self);
+
+      /* each guest's disk is a new volume in a pool, made from the image, grown to the size */
+      spec->source = CORRAL_INSTALL_SOURCE_CLOUD_IMAGE;
+      spec->image_path = _corral_new_guest_window_entry_text (self->cloud_entry);
+      spec->full_copy = gtk_check_button_get_active (self->full_copy_check);
+      spec->identity = _corral_new_guest_window_build_identity (self);
+      spec->disk_kind = CORRAL_DISK_POOL;
+      g_free (spec->disk_location);
+      spec->disk_location = pool != NULL ? g_strdup (pool->name) : NULL;
+      spec->disk_size = (guint64) gtk_spin_button_get_value_as_int (self->size_spin) * GiB;
+    }
+  else if (gtk_check_button_get_active (self->import_check))
     {
       spec->source = CORRAL_INSTALL_SOURCE_IMPORT;
       spec->disk_kind = CORRAL_DISK_EXISTING;
@@ -221,6 +236,8 @@ page_ready (CorralNewGuestWindow  *self,
       return corral_guest_spec_check_source_page (spec, &facts, error);
     case CORRAL_NEW_GUEST_PAGE_OS:
       return corral_guest_spec_check_os_page (spec, &facts, error);
+    case CORRAL_NEW_GUEST_PAGE_IDENTITY:
+      return _corral_new_guest_window_check_identity (self, spec, error);
     case CORRAL_NEW_GUEST_PAGE_RESOURCES:
       return corral_guest_spec_check_resources_page (spec, &limits, error);
     case CORRAL_NEW_GUEST_PAGE_DISK:
@@ -237,6 +254,35 @@ page_ready (CorralNewGuestWindow  *self,
 
 /* --- what the pages show --- */
 
+/* The review page's rows for a cloud image: who logs in, with how many keys, and the disks. */
+static void
+update_cloud_summary (CorralNewGuestWindow  *self,
+                      const CorralGuestSpec *spec)
+{
+  gboolean cloud = spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE;
+  guint n_keys = cloud ? _corral_new_guest_window_count_keys (self) : 0;
+  g_autofree char *keys = NULL;
+  g_autofree char *user = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_user), cloud);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_keys), cloud);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_copy), cloud);
+  if (!cloud)
+    return;
+  /* Translators: the user cloud-init makes, e.g. "alice, with a password" */
+  user = g_strdup_printf (spec->identity->password != NULL ? _("%s, with a password")
+                                                           : _("%s, no password"),
+                          spec->identity->user_name != NULL ? spec->identity->user_name : "");
+  adw_action_row_set_subtitle (self->summary_user, user);
+  keys = n_keys == 0 ? g_strdup (_("None: log in with the password"))
+         : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u key", "%u keys", n_keys), n_keys);
+  adw_action_row_set_subtitle (self->summary_keys, keys);
+  adw_action_row_set_subtitle (self->summary_copy,
+                               spec->full_copy
+                               ? _("A full copy for each guest")
+                               : _("A copy-on-write overlay for each guest, on one shared base image"));
+}
+
 static void
 update_summary (CorralNewGuestWindow *self)
 {
@@ -252,7 +298,13 @@ update_summary (CorralNewGuestWindow *self)
   adw_action_row_set_subtitle (self->summary_connection,
                                corral_connection_get_title (self->connection));
   adw_action_row_set_subtitle (self->summary_source, spec->source == CORRAL_INSTALL_SOURCE_ISO
-                                                     ? spec->iso_path : spec->disk_location);
+                                                     ? spec->iso_path
+                                                     : spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE
+                                                     ? spec->image_path : spec->disk_location);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_source),
+                                 spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE
+                                 ? _("Cloud image") : _("Install source"));
+  update_cloud_summary (self, spec);
   adw_action_row_set_subtitle (self->summary_os,
                                self->os != NULL
                                ? osinfo_product_get_name (OSINFO_PRODUCT (self->os)) : "");
@@ -321,22 +373,62 @@ update_summary (CorralNewGuestWindow *self)
 }
 
 /* The disk page: importing, the image is the guest's disk and the rows for making one do not
- * apply; they are hidden, not offered and then ignored. */
+ * apply; they are hidden, not offered and then ignored. From a cloud image, each guest's disk is a
+ * new volume in a pool made from the image (an overlay or a copy): no LVM yet (the group says so),
+ * no existing disk, no "no disk". */
 static void
 update_disk_page (CorralNewGuestWindow *self)
 {
   gboolean import = gtk_check_button_get_active (self->import_check);
+  gboolean cloud = _corral_new_guest_window_is_cloud (self);
   g_autofree char *image = _corral_new_guest_window_entry_text (self->import_entry);
   GtkWidget *making[] = {
-    GTK_WIDGET (self->pool_row), GTK_WIDGET (self->pool_combo), GTK_WIDGET (self->lvm_row),
-    GTK_WIDGET (self->vg_combo), GTK_WIDGET (self->size_row), GTK_WIDGET (self->existing_row),
+    GTK_WIDGET (self->pool_combo), GTK_WIDGET (self->size_row),
+  };
+  /* a pool is the one kind of disk for a cloud image: no choice to show */
+  GtkWidget *not_cloud[] = {
+    GTK_WIDGET (self->pool_row), GTK_WIDGET (self->lvm_row), GTK_WIDGET (self->vg_combo), GTK_WIDGET (self->existing_row),
     GTK_WIDGET (self->existing_entry), GTK_WIDGET (self->nodisk_row),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (making); i++)
     gtk_widget_set_visible (making[i], !import);
+  for (guint i = 0; i < G_N_ELEMENTS (not_cloud); i++)
+    gtk_widget_set_visible (not_cloud[i], !import && !cloud);
   gtk_widget_set_visible (GTK_WIDGET (self->imported_row), import);
   adw_action_row_set_subtitle (self->imported_row, image != NULL ? image : "");
+  gtk_widget_set_visible (self->cloud_disk_group, cloud);
+  if (cloud && !gtk_check_button_get_active (self->pool_check))
+    gtk_check_button_set_active (self->pool_check, TRUE);
+  adw_action_row_set_subtitle (self->size_row,
+                               cloud ? _("Each guest’s disk is grown to this size") : "");
+}
+
+/* The pages this source goes through: a cloud image's identity page only for that source. */
+static gboolean
+page_applies (CorralNewGuestWindow *self,
+              CorralNewGuestPage    page)
+{
+  return page != CORRAL_NEW_GUEST_PAGE_IDENTITY || _corral_new_guest_window_is_cloud (self);
+}
+
+/* "Step N of M" counts only the pages that apply */
+static guint
+step_number (CorralNewGuestWindow *self,
+             CorralNewGuestPage    page,
+             guint                *n_steps)
+{
+  guint step = 0;
+
+  *n_steps = 0;
+  for (CorralNewGuestPage p = CORRAL_NEW_GUEST_PAGE_SOURCE; p < CORRAL_NEW_GUEST_N_PAGES; p++)
+    if (page_applies (self, p))
+      {
+        ++*n_steps;
+        if (p <= page)
+          step++;
+      }
+  return step;
 }
 
 /* The field a review-page problem is about, marked with the error style: the name, or the count
@@ -378,9 +470,10 @@ _corral_new_guest_window_update (CorralNewGuestWindow *self)
     {
       GtkWidget *visible_child = gtk_stack_get_visible_child (self->stack);
       GtkStackPage *page = gtk_stack_get_page (self->stack, visible_child);
+      guint n_steps;
+      guint step = step_number (self, self->page, &n_steps);
 
-      subtitle = g_strdup_printf (_("Step %u of %u: %s"), self->page + 1,
-                                  (guint) CORRAL_NEW_GUEST_N_PAGES,
+      subtitle = g_strdup_printf (_("Step %u of %u: %s"), step, n_steps,
                                   gtk_stack_page_get_title (page));
       adw_window_title_set_subtitle (self->window_title, subtitle);
     }
@@ -392,6 +485,13 @@ _corral_new_guest_window_update (CorralNewGuestWindow *self)
 
   if (self->page == CORRAL_NEW_GUEST_PAGE_DISK && wizard_page)
     update_disk_page (self);
+
+  if (self->page == CORRAL_NEW_GUEST_PAGE_IDENTITY && wizard_page)
+    {
+      g_autoptr(CorralGuestSpec) spec = build_spec (self);
+
+      _corral_new_guest_window_update_identity (self, spec, problem);
+    }
 
   {
     GtkWidget *marked = self->page == CORRAL_NEW_GUEST_PAGE_REVIEW
@@ -409,6 +509,8 @@ _corral_new_guest_window_update (CorralNewGuestWindow *self)
   /* The first page does not open with an error: it says what is missing once the user has
    * touched it or pressed Next (issue 19, point 10). */
   if (self->page == CORRAL_NEW_GUEST_PAGE_SOURCE && !self->source_touched)
+    g_clear_error (&problem);
+  if (self->page == CORRAL_NEW_GUEST_PAGE_IDENTITY && !self->identity_touched)
     g_clear_error (&problem);
   if (!waiting)
     {
@@ -484,14 +586,16 @@ source_info_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInfo) info = g_file_query_info_finish (file, result, &error);
   g_autofree char *path = NULL;
-  gboolean iso, found;
+  gboolean import, iso, found;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = CORRAL_NEW_GUEST_WINDOW (user_data);
-  /* an install image is a file; a disk image to import may be a block device too */
-  iso = !gtk_check_button_get_active (self->import_check);
-  found = info != NULL && (!iso || g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR);
+  /* an install image or a cloud image is a file; a disk image to import may be a block device
+   * too */
+  import = gtk_check_button_get_active (self->import_check);
+  iso = !import && !_corral_new_guest_window_is_cloud (self);
+  found = info != NULL && (import || g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR);
   if (!iso || !found)
     {
       source_checked (self, found ? CORRAL_SOURCE_FILE_FOUND : CORRAL_SOURCE_FILE_MISSING);
@@ -509,14 +613,23 @@ source_info_cb (GObject      *object,
     source_checked (self, CORRAL_SOURCE_FILE_FOUND);
 }
 
-/* Looks at the chosen ISO or disk image anew: whether it is there, then (an ISO) which OS it holds
- * and whether QEMU may read it. A newer choice cancels the checks of the one before. */
+/* Whether the guest is made from a cloud image (the third source). */
+gboolean
+_corral_new_guest_window_is_cloud (CorralNewGuestWindow *self)
+{
+  return gtk_check_button_get_active (self->cloud_check);
+}
+
+/* Looks at the chosen ISO, disk image or cloud image anew: whether it is there, then (an ISO) which
+ * OS it holds and whether QEMU may read it. A newer choice cancels the checks of the one before. */
 void
 _corral_new_guest_window_check_source (CorralNewGuestWindow *self)
 {
   gboolean import = gtk_check_button_get_active (self->import_check);
   g_autofree char *path = _corral_new_guest_window_entry_text (import ? self->import_entry
-                                                                      : self->iso_entry);
+                                                               : _corral_new_guest_window_is_cloud (self)
+                                                               ? self->cloud_entry
+                                                               : self->iso_entry);
   g_autoptr(GFile) file = NULL;
 
   g_cancellable_cancel (self->source_cancellable);
@@ -594,6 +707,9 @@ set_source_file (CorralNewGuestWindow *self,
       gtk_check_button_set_active (self->iso_check, TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->iso_entry), path);
     }
+  else if (_corral_new_guest_window_is_cloud (self))
+    /* a disk image dropped while the cloud image is chosen is the cloud image */
+    gtk_editable_set_text (GTK_EDITABLE (self->cloud_entry), path);
   else
     {
       gtk_check_button_set_active (self->import_check, TRUE);
@@ -611,11 +727,11 @@ chooser_response_cb (CorralNewGuestWindow *self,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       AdwEntryRow *target = g_object_get_data (G_OBJECT (chooser), "corral-target");
 
-      if (file != NULL && target == self->existing_entry)
+      if (file != NULL && (target == self->existing_entry || target == self->cloud_entry))
         {
           g_autofree char *path = g_file_get_path (file);
 
-          gtk_editable_set_text (GTK_EDITABLE (self->existing_entry), path != NULL ? path : "");
+          gtk_editable_set_text (GTK_EDITABLE (target), path != NULL ? path : "");
         }
       else if (file != NULL)
         set_source_file (self, file);
@@ -623,11 +739,18 @@ chooser_response_cb (CorralNewGuestWindow *self,
   g_clear_object (&self->chooser);
 }
 
+/* What the file chooser offers */
+typedef enum {
+  CHOOSE_ANY,
+  CHOOSE_ISO,
+  CHOOSE_CLOUD_IMAGE,
+} ChooseKind;
+
 static void
 choose_file (CorralNewGuestWindow *self,
              AdwEntryRow          *target,
              const char           *title,
-             gboolean              iso)
+             ChooseKind            kind)
 {
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
@@ -637,12 +760,27 @@ choose_file (CorralNewGuestWindow *self,
   chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Open"),
                                          _("_Cancel"));
-  if (iso)
+  switch (kind)
     {
+    case CHOOSE_ISO:
       gtk_file_filter_set_name (filter, _("ISO images"));
       gtk_file_filter_add_mime_type (filter, "application/x-cd-image");
       gtk_file_filter_add_suffix (filter, "iso");
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      break;
+    case CHOOSE_CLOUD_IMAGE:
+      /* Debian's are .qcow2 and .raw, Ubuntu's .img (qcow2 inside) */
+      gtk_file_filter_set_name (filter, _("Disk images (qcow2, raw)"));
+      gtk_file_filter_add_mime_type (filter, "application/x-qemu-disk");
+      gtk_file_filter_add_mime_type (filter, "application/x-raw-disk-image");
+      gtk_file_filter_add_suffix (filter, "qcow2");
+      gtk_file_filter_add_suffix (filter, "raw");
+      gtk_file_filter_add_suffix (filter, "img");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      break;
+    case CHOOSE_ANY:
+    default:
+      break;
     }
   g_object_set_data (G_OBJECT (chooser), "corral-target", target);
   g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self,
@@ -859,12 +997,23 @@ go_next (CorralNewGuestWindow *self)
           self->source_touched = TRUE;
           _corral_new_guest_window_update (self);
         }
+      else if (self->page == CORRAL_NEW_GUEST_PAGE_IDENTITY && !self->identity_touched)
+        {
+          self->identity_touched = TRUE;
+          _corral_new_guest_window_update (self);
+        }
       return;
     }
   if (self->page == CORRAL_NEW_GUEST_PAGE_REVIEW)
     create (self);
   else
-    show_page (self, self->page + 1);
+    {
+      CorralNewGuestPage next = self->page + 1;
+
+      while (!page_applies (self, next))
+        next++;
+      show_page (self, next);
+    }
 }
 
 static void
@@ -885,7 +1034,13 @@ back_action (GtkWidget  *widget,
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "failed") == 0)
     show_page (self, CORRAL_NEW_GUEST_PAGE_REVIEW);
   else if (self->page > CORRAL_NEW_GUEST_PAGE_SOURCE)
-    show_page (self, self->page - 1);
+    {
+      CorralNewGuestPage back = self->page - 1;
+
+      while (!page_applies (self, back))
+        back--;
+      show_page (self, back);
+    }
 }
 
 static void
@@ -906,7 +1061,7 @@ choose_iso_action (GtkWidget  *widget,
 {
   CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
 
-  choose_file (self, self->iso_entry, _("Choose an ISO Image"), TRUE);
+  choose_file (self, self->iso_entry, _("Choose an ISO Image"), CHOOSE_ISO);
 }
 
 static void
@@ -916,7 +1071,18 @@ choose_image_action (GtkWidget  *widget,
 {
   CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
 
-  choose_file (self, self->import_entry, _("Choose a Disk Image"), FALSE);
+  choose_file (self, self->import_entry, _("Choose a Disk Image"), CHOOSE_ANY);
+}
+
+static void
+choose_cloud_image_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  CorralNewGuestWindow *self = CORRAL_NEW_GUEST_WINDOW (widget);
+
+  gtk_check_button_set_active (self->cloud_check, TRUE);
+  choose_file (self, self->cloud_entry, _("Choose a Cloud Image"), CHOOSE_CLOUD_IMAGE);
 }
 
 static void
@@ -940,6 +1106,8 @@ static void
 source_changed_cb (CorralNewGuestWindow *self)
 {
   self->source_touched = TRUE;
+  if (_corral_new_guest_window_is_cloud (self))
+    _corral_new_guest_window_load_keys (self);
   _corral_new_guest_window_check_source (self);
   _corral_new_guest_window_update (self);
 }
@@ -1107,6 +1275,8 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (iso_entry);
   BIND (import_check);
   BIND (import_entry);
+  BIND (cloud_check);
+  BIND (cloud_entry);
   BIND (access_group);
   BIND (access_row);
   BIND (access_button);
@@ -1117,6 +1287,14 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (detect_spinner);
   BIND (os_search);
   BIND (os_list);
+  BIND (user_entry);
+  BIND (host_name_row);
+  BIND (keys_list);
+  BIND (paste_revealer);
+  BIND (paste_entry);
+  BIND (paste_error_label);
+  BIND (password_entry);
+  BIND (confirm_entry);
   BIND (memory_row);
   BIND (memory_spin);
   BIND (cpus_row);
@@ -1140,6 +1318,9 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (existing_entry);
   BIND (nodisk_row);
   BIND (nodisk_check);
+  BIND (cloud_disk_group);
+  BIND (overlay_check);
+  BIND (full_copy_check);
   BIND (net_check);
   BIND (network_combo);
   BIND (network_model);
@@ -1153,10 +1334,13 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   BIND (count_spin);
   BIND (summary_connection);
   BIND (summary_source);
+  BIND (summary_user);
+  BIND (summary_keys);
   BIND (summary_os);
   BIND (summary_resources);
   BIND (summary_firmware);
   BIND (summary_disk);
+  BIND (summary_copy);
   BIND (summary_network);
   BIND (start_switch);
   BIND (progress_page);
@@ -1173,6 +1357,10 @@ corral_new_guest_window_class_init (CorralNewGuestWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "wizard.choose-iso", NULL, choose_iso_action);
   gtk_widget_class_install_action (widget_class, "wizard.choose-image", NULL, choose_image_action);
+  gtk_widget_class_install_action (widget_class, "wizard.choose-cloud-image", NULL,
+                                   choose_cloud_image_action);
+  gtk_widget_class_install_action (widget_class, "wizard.add-key", NULL,
+                                   _corral_new_guest_window_add_key_action);
   gtk_widget_class_install_action (widget_class, "wizard.grant-access", NULL, grant_access_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -1192,12 +1380,17 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
                                                              "title"));
 
   _corral_new_guest_window_init_os (self);
+  _corral_new_guest_window_init_identity (self);
 
   g_signal_connect_object (self->iso_entry, "changed", G_CALLBACK (source_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->import_check, "toggled", G_CALLBACK (source_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->import_entry, "changed", G_CALLBACK (source_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->cloud_check, "toggled", G_CALLBACK (source_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->cloud_entry, "changed", G_CALLBACK (source_changed_cb), self,
                            G_CONNECT_SWAPPED);
 #define WATCH(widget, signal) \
   g_signal_connect_object (self->widget, signal, G_CALLBACK (changed_cb), self, G_CONNECT_SWAPPED)
@@ -1222,6 +1415,7 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
   WATCH (bridge_combo, "notify::selected");
   WATCH (name_entry, "changed");
   WATCH (start_switch, "notify::active");
+  WATCH (overlay_check, "toggled");
 #undef WATCH
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
 #define ENTER(entry) \
@@ -1229,6 +1423,10 @@ corral_new_guest_window_init (CorralNewGuestWindow *self)
                            G_CONNECT_SWAPPED)
   ENTER (iso_entry);
   ENTER (import_entry);
+  ENTER (cloud_entry);
+  ENTER (user_entry);
+  ENTER (password_entry);
+  ENTER (confirm_entry);
   ENTER (existing_entry);
   ENTER (name_entry);
 #undef ENTER
@@ -1271,8 +1469,8 @@ corral_new_guest_window_new_for_manager (GtkWindow        *parent,
                        "connection", connection, NULL);
 }
 
-/* The wizard's visible page: one of "source", "os", "resources", "disk", "network", "review",
- * "progress", "failed". */
+/* The wizard's visible page: one of "source", "os", "identity", "resources", "disk", "network",
+ * "review", "progress", "failed". */
 const char *
 corral_new_guest_window_get_page (CorralNewGuestWindow *self)
 {
@@ -1288,4 +1486,13 @@ corral_new_guest_window_get_created (CorralNewGuestWindow *self)
   g_return_val_if_fail (CORRAL_IS_NEW_GUEST_WINDOW (self), NULL);
 
   return self->created;
+}
+
+/* What Create would make, as the pages say now. */
+CorralGuestSpec *
+corral_new_guest_window_dup_spec (CorralNewGuestWindow *self)
+{
+  g_return_val_if_fail (CORRAL_IS_NEW_GUEST_WINDOW (self), NULL);
+
+  return build_spec (self);
 }

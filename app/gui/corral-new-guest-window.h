@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "corral-connection.h"
+#include "corral-guest-spec.h"
 #include "corral-manager.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,6 @@ CorralNewGuestWindow *corral_new_guest_window_new_for_manager (GtkWindow        
                                                                CorralConnection     *connection);
 const char           *corral_new_guest_window_get_page        (CorralNewGuestWindow *self);
 GStrv                 corral_new_guest_window_get_created     (CorralNewGuestWindow *self);
+CorralGuestSpec      *corral_new_guest_window_dup_spec        (CorralNewGuestWindow *self);
 
 G_END_DECLS

@@ -425,6 +425,67 @@ test_failing (void)
   corral_test_drain (50);
 }
 
+static void
+details_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  corral_guest_load_details_finish (CORRAL_GUEST (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+set_cloud_user (CorralGuest *guest,
+                const char  *user)
+{
+  g_autofree char *xml = user != NULL ? g_markup_printf_escaped ("<cloud user='%s'/>", user) : NULL;
+  virDomainPtr vdom = NULL;
+  gboolean loaded = FALSE;
+
+  g_object_get (corral_guest_get_domain (guest), "handle", &vdom, NULL);
+  g_assert_nonnull (vdom);
+  g_assert_cmpint (virDomainSetMetadata (vdom, VIR_DOMAIN_METADATA_ELEMENT, xml, "corral",
+                                         "https://corralvm.org/xmlns/corral/1.0",
+                                         VIR_DOMAIN_AFFECT_CONFIG), ==, 0);
+  virDomainFree (vdom);
+  corral_guest_load_details_async (guest, NULL, details_done_cb, &loaded);
+  WAIT_FOR (loaded);
+}
+
+/* A guest made from a cloud image (<corral:cloud user=…/>, issue 17): the dialog offers its ssh
+ * port, from host port 2222; the other guests' dialogs open empty (add-list-test). */
+static void
+test_ssh_offer (void)
+{
+  CorralGuest *fresh = corral_test_find_guest (connection, "fresh");
+  CorralForwardsDialog *dialog;
+
+  g_assert_nonnull (fresh);
+  set_cloud_user (fresh, "alice");
+  g_assert_cmpstr (corral_guest_get_cloud_user (fresh), ==, "alice");
+
+  polkit_allow (TRUE);
+  dialog = corral_forwards_dialog_new (fresh, NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (dialog)) && !corral_forwards_dialog_is_busy (dialog));
+  corral_test_drain (100);
+  g_assert_cmpstr (field_text (dialog, "Guest Port"), ==, "22");
+  g_assert_cmpstr (field_text (dialog, "Host Port"), ==, "2222");
+  g_assert_true (can_click (dialog, "forwards.add"));
+  corral_test_screenshot (GTK_WIDGET (dialog), "forwards-ssh-offer.png");
+  /* another guest port: the host port follows it as for any guest */
+  type_into (dialog, "Guest Port", "8080");
+  g_assert_cmpstr (field_text (dialog, "Host Port"), ==, "8080");
+  type_into (dialog, "Guest Port", "22");
+  g_assert_cmpstr (field_text (dialog, "Host Port"), ==, "2222");
+  close_dialog (dialog);
+  set_cloud_user (fresh, NULL);
+  g_assert_null (corral_guest_get_cloud_user (fresh));
+}
+
 /* Where forwards cannot apply, the guest's page says why instead of offering the dialog. */
 static void
 test_page_why_not (void)
@@ -506,6 +567,7 @@ main (int   argc,
   g_test_add_func ("/forwards/dialog/refused", test_refused);
   g_test_add_func ("/forwards/dialog/failing", test_failing);
   g_test_add_func ("/forwards/page/why-not", test_page_why_not);
+  g_test_add_func ("/forwards/dialog/ssh-offer", test_ssh_offer);
 
   status = g_test_run ();
   corral_connection_close (connection);
