@@ -507,6 +507,11 @@ corral_guest_spec_check_source_page (const CorralGuestSpec       *spec,
                        _("There is no file “%s”: choose another one"), spec->image_path);
           return FALSE;
         }
+      if (facts->image_problem != NULL)
+        {
+          g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_IMAGE, facts->image_problem);
+          return FALSE;
+        }
       return TRUE;
     }
   if (spec->source == CORRAL_INSTALL_SOURCE_ISO)

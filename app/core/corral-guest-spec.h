@@ -99,6 +99,7 @@ typedef struct
   guint                n_pools;       /* … and this many are active */
   const char          *lvm_problem;   /* why no volume group can be chosen, or NULL */
   guint64              image_size;    /* the cloud image's virtual size in bytes, 0 when unknown */
+  const char          *image_problem; /* why the cloud image is no disk image (qemu-img), or NULL */
 } CorralGuestPageFacts;
 
 /* How one guest of the spec becomes a domain: decided by the creator from the host and the disk it

@@ -53,6 +53,8 @@ struct _CorralNewGuestWindow
   GCancellable       *source_cancellable; /* the source file's checks and access grant: cancelled
                                            * by a newer choice and in dispose */
   GCancellable       *create_cancellable;
+  guint64             image_size;        /* the cloud image's virtual size (qemu-img), 0 unknown */
+  char               *image_problem;     /* why the cloud image is no disk image, or NULL */
   CorralGuestCreator *creator;
   GtkNativeDialog    *chooser;
   GListStore         *os_store;

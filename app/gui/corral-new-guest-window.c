@@ -221,6 +221,8 @@ page_ready (CorralNewGuestWindow  *self,
   facts.os_db_loaded = self->db_loaded;
   facts.pools_known = self->host != NULL;
   facts.n_pools = self->host != NULL ? self->host->pools->len : 0;
+  facts.image_size = local ? self->image_size : 0;
+  facts.image_problem = local ? self->image_problem : NULL;
   if (self->volume_groups == NULL || self->volume_groups->len == 0)
     {
       const char *why = adw_action_row_get_subtitle (self->lvm_row);
@@ -577,6 +579,25 @@ access_checked_cb (GObject      *object,
 }
 
 static void
+image_probed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  CorralNewGuestWindow *self;
+  g_autoptr(GError) error = NULL;
+  guint64 size = corral_cloud_image_probe_finish (result, NULL, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = CORRAL_NEW_GUEST_WINDOW (user_data);
+  self->image_size = size;
+  g_clear_pointer (&self->image_problem, g_free);
+  if (error != NULL)
+    self->image_problem = g_strdup (error->message);
+  source_checked (self, CORRAL_SOURCE_FILE_FOUND);
+}
+
+static void
 source_info_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -596,6 +617,13 @@ source_info_cb (GObject      *object,
   import = gtk_check_button_get_active (self->import_check);
   iso = !import && !_corral_new_guest_window_is_cloud (self);
   found = info != NULL && (import || g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR);
+  /* a cloud image: its size (the disks are grown from it) and whether it is a disk image at all */
+  if (!import && !iso && found)
+    {
+      path = g_file_get_path (file);
+      corral_cloud_image_probe_async (path, self->source_cancellable, image_probed_cb, self);
+      return;
+    }
   if (!iso || !found)
     {
       source_checked (self, found ? CORRAL_SOURCE_FILE_FOUND : CORRAL_SOURCE_FILE_MISSING);
@@ -636,6 +664,8 @@ _corral_new_guest_window_check_source (CorralNewGuestWindow *self)
   g_clear_object (&self->source_cancellable);
   self->source_file = CORRAL_SOURCE_FILE_UNCHECKED;
   self->source_checking = FALSE;
+  self->image_size = 0;
+  g_clear_pointer (&self->image_problem, g_free);
   gtk_widget_set_visible (self->access_group, FALSE);
   _corral_new_guest_window_detect (self, NULL);
   if (path == NULL || !g_path_is_absolute (path))
@@ -1180,6 +1210,7 @@ corral_new_guest_window_finalize (GObject *object)
 
   g_clear_pointer (&self->host, corral_host_info_free);
   g_clear_pointer (&self->volume_groups, g_ptr_array_unref);
+  g_clear_pointer (&self->image_problem, g_free);
   g_free (self->suggested_name);
   g_strfreev (self->created);
 

@@ -203,6 +203,18 @@ test_cloud_path (Fixture       *fixture,
   WAIT_FOR (g_strcmp0 (error_text (wizard), "There is no file "
                        "“/nonexistent/debian-12-genericcloud-amd64.qcow2”: choose another one") == 0);
   g_assert_false (next_enabled (wizard));
+  /* a file that is no disk image: what qemu-img makes of it, before Next */
+  {
+    g_autofree char *dir = g_path_get_dirname (image_path);
+    g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+    g_autofree char *expected = g_strdup_printf ("“%s” is no disk image", text);
+
+    g_assert_true (g_file_set_contents (text, "not a disk image\n", -1, NULL));
+    set_text (wizard, "cloud_entry", text);
+    WAIT_FOR (error_text (wizard) != NULL && g_str_has_prefix (error_text (wizard), expected));
+    g_assert_false (next_enabled (wizard));
+    g_unlink (text);
+  }
   set_text (wizard, "cloud_entry", image_path);
   WAIT_FOR (next_enabled (wizard));
   g_assert_null (error_text (wizard));
@@ -332,6 +344,11 @@ test_cloud_path (Fixture       *fixture,
                                             "Copy-on-write overlay (small, fast)"));
   page_screenshot (wizard, "cloud-3-disk.png");
   gtk_check_button_set_active (GTK_CHECK_BUTTON (child (wizard, "full_copy_check")), TRUE);
+  /* the disks are grown from the image (3 GiB, as qemu-img said): not smaller */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "size_spin")), 2);
+  corral_test_drain (50);
+  g_assert_false (next_enabled (wizard));
+  g_assert_true (g_str_has_prefix (error_text (wizard), "The disk is smaller than the cloud image ("));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (wizard, "size_spin")), 8);
   corral_test_drain (50);
   g_assert_true (next_enabled (wizard));
@@ -501,7 +518,7 @@ main (int   argc,
     skip_reason = "no ssh-keygen: install openssh-client";
   else
     {
-      const char *img_argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", image_path, "1G", NULL };
+      const char *img_argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", image_path, "3G", NULL };
 
       adw_init ();
       ed25519_pub = keygen (ssh_dir, "id_ed25519", "ed25519", "alice@laptop");
