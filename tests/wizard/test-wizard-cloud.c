@@ -64,28 +64,6 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->manager);
 }
 
-static CorralNewGuestWindow *
-open_wizard (Fixture *fixture)
-{
-  CorralNewGuestWindow *wizard;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-guest", NULL));
-  WAIT_FOR ((wizard = find_wizard ()) != NULL);
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (
-              gtk_widget_get_template_child (GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW,
-                                             "network_model"))) > 0);
-  return wizard;
-}
-
-static void
-close_wizard (CorralNewGuestWindow *wizard)
-{
-  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
-  gtk_window_destroy (GTK_WINDOW (wizard));
-  WAIT_FOR (wizard == NULL);
-}
-
 static gboolean
 has_error_style (CorralNewGuestWindow *wizard,
                  const char           *name)
@@ -189,7 +167,7 @@ test_cloud_path (Fixture       *fixture,
       g_test_skip (skip_reason);
       return;
     }
-  wizard = open_wizard (fixture);
+  wizard = open_wizard (GTK_WIDGET (fixture->window));
   next = child (wizard, "next_button");
 
   /* the source page: the third choice, its file looked at as for the others */
@@ -421,7 +399,7 @@ test_other_sources (Fixture       *fixture,
       g_test_skip (skip_reason);
       return;
     }
-  wizard = open_wizard (fixture);
+  wizard = open_wizard (GTK_WIDGET (fixture->window));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (child (wizard, "import_check")), TRUE);
   set_text (wizard, "import_entry", image_path);
   WAIT_FOR (next_enabled (wizard));

@@ -84,28 +84,6 @@ template_object (CorralNewGuestWindow *wizard,
   return gtk_widget_get_template_child (GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW, name);
 }
 
-/* The wizard as a user opens it: the window's "New guest" action. */
-static CorralNewGuestWindow *
-open_wizard (Fixture *fixture)
-{
-  CorralNewGuestWindow *wizard;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.new-guest", NULL));
-  WAIT_FOR ((wizard = find_wizard ()) != NULL);
-  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
-  /* what the host offers has arrived */
-  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (template_object (wizard, "network_model"))) > 0);
-  return wizard;
-}
-
-static void
-close_wizard (CorralNewGuestWindow *wizard)
-{
-  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
-  gtk_window_destroy (GTK_WINDOW (wizard));
-  WAIT_FOR (wizard == NULL);
-}
-
 static gboolean
 has_error_style (GtkWidget *widget)
 {
@@ -158,7 +136,7 @@ test_first_page (Fixture       *fixture,
       g_test_skip (skip_reason);
       return;
     }
-  wizard = open_wizard (fixture);
+  wizard = open_wizard (GTK_WIDGET (fixture->window));
   page_screenshot (wizard, "ux-1-source-untouched.png");
 
   g_assert_cmpstr (corral_new_guest_window_get_page (wizard), ==, "source");
@@ -182,7 +160,7 @@ test_first_page (Fixture       *fixture,
   close_wizard (wizard);
 
   /* Enter in the empty field is pressing Next: now the user is told what is missing */
-  wizard = open_wizard (fixture);
+  wizard = open_wizard (GTK_WIDGET (fixture->window));
   g_assert_null (error_text (wizard));
   g_signal_emit_by_name (child (wizard, "iso_entry"), "entry-activated");
   corral_test_drain (50);
@@ -209,7 +187,7 @@ test_connection_choice (Fixture       *fixture,
       return;
     }
   g_assert_true (corral_manager_pick_connection_for_new_guest (fixture->manager) == fixture->demo);
-  wizard = open_wizard (fixture);
+  wizard = open_wizard (GTK_WIDGET (fixture->window));
   g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
   page_screenshot (wizard, "ux-2-source-two-hosts.png");
   next = child (wizard, "next_button");
@@ -288,7 +266,7 @@ test_import_disk (Fixture       *fixture,
   image = g_build_filename (iso_dir, "old-server.qcow2", NULL);
   g_assert_true (g_file_set_contents (image, "QFI\xfb", 4, NULL));
 
-  wizard = open_wizard (fixture);
+  wizard = open_wizard (GTK_WIDGET (fixture->window));
   next = child (wizard, "next_button");
   gtk_check_button_set_active (GTK_CHECK_BUTTON (child (wizard, "import_check")), TRUE);
   set_text (wizard, "import_entry", image);
@@ -351,7 +329,7 @@ test_os_row_selected (Fixture       *fixture,
     }
   image = g_build_filename (iso_dir, "any.img", NULL);
   g_assert_true (g_file_set_contents (image, "", 0, NULL));
-  wizard = open_wizard (fixture);
+  wizard = open_wizard (GTK_WIDGET (fixture->window));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (child (wizard, "import_check")), TRUE);
   set_text (wizard, "import_entry", image);
   WAIT_FOR (next_enabled (wizard));

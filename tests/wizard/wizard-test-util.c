@@ -72,6 +72,31 @@ find_wizard (void)
   return CORRAL_NEW_GUEST_WINDOW (corral_test_find_toplevel (CORRAL_TYPE_NEW_GUEST_WINDOW));
 }
 
+/* The wizard as a user opens it: the window's "New guest" action; returned once what the host offers has
+ * arrived. */
+CorralNewGuestWindow *
+open_wizard (GtkWidget *window)
+{
+  CorralNewGuestWindow *wizard;
+
+  g_assert_true (gtk_widget_activate_action (window, "win.new-guest", NULL));
+  WAIT_FOR ((wizard = find_wizard ()) != NULL);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (wizard)));
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (
+              gtk_widget_get_template_child (GTK_WIDGET (wizard), CORRAL_TYPE_NEW_GUEST_WINDOW,
+                                             "network_model"))) > 0);
+  return wizard;
+}
+
+/* Destroys the wizard and waits until it is gone. */
+void
+close_wizard (CorralNewGuestWindow *wizard)
+{
+  g_object_add_weak_pointer (G_OBJECT (wizard), (gpointer *) &wizard);
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  WAIT_FOR (wizard == NULL);
+}
+
 /* a page's screenshot once the slide to it has finished */
 void
 page_screenshot (CorralNewGuestWindow *wizard,

@@ -22,6 +22,8 @@ const char *error_text (CorralNewGuestWindow *wizard);
 gboolean next_enabled (CorralNewGuestWindow *wizard);
 void click (GtkWidget *button);
 CorralNewGuestWindow *find_wizard (void);
+CorralNewGuestWindow *open_wizard (GtkWidget *window);
+void close_wizard (CorralNewGuestWindow *wizard);
 void page_screenshot (CorralNewGuestWindow *wizard, const char *name);
 void set_text (CorralNewGuestWindow *wizard, const char *name, const char *text);
 
