@@ -105,3 +105,18 @@ cloud_test_remove_tree (const char *path)
     }
   g_rmdir (path);
 }
+
+void
+cloud_test_dir_set_up (CloudTestDir  *fixture,
+                       gconstpointer  data)
+{
+  fixture->dir = cloud_test_make_dir ();
+}
+
+void
+cloud_test_dir_tear_down (CloudTestDir  *fixture,
+                          gconstpointer  data)
+{
+  cloud_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}

@@ -21,4 +21,15 @@ char    *cloud_test_read            (const char         *path);
 char    *cloud_test_make_dir        (void);
 void     cloud_test_remove_tree     (const char         *path);
 
+/* A test fixture that is one such directory, made before the test and removed after it. */
+typedef struct
+{
+  char *dir;
+} CloudTestDir;
+
+void     cloud_test_dir_set_up      (CloudTestDir       *fixture,
+                                     gconstpointer       data);
+void     cloud_test_dir_tear_down   (CloudTestDir       *fixture,
+                                     gconstpointer       data);
+
 G_END_DECLS

@@ -24,25 +24,7 @@ typedef struct
   const char *message; /* NULL: accepted */
 } NameCase;
 
-typedef struct
-{
-  char *dir;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->dir = cloud_test_make_dir ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  cloud_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-}
+typedef CloudTestDir Fixture;
 
 static gboolean
 have_ssh_keygen (void)
@@ -486,12 +468,12 @@ main (int   argc,
 
   g_test_add_func ("/cloud/identity/user-names", test_user_names);
   g_test_add_func ("/cloud/identity/host-names", test_host_names);
-  g_test_add ("/cloud/identity/keys-generated", Fixture, NULL, fixture_set_up, test_keys_generated,
-              fixture_tear_down);
+  g_test_add ("/cloud/identity/keys-generated", Fixture, NULL, cloud_test_dir_set_up, test_keys_generated,
+              cloud_test_dir_tear_down);
   g_test_add_func ("/cloud/identity/keys-forms", test_keys_forms);
   g_test_add_func ("/cloud/identity/keys-refused", test_keys_refused);
-  g_test_add ("/cloud/identity/list-user-keys", Fixture, NULL, fixture_set_up, test_list_user_keys,
-              fixture_tear_down);
+  g_test_add ("/cloud/identity/list-user-keys", Fixture, NULL, cloud_test_dir_set_up, test_list_user_keys,
+              cloud_test_dir_tear_down);
   g_test_add_func ("/cloud/identity/check", test_identity_check);
 
   return g_test_run ();

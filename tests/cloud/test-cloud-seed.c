@@ -21,25 +21,7 @@
 #define GOLDEN_SETTING "$6$CorralGoldenSa"
 #define GOLDEN_PASSWORD "correct horse"
 
-typedef struct
-{
-  char *dir;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->dir = cloud_test_make_dir ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  cloud_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-}
+typedef CloudTestDir Fixture;
 
 static char *
 golden_path (const char *name)
@@ -397,7 +379,7 @@ main (int   argc,
   g_test_add_func ("/cloud/seed/user-data-random-salt", test_user_data_random_salt);
   g_test_add_func ("/cloud/seed/user-data-refused", test_user_data_refused);
   g_test_add_func ("/cloud/seed/user-data-yaml", test_user_data_yaml);
-  g_test_add ("/cloud/seed/iso", Fixture, NULL, fixture_set_up, test_seed_iso, fixture_tear_down);
+  g_test_add ("/cloud/seed/iso", Fixture, NULL, cloud_test_dir_set_up, test_seed_iso, cloud_test_dir_tear_down);
   g_test_add_func ("/cloud/seed/threads", test_seed_threads);
 
   return g_test_run ();
