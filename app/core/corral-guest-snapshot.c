@@ -92,9 +92,9 @@ corral_guest_snapshot_support (CorralGuestConfig  *config,
   if (why == NULL)
     return TRUE;
   if (reason != NULL)
-    *reason = g_strdup_printf (_("Snapshots need every disk in qcow2 (%s): Debian 12's libvirt 9.0 cannot "
-                                 "revert external snapshots, so Corral takes internal ones, which need "
-                                 "qcow2 disks."), why->str);
+    *reason = g_strdup_printf (_("Snapshots need every disk in qcow2 (%s): Corral takes internal snapshots, "
+                                 "which live inside qcow2 disks (libvirt before 9.7, such as Debian 12's, "
+                                 "cannot revert external ones)."), why->str);
   return FALSE;
 }
 

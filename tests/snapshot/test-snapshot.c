@@ -223,22 +223,22 @@ test_support (Fixture       *fixture,
   g_assert_null (reason);
 
   g_assert_false (corral_guest_snapshot_support (raw_config, &reason));
-  g_assert_cmpstr (reason, ==, "Snapshots need every disk in qcow2 (sda is a raw file): Debian 12's libvirt "
-                               "9.0 cannot revert external snapshots, so Corral takes internal ones, which "
-                               "need qcow2 disks.");
+  g_assert_cmpstr (reason, ==, "Snapshots need every disk in qcow2 (sda is a raw file): Corral takes internal "
+                               "snapshots, which live inside qcow2 disks (libvirt before 9.7, such as "
+                               "Debian 12's, cannot revert external ones).");
   g_clear_pointer (&reason, g_free);
   g_assert_false (corral_guest_snapshot_support (lvm_config, &reason));
   g_assert_cmpstr (reason, ==, "Snapshots need every disk in qcow2 (vda is an LVM volume, vdb is a block "
-                               "device): Debian 12's libvirt 9.0 cannot revert external snapshots, so "
-                               "Corral takes internal ones, which need qcow2 disks.");
+                               "device): Corral takes internal snapshots, which live inside qcow2 disks "
+                               "(libvirt before 9.7, such as Debian 12's, cannot revert external ones).");
   g_clear_pointer (&reason, g_free);
 
   /* refused before libvirt is asked: no snapshot made */
   g_assert_false (take (raw, "s", NULL, &error));
   g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_SNAPSHOT_UNSUPPORTED);
-  g_assert_cmpstr (error->message, ==, "Snapshots need every disk in qcow2 (sda is a raw file): Debian 12's "
-                                       "libvirt 9.0 cannot revert external snapshots, so Corral takes internal "
-                                       "ones, which need qcow2 disks.");
+  g_assert_cmpstr (error->message, ==, "Snapshots need every disk in qcow2 (sda is a raw file): Corral takes "
+                                       "internal snapshots, which live inside qcow2 disks (libvirt before 9.7, "
+                                       "such as Debian 12's, cannot revert external ones).");
   g_clear_error (&error);
   list = fetch (raw);
   g_assert_cmpuint (list->len, ==, 0);
