@@ -17,6 +17,7 @@
 #include "corral-error.h"
 #include "corral-guest-spec-access.h"
 #include "corral-guest-creator.h"
+#include "corral-guest-creator-private.h"
 #include "corral-guest-install-private.h"
 #include "corral-osinfo.h"
 
@@ -47,8 +48,8 @@ corral_host_info_free (CorralHostInfo *info)
   g_free (info);
 }
 
-static GError *
-libvirt_error (const char *what)
+GError *
+_corral_guest_creator_libvirt_error (const char *what)
 {
   return g_error_new (CORRAL_ERROR, CORRAL_ERROR_FAILED, "%s: %s", what, virGetLastErrorMessage ());
 }
@@ -84,7 +85,7 @@ read_capabilities (virConnectPtr    conn,
 
   if (xml == NULL)
     {
-      *error = libvirt_error (_("Could not read the host’s capabilities"));
+      *error = _corral_guest_creator_libvirt_error (_("Could not read the host’s capabilities"));
       return FALSE;
     }
   caps = gvir_config_capabilities_new_from_xml (xml, error);
@@ -344,21 +345,6 @@ G_DEFINE_FINAL_TYPE (CorralGuestCreator, corral_guest_creator, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
 
-/* What a run made, to undo it when something fails. */
-typedef struct
-{
-  char        *guest_name;
-  char        *disk_path;
-  gboolean     disk_is_block;
-  const char  *disk_format;
-  virStorageVolPtr volume;     /* a new pool volume */
-  char        *lv_group;       /* a new LVM volume: group and name */
-  char        *lv_name;
-  virDomainPtr domain;
-  GVirConfigDomain *install;   /* its install run's configuration (an ISO install) */
-  gboolean     started;
-} Made;
-
 static void
 made_free (Made *made)
 {
@@ -367,6 +353,8 @@ made_free (Made *made)
   g_clear_pointer (&made->volume, virStorageVolFree);
   g_free (made->lv_group);
   g_free (made->lv_name);
+  g_clear_pointer (&made->seed_volume, virStorageVolFree);
+  g_free (made->seed_path);
   g_clear_pointer (&made->domain, virDomainFree);
   g_clear_object (&made->install);
   g_free (made);
@@ -401,12 +389,11 @@ progress_free (Progress *progress)
   g_free (progress);
 }
 
-G_GNUC_PRINTF (3, 4)
-static void
-report (CorralGuestCreator *self,
-        double              fraction,
-        const char         *format,
-        ...)
+void
+_corral_guest_creator_report (CorralGuestCreator *self,
+                              double              fraction,
+                              const char         *format,
+                              ...)
 {
   Progress *progress = g_new0 (Progress, 1);
   va_list args;
@@ -523,9 +510,9 @@ helper_call (CorralGuestCreator  *self,
 }
 
 /* By listing, not by lookup: a failed lookup is logged by libvirt as an error. */
-static gboolean
-pool_has_volume (virStoragePoolPtr  pool,
-                 const char        *name)
+gboolean
+_corral_guest_creator_pool_has_volume (virStoragePoolPtr  pool,
+                                       const char        *name)
 {
   virStorageVolPtr *vols = NULL;
   gboolean found = FALSE;
@@ -559,7 +546,7 @@ make_pool_volume (virConnectPtr           conn,
                    _("There is no storage pool “%s”: choose another one"), spec->disk_location);
       return FALSE;
     }
-  if (pool_has_volume (pool, vol_name))
+  if (_corral_guest_creator_pool_has_volume (pool, vol_name))
     {
       virStoragePoolFree (pool);
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_FAILED,
@@ -582,7 +569,7 @@ make_pool_volume (virConnectPtr           conn,
                                                vol_name,
                                                spec->disk_location);
 
-      *error = libvirt_error (what);
+      *error = _corral_guest_creator_libvirt_error (what);
       return FALSE;
     }
   made->disk_path = virStorageVolGetPath (made->volume);
@@ -593,11 +580,15 @@ make_pool_volume (virConnectPtr           conn,
 static gboolean
 make_disk (CorralGuestCreator  *self,
            virConnectPtr        conn,
+           CorralCloudBase     *base,
            Made                *made,
            GCancellable        *cancellable,
            GError             **error)
 {
   const CorralGuestSpec *spec = self->spec;
+
+  if (spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE)
+    return _corral_cloud_make_disk (conn, spec, base, made, cancellable, error);
 
   switch (spec->disk_kind)
     {
@@ -661,6 +652,17 @@ roll_back (CorralGuestCreator *self,
                                 made->disk_path, virGetLastErrorMessage ());
       g_clear_pointer (&made->volume, virStorageVolFree);
     }
+  if (made->seed_volume != NULL)
+    {
+      if (virStorageVolDelete (made->seed_volume, 0) == 0)
+        g_string_append_printf (undone, _("Removed its cloud-init seed “%s”. "), made->seed_path);
+      else
+        g_string_append_printf (undone,
+                                _("Could not remove the cloud-init seed “%s” (%s): delete it by "
+                                  "hand. "),
+                                made->seed_path, virGetLastErrorMessage ());
+      g_clear_pointer (&made->seed_volume, virStorageVolFree);
+    }
   if (made->lv_name != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -681,14 +683,17 @@ roll_back (CorralGuestCreator *self,
 static GError *
 fail (CorralGuestCreator *self,
       GPtrArray          *made,
+      CorralCloudBase    *base,
       GError             *error)
 {
   g_autoptr(GString) undone = g_string_new (NULL);
   GError *result;
 
-  report (self, 1.0, "%s", _("Removing what was made…"));
+  _corral_guest_creator_report (self, 1.0, "%s", _("Removing what was made…"));
   for (guint i = made->len; i > 0; i--)
     roll_back (self, g_ptr_array_index (made, i - 1), undone);
+  if (base != NULL)
+    _corral_cloud_base_roll_back (base, undone);
   if (undone->len == 0)
     return error;
 
@@ -711,8 +716,11 @@ run_thread (GTask        *task,
   g_autoptr(GPtrArray) uuids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(OsinfoOs) os = NULL;
   g_autoptr(CorralHostInfo) host = g_new0 (CorralHostInfo, 1);
+  g_autoptr(CorralCloudBase) base = NULL;
+  gboolean cloud = spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE;
   guint count = MAX (spec->count, 1);
-  guint steps = count * 2 + (spec->start ? count : 0);
+  /* a cloud image's base: its copy into the pool is the first part of the run */
+  guint steps = count * 2 + (spec->start ? count : 0) + (cloud ? count : 0);
   guint step = 0;
   GError *error = NULL;
 
@@ -736,6 +744,14 @@ run_thread (GTask        *task,
         }
       os = corral_osinfo_find_os (spec->os_id);
     }
+  if (cloud)
+    {
+      base = _corral_cloud_base_prepare (self, conn, spec, 0.0, (double) count / steps, cancellable,
+                                         &error);
+      if (base == NULL)
+        goto failed;
+      step += count;
+    }
 
   for (guint i = 0; i < count; i++)
     {
@@ -752,15 +768,15 @@ run_thread (GTask        *task,
         goto failed;
 
       if (spec->disk_kind != CORRAL_DISK_NONE)
-        report (self, (double) step / steps, _("Creating the disk of “%s”…"), m->guest_name);
-      if (!make_disk (self, conn, m, cancellable, &error))
+        _corral_guest_creator_report (self, (double) step / steps, _("Creating the disk of “%s”…"), m->guest_name);
+      if (!make_disk (self, conn, base, m, cancellable, &error))
         goto failed;
       step++;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         goto failed;
 
-      report (self, (double) step / steps, _("Defining “%s”…"), m->guest_name);
+      _corral_guest_creator_report (self, (double) step / steps, _("Defining “%s”…"), m->guest_name);
       params.name = m->guest_name;
       params.virt_type = self->virt_type != NULL ? self->virt_type : host->virt_type;
       params.arch = host->arch;
@@ -768,6 +784,7 @@ run_thread (GTask        *task,
       params.disk_path = m->disk_path;
       params.disk_is_block = m->disk_is_block;
       params.disk_format = m->disk_format;
+      params.seed_path = m->seed_path;
       config = corral_guest_spec_build_domain (spec, &params, &error);
       if (config == NULL)
         goto failed;
@@ -781,7 +798,7 @@ run_thread (GTask        *task,
           g_autofree char *what = g_strdup_printf (_("Could not define the guest “%s”"),
                                                    m->guest_name);
 
-          error = libvirt_error (what);
+          error = _corral_guest_creator_libvirt_error (what);
           goto failed;
         }
       if (virDomainGetUUIDString (m->domain, uuid) == 0)
@@ -795,7 +812,7 @@ run_thread (GTask        *task,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, &error))
         goto failed;
-      report (self, (double) step / steps, _("Starting “%s”…"), m->guest_name);
+      _corral_guest_creator_report (self, (double) step / steps, _("Starting “%s”…"), m->guest_name);
       /* an ISO install boots its installer once, as a live configuration of the defined guest */
       if ((m->install != NULL ? _corral_guest_install_start (m->domain, m->install)
                               : virDomainCreate (m->domain)) < 0)
@@ -803,7 +820,7 @@ run_thread (GTask        *task,
           g_autofree char *what = g_strdup_printf (_("Could not start the guest “%s”"),
                                                    m->guest_name);
 
-          error = libvirt_error (what);
+          error = _corral_guest_creator_libvirt_error (what);
           if (strstr (error->message, "Permission denied") != NULL)
             {
               GError *hinted = g_error_new (error->domain, error->code, "%s\n%s", error->message,
@@ -821,14 +838,14 @@ run_thread (GTask        *task,
       step++;
     }
 
-  report (self, 1.0, "%s", g_dngettext (GETTEXT_PACKAGE, "Guest created", "Guests created", count));
+  _corral_guest_creator_report (self, 1.0, "%s", g_dngettext (GETTEXT_PACKAGE, "Guest created", "Guests created", count));
   g_ptr_array_add (uuids, NULL);
   g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&uuids), FALSE),
                          (GDestroyNotify) g_strfreev);
   return;
 
 failed:
-  g_task_return_error (task, fail (self, made, error));
+  g_task_return_error (task, fail (self, made, base, error));
 }
 
 static void

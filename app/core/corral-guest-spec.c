@@ -50,6 +50,8 @@ corral_guest_spec_copy (const CorralGuestSpec *spec)
   copy->iso_path = g_strdup (spec->iso_path);
   copy->disk_location = g_strdup (spec->disk_location);
   copy->network = g_strdup (spec->network);
+  copy->image_path = g_strdup (spec->image_path);
+  copy->identity = spec->identity != NULL ? corral_cloud_identity_copy (spec->identity) : NULL;
   return copy;
 }
 
@@ -63,6 +65,8 @@ corral_guest_spec_free (CorralGuestSpec *spec)
   g_free (spec->iso_path);
   g_free (spec->disk_location);
   g_free (spec->network);
+  g_free (spec->image_path);
+  g_clear_pointer (&spec->identity, corral_cloud_identity_free);
   g_free (spec);
 }
 
@@ -221,6 +225,18 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
                            _("Importing needs an existing disk image: choose its file"));
       return FALSE;
     }
+  /* Each guest's disk is a volume made from the base image in the same pool (LVM needs the helper to
+   * write the image to a logical volume: not done yet). */
+  if (spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE && spec->disk_kind != CORRAL_DISK_POOL)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
+                           spec->disk_kind == CORRAL_DISK_LVM
+                           ? _("Guests made from a cloud image cannot have their disks in a volume "
+                               "group yet: choose a storage pool")
+                           : _("Guests made from a cloud image need new disks: choose a storage pool "
+                               "for them"));
+      return FALSE;
+    }
 
   switch (spec->disk_kind)
     {
@@ -259,7 +275,10 @@ corral_guest_spec_check_disk (const CorralGuestSpec   *spec,
                                _("The disk is too small: give it at least 1 MiB"));
           return FALSE;
         }
+      /* (copy-on-write overlays on a cloud image start small: the creator checks the base image's
+       * space when it copies it) */
       if (limits != NULL && limits->disk_free > 0
+          && !(spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE && !spec->full_copy)
           && spec->disk_size > limits->disk_free / MAX (spec->count, 1))
         {
           g_autofree char *need = corral_format_size (spec->disk_size * MAX (spec->count, 1));
@@ -342,6 +361,13 @@ static gboolean
 check_media (const CorralGuestSpec  *spec,
              GError                **error)
 {
+  if (spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE
+      && (spec->image_path == NULL || !g_path_is_absolute (spec->image_path)))
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
+                           _("Choose a cloud image (a qcow2 or raw disk image file)"));
+      return FALSE;
+    }
   if (spec->source == CORRAL_INSTALL_SOURCE_ISO
       && (spec->iso_path == NULL || !g_path_is_absolute (spec->iso_path)))
     {
@@ -376,6 +402,68 @@ check_network (const CorralGuestSpec  *spec,
   return TRUE;
 }
 
+/* A guest made from a cloud image: someone can log in, and each guest's name is its host name. */
+gboolean
+corral_guest_spec_check_identity_page (const CorralGuestSpec  *spec,
+                                       GError                **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (spec->source != CORRAL_INSTALL_SOURCE_CLOUD_IMAGE)
+    return TRUE;
+  if (spec->identity == NULL)
+    {
+      g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_USER_NAME,
+                           _("Say who may log in to the guests: a user name and a key or password"));
+      return FALSE;
+    }
+  return corral_cloud_identity_check (spec->identity, error);
+}
+
+static gboolean
+check_host_names (const CorralGuestSpec  *spec,
+                  GError                **error)
+{
+  if (spec->source != CORRAL_INSTALL_SOURCE_CLOUD_IMAGE || spec->name == NULL || *spec->name == '\0')
+    return TRUE;
+  for (guint i = 0; i < MAX (spec->count, 1); i++)
+    {
+      g_autofree char *guest_name = corral_guest_spec_dup_guest_name (spec, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!corral_cloud_check_host_name (guest_name, &local_error))
+        {
+          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_NAME,
+                       _("“%s” is the guest’s host name too, and cannot be one: %s"), guest_name,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Each guest's disk is grown from the cloud image: it cannot be smaller than the image. */
+gboolean
+corral_guest_spec_check_image_size (const CorralGuestSpec  *spec,
+                                    guint64                 image_size,
+                                    GError                **error)
+{
+  g_return_val_if_fail (spec != NULL, FALSE);
+
+  if (spec->source != CORRAL_INSTALL_SOURCE_CLOUD_IMAGE || image_size == 0
+      || spec->disk_size >= image_size)
+    return TRUE;
+
+  {
+    g_autofree char *image_str = corral_format_size (image_size);
+
+    g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK,
+                 _("The disk is smaller than the cloud image (%s): give it at least that much"),
+                 image_str);
+  }
+  return FALSE;
+}
+
 /* Every field, in the wizard's page order; the first problem wins. */
 gboolean
 corral_guest_spec_validate (const CorralGuestSpec   *spec,
@@ -390,9 +478,11 @@ corral_guest_spec_validate (const CorralGuestSpec   *spec,
          && corral_guest_spec_check_firmware (spec, limits, error)
          && corral_guest_spec_check_disk (spec, limits, error)
          && check_network (spec, error)
+         && corral_guest_spec_check_identity_page (spec, error)
          && corral_guest_spec_check_name (spec->name, spec->count, limits != NULL
                                           ? limits->taken_names : NULL,
-                                          error);
+                                          error)
+         && check_host_names (spec, error);
 }
 
 /* --- the wizard's pages: what keeps the user on each, in the words the page shows --- */
@@ -407,6 +497,18 @@ corral_guest_spec_check_source_page (const CorralGuestSpec       *spec,
   g_return_val_if_fail (spec != NULL && facts != NULL, FALSE);
 
   missing = facts->source_file == CORRAL_SOURCE_FILE_MISSING;
+  if (spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE)
+    {
+      if (!check_media (spec, error))
+        return FALSE;
+      if (missing)
+        {
+          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_MEDIA,
+                       _("There is no file “%s”: choose another one"), spec->image_path);
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (spec->source == CORRAL_INSTALL_SOURCE_ISO)
     {
       if (spec->iso_path == NULL || !g_path_is_absolute (spec->iso_path))
@@ -493,7 +595,8 @@ corral_guest_spec_check_disk_page (const CorralGuestSpec       *spec,
       g_set_error_literal (error, CORRAL_ERROR, CORRAL_ERROR_SPEC_DISK, facts->lvm_problem);
       return FALSE;
     }
-  return corral_guest_spec_check_disk (spec, limits, error);
+  return corral_guest_spec_check_disk (spec, limits, error)
+         && corral_guest_spec_check_image_size (spec, facts->image_size, error);
 }
 
 gboolean
@@ -589,10 +692,13 @@ build_domain (const CorralGuestSpec    *spec,
  * Boot with Microsoft's keys enrolled, 50 Secure Boot with an empty varstore, 60 without Secure
  * Boot) and fills in the loader and the guest's NVRAM, made from the descriptor's template, when the
  * guest first starts. And the TPM: TPM 2.0 emulated by swtpm, which libvirt starts with the guest.
- * libvirt-gconfig has no API for <firmware>, <smm state> or <tpm>: they are added to the XML here. */
+ * And a virtio-scsi controller for a cloud image's seed CD-ROM (@scsi).
+ * libvirt-gconfig has no API for <firmware>, <smm state>, <tpm> or a SCSI controller: they are added to
+ * the XML here. */
 static GVirConfigDomain *
 add_firmware (GVirConfigDomain       *domain,
               const CorralGuestSpec  *spec,
+              gboolean                scsi,
               GError                **error)
 {
   g_autofree char *xml = gvir_config_object_to_xml (GVIR_CONFIG_OBJECT (domain));
@@ -635,6 +741,14 @@ add_firmware (GVirConfigDomain       *domain,
       if (secure_boot)
         xmlSetProp (xmlNewChild (features, NULL, BAD_CAST "smm", NULL), BAD_CAST "state",
                     BAD_CAST "on");
+    }
+  if (scsi)
+    {
+      xmlNode *controller = xmlNewChild (devices, NULL, BAD_CAST "controller", NULL);
+
+      xmlSetProp (controller, BAD_CAST "type", BAD_CAST "scsi");
+      xmlSetProp (controller, BAD_CAST "index", BAD_CAST "0");
+      xmlSetProp (controller, BAD_CAST "model", BAD_CAST "virtio-scsi");
     }
   if (spec->tpm)
     {
@@ -691,8 +805,13 @@ build_domain (const CorralGuestSpec    *spec,
   /* an unknown OS gets the modern machine; an OS osinfo-db knows without q35 support gets i440fx +
    * IDE */
   gboolean q35 = osinfo == NULL || corral_osinfo_os_supports (osinfo, "qemu-x86-q35");
-  gboolean virtio_disk = corral_osinfo_os_supports (osinfo, "virtio-block");
-  gboolean virtio_net = corral_osinfo_os_supports (osinfo, "virtio-net");
+  /* cloud images are made for virtio clouds (Debian's cloud kernel has no AHCI, e1000 or rtl8139) */
+  gboolean cloud = spec->source == CORRAL_INSTALL_SOURCE_CLOUD_IMAGE;
+  gboolean virtio_disk = cloud || corral_osinfo_os_supports (osinfo, "virtio-block");
+  gboolean virtio_net = cloud || corral_osinfo_os_supports (osinfo, "virtio-net");
+  /* the seed's CD-ROM: on q35 on virtio-scsi (a SATA CD-ROM is invisible to a kernel without AHCI),
+   * on i440fx on IDE */
+  gboolean seed_scsi = cloud && params->seed_path != NULL && q35;
   gboolean windows = osinfo != NULL && g_strcmp0 (osinfo_os_get_family (osinfo), "winnt") == 0;
   gboolean uefi = spec->firmware != CORRAL_FIRMWARE_BIOS;
   /* The ISO is in the drive and booted first by the install run, and for good by a guest without a
@@ -755,12 +874,32 @@ build_domain (const CorralGuestSpec    *spec,
     return NULL;
   /* One of "create N guests": their base name groups them (the install run's metadata holds
    * <corral:install/> instead; the group is read from the definition). */
-  if (!install && spec->count > 1 && spec->name != NULL)
+  /* libvirt keeps one metadata element per namespace: a guest made from a cloud image has
+   * <corral:cloud user="…"/>, inside its <corral:group/> when it has one. */
+  if (!install && ((spec->count > 1 && spec->name != NULL) || (cloud && spec->identity != NULL)))
     {
-      g_autofree char *group = g_markup_printf_escaped ("<corral:group xmlns:corral=\"%s\" name=\"%s\"/>",
-                                                        CORRAL_XMLNS, spec->name);
+      g_autofree char *cloud_xml = NULL;
+      g_autofree char *metadata = NULL;
 
-      if (!gvir_config_domain_set_custom_xml (domain, group, "corral", CORRAL_XMLNS, error))
+      if (cloud && spec->identity != NULL)
+        cloud_xml = g_markup_printf_escaped ("<corral:cloud user=\"%s\"/>",
+                                             spec->identity->user_name != NULL
+                                             ? spec->identity->user_name : "");
+      if (spec->count > 1 && spec->name != NULL)
+        {
+          g_autofree char *group = g_markup_printf_escaped ("<corral:group xmlns:corral=\"%s\" "
+                                                            "name=\"%s\">", CORRAL_XMLNS,
+                                                            spec->name);
+
+          metadata = g_strconcat (group, cloud_xml != NULL ? cloud_xml : "", "</corral:group>",
+                                  NULL);
+        }
+      else
+        metadata = g_markup_printf_escaped ("<corral:cloud xmlns:corral=\"%s\" user=\"%s\"/>",
+                                            CORRAL_XMLNS, spec->identity->user_name != NULL
+                                            ? spec->identity->user_name : "");
+
+      if (!gvir_config_domain_set_custom_xml (domain, metadata, "corral", CORRAL_XMLNS, error))
         return NULL;
     }
   gvir_config_domain_set_memory (domain, spec->memory / 1024);
@@ -829,6 +968,28 @@ build_domain (const CorralGuestSpec    *spec,
       cdrom = new_disk (GVIR_CONFIG_DOMAIN_DISK_FILE, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM,
                         boot_iso || iso_after_disk ? spec->iso_path : NULL,
                         GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW, plain_bus, target);
+      gvir_config_domain_disk_set_readonly (cdrom, TRUE);
+      add_device (domain, cdrom);
+    }
+  /* the cloud-init seed stays in after the first boot: cloud-init runs once per instance-id */
+  if (cloud && params->seed_path != NULL)
+    {
+      g_autofree char *target = NULL;
+      GVirConfigDomainDisk *cdrom;
+
+      if (seed_scsi)
+        target = g_strdup ("sda");
+      else
+        {
+          if (plain_letter < 'c')
+            plain_letter = 'c';
+          target = g_strdup_printf ("hd%c", plain_letter++);
+        }
+      cdrom = new_disk (GVIR_CONFIG_DOMAIN_DISK_FILE, GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM,
+                        params->seed_path, GVIR_CONFIG_DOMAIN_DISK_FORMAT_RAW,
+                        seed_scsi ? GVIR_CONFIG_DOMAIN_DISK_BUS_SCSI
+                                  : GVIR_CONFIG_DOMAIN_DISK_BUS_IDE,
+                        target);
       gvir_config_domain_disk_set_readonly (cdrom, TRUE);
       add_device (domain, cdrom);
     }
@@ -916,7 +1077,7 @@ build_domain (const CorralGuestSpec    *spec,
     add_device (domain, console);
   }
 
-  if (uefi || spec->tpm)
-    return add_firmware (domain, spec, error);
+  if (uefi || spec->tpm || seed_scsi)
+    return add_firmware (domain, spec, seed_scsi, error);
   return g_steal_pointer (&domain);
 }

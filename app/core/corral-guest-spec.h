@@ -98,6 +98,7 @@ typedef struct
   gboolean             pools_known;   /* the connection's storage pools are listed … */
   guint                n_pools;       /* … and this many are active */
   const char          *lvm_problem;   /* why no volume group can be chosen, or NULL */
+  guint64              image_size;    /* the cloud image's virtual size in bytes, 0 when unknown */
 } CorralGuestPageFacts;
 
 /* How one guest of the spec becomes a domain: decided by the creator from the host and the disk it
@@ -111,6 +112,7 @@ typedef struct
   const char *disk_path;   /* NULL: no disk */
   gboolean    disk_is_block;
   const char *disk_format; /* "qcow2" or "raw" */
+  const char *seed_path;   /* CORRAL_INSTALL_SOURCE_CLOUD_IMAGE: the cloud-init seed (an ISO volume) */
 } CorralDomainParams;
 
 #define CORRAL_TYPE_GUEST_SPEC (corral_guest_spec_get_type ())
@@ -155,6 +157,11 @@ gboolean          corral_guest_spec_check_disk_page      (const CorralGuestSpec 
                                                           const CorralGuestPageFacts *facts,
                                                           GError                    **error);
 gboolean          corral_guest_spec_check_network_page   (const CorralGuestSpec      *spec,
+                                                          GError                    **error);
+gboolean          corral_guest_spec_check_identity_page  (const CorralGuestSpec      *spec,
+                                                          GError                    **error);
+gboolean          corral_guest_spec_check_image_size     (const CorralGuestSpec      *spec,
+                                                          guint64                     image_size,
                                                           GError                    **error);
 gboolean          corral_guest_spec_check_review_page    (const CorralGuestSpec      *spec,
                                                           const CorralGuestLimits    *limits,

@@ -888,12 +888,21 @@ list_disks (GVirDomain    *domain,
       if (!GVIR_CONFIG_IS_DOMAIN_DISK (l->data))
         continue;
       disk = l->data;
-      /* Install media are not the guest's storage. */
-      if (gvir_config_domain_disk_get_guest_device_type (disk) != GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
-        continue;
       source = gvir_config_domain_disk_get_source (disk);
       if (source == NULL || *source == '\0')
         continue;
+      /* Install media are not the guest's storage; a cloud image guest's own cloud-init seed
+       * (GUEST-cidata.iso, made with it) is. */
+      if (gvir_config_domain_disk_get_guest_device_type (disk) != GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_DISK)
+        {
+          g_autofree char *base = g_path_get_basename (source);
+          g_autofree char *seed = g_strconcat (gvir_config_domain_get_name (config), "-cidata.iso",
+                                               NULL);
+
+          if (gvir_config_domain_disk_get_guest_device_type (disk)
+              != GVIR_CONFIG_DOMAIN_DISK_GUEST_DEVICE_CDROM || g_strcmp0 (base, seed) != 0)
+            continue;
+        }
 
       d = g_new0 (CorralGuestDisk, 1);
       d->path = g_strdup (source);
