@@ -6,9 +6,11 @@
  * password. Then, on the real guests, with tests/cloud/cloud-check (the same checks a UI test calls):
  * each gets a lease that names it, sshd lets the key in, `hostname` says node1 / node2, the password login
  * works and a wrong one is refused, the root grew to the chosen disk size, node1 resolves node2 and
- * reaches its sshd.
+ * reaches its sshd; a forward host 2222 -> node1:22 made through corral-helper takes ssh from the
+ * harness's client namespace to node1.
  *
- * Runs inside tests/system/harness/with-libvirtd --network (run-with-cloud-image builds the image first,
+ * Runs inside tests/system/harness/with-libvirtd --network, with corral-helper on a private system bus
+ * and the client namespace up (test-cloud-nodes-real.py does all that, and builds the image first,
  * outside: the harness's namespaces have no network). */
 #include "config.h"
 
@@ -16,10 +18,12 @@
 
 #include <glib/gstdio.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 #include "corral-cloud-init.h"
 #include "corral-connection-private.h"
 #include "corral-guest-creator.h"
+#include "corral-helper-client.h"
 
 #define TIMEOUT_S 600
 
@@ -225,6 +229,76 @@ test_peer (void)
   check (NULL, "peer", fx.key, USER, fx.address[1], "node2", NULL);
 }
 
+static void
+test_forward (void)
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(CorralHelperClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *client_ns = NULL;
+  g_autofree char *id = NULL;
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  virConnectPtr conn;
+  virDomainPtr dom;
+
+  if (!fx.created)
+    {
+      g_test_skip ("no guests");
+      return;
+    }
+  if (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS") == NULL || g_getenv ("CORRAL_HARNESS") == NULL)
+    {
+      g_test_skip ("no corral-helper on a private bus (run by test-cloud-nodes-real.py)");
+      return;
+    }
+  /* a connection of its own: the checks above kept the main loop from running for minutes, and
+   * libvirt's keepalive has closed fx.conn meanwhile */
+  conn = virConnectOpen (g_getenv ("CORRAL_TEST_LIBVIRT_URI"));
+  g_assert_nonnull (conn);
+  dom = virDomainLookupByName (conn, "node1");
+  if (dom == NULL)
+    g_error ("node1: %s", virGetLastErrorMessage ());
+  g_assert_cmpint (virDomainGetUUIDString (dom, uuid), ==, 0);
+  virDomainFree (dom);
+  virConnectClose (conn);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &error);
+  g_assert_no_error (error);
+  client = corral_helper_client_new (bus);
+  corral_helper_client_add_forward_async (client, uuid, "tcp", "", 2222, 22, NULL,
+                                          corral_test_keep_result, &result);
+  WAIT_FOR (result != NULL);
+  id = corral_helper_client_add_forward_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_test_message ("forward host 2222 -> node1 (%s):22", id);
+
+  /* from "another machine": the client namespace, to the libvirt namespace's address on its side */
+  client_ns = g_build_filename (g_getenv ("CORRAL_HARNESS"), "client-ns", NULL);
+  {
+    g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status = 0;
+
+    g_ptr_array_add (argv, client_ns);
+    g_ptr_array_add (argv, (char *) "exec");
+    g_ptr_array_add (argv, fx.check);
+    g_ptr_array_add (argv, (char *) "ssh-port");
+    g_ptr_array_add (argv, fx.key);
+    g_ptr_array_add (argv, (char *) USER);
+    g_ptr_array_add (argv, (char *) "10.232.0.1");
+    g_ptr_array_add (argv, (char *) "2222");
+    g_ptr_array_add (argv, (char *) "node1");
+    g_ptr_array_add (argv, NULL);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                 &err, &status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("ssh through the forward from the client namespace failed: %s", err);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -238,7 +312,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   if (skip == NULL && (image == NULL || !g_file_test (image, G_FILE_TEST_EXISTS)))
-    skip = "no test cloud image (run through tests/cloud/run-with-cloud-image)";
+    skip = "no test cloud image (run by test-cloud-nodes-real.py)";
   if (skip == NULL && source_dir == NULL)
     skip = "CORRAL_SOURCE_DIR is not set (meson's test environment sets it)";
   if (skip == NULL && g_getenv ("CORRAL_TEST_NETWORK") == NULL)
@@ -281,6 +355,7 @@ main (int   argc,
   g_test_add_func ("/cloud/nodes-real/password", test_password);
   g_test_add_func ("/cloud/nodes-real/root-size", test_root_size);
   g_test_add_func ("/cloud/nodes-real/peer-by-name", test_peer);
+  g_test_add_func ("/cloud/nodes-real/forward", test_forward);
   ret = g_test_run ();
 
   virConnectClose (fx.conn);
