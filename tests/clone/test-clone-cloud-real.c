@@ -6,6 +6,7 @@
  *   with libisofs) whose meta-data has an instance-id of its own and local-hostname = its name, whose
  *   user-data says its name as hostname and is byte for byte the guest's otherwise; its CD-ROM is that
  *   volume; it keeps <corral:cloud user/>; the guest's seed and definition are unchanged;
+ *   refused before anything is made: a clone name that is no host name, a seed volume of its name;
  *   a clone failing at the second clone's seed (a file of its name in the pool directory that libvirt
  *   has not listed): nothing of the run left, the clone made before it removed with its seed;
  *   a clone deleted with its storage: its disk and its own seed go, the guest's seed stays. */
@@ -271,6 +272,39 @@ test_two_clones (void)
   g_assert_cmpstr (xml_after, ==, xml_before);
 }
 
+/* Refused before anything is made: a clone's name that is no host name, a seed volume of its name there. */
+static void
+test_refusals (void)
+{
+  g_autofree char *before = pool_volumes ();
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  virStoragePoolPtr pool;
+  virStorageVolPtr vol;
+
+  g_assert_false (clone ("cl1", (const char *[]) { "cl_x", NULL }, &error));
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_HOST_NAME);
+  g_assert_cmpstr (error->message, ==, "“cl_x” cannot be a host name: it contains “_”. Use only letters, "
+                                       "digits and “-”");
+  g_clear_error (&error);
+
+  pool = virStoragePoolLookupByName (fx.conn, POOL);
+  vol = virStorageVolCreateXML (pool, "<volume><name>cle-cidata.iso</name><capacity>1024</capacity>"
+                                      "<target><format type='raw'/></target></volume>", 0);
+  g_assert_nonnull (vol);
+  g_assert_false (clone ("cl1", (const char *[]) { "cle", NULL }, &error));
+  g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CONFLICT);
+  g_assert_cmpstr (error->message, ==, "The storage pool “" POOL "” has a volume called “cle-cidata.iso” "
+                                       "already: choose another name");
+  g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+  g_assert_false (domain_exists ("cl_x"));
+  g_assert_false (domain_exists ("cle"));
+  after = pool_volumes ();
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* The second clone's seed cannot be made: the run removes all it made, the first clone with its seed. */
 static void
 test_failure_midway (void)
@@ -389,6 +423,7 @@ main (int   argc,
 
   /* in this order: each builds on what the one before left */
   g_test_add_func ("/clone/cloud-real/two-clones", test_two_clones);
+  g_test_add_func ("/clone/cloud-real/refusals", test_refusals);
   g_test_add_func ("/clone/cloud-real/failure-midway", test_failure_midway);
   g_test_add_func ("/clone/cloud-real/delete-clone", test_delete_clone);
   ret = g_test_run ();
