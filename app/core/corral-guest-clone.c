@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "corral-cloud-init-private.h"
 #include "corral-connection-private.h"
 #include "corral-error.h"
 #include "corral-guest-clone.h"
@@ -559,11 +560,20 @@ clone_thread (GTask        *task,
       return;
     }
 
-  /* the guest's cloud-init user-data, for the clones' own seeds */
-  if (source->seed != NULL && !_corral_clone_seed_read (op->conn, source->seed, &user_data, &error))
+  /* the guest's cloud-init user-data, for the clones' own seeds: refused before anything is made
+   * when it is not as Corral writes it */
+  if (source->seed != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_autofree char *first = NULL;
+
+      if (!_corral_clone_seed_read (op->conn, source->seed, &user_data, &error) ||
+          (first = _corral_cloud_user_data_set_host_name (user_data, op->names[0], &error)) == NULL)
+        {
+          if (first == NULL && user_data != NULL)
+            g_prefix_error (&error, _("The cloud-init seed of “%s”: "), source->name);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
     }
 
   for (guint d = 0; d < source->disks->len; d++)

@@ -6,7 +6,8 @@
  *   with libisofs) whose meta-data has an instance-id of its own and local-hostname = its name, whose
  *   user-data says its name as hostname and is byte for byte the guest's otherwise; its CD-ROM is that
  *   volume; it keeps <corral:cloud user/>; the guest's seed and definition are unchanged;
- *   refused before anything is made: a clone name that is no host name, a seed volume of its name;
+ *   refused before anything is made: a clone name that is no host name, a seed volume of its name,
+ *   a seed whose user-data is not as Corral writes it;
  *   a clone failing at the second clone's seed (a file of its name in the pool directory that libvirt
  *   has not listed): nothing of the run left, the clone made before it removed with its seed;
  *   a clone deleted with its storage: its disk and its own seed go, the guest's seed stays. */
@@ -114,6 +115,32 @@ download (const char *name)
   virStorageVolFree (vol);
   virStoragePoolFree (pool);
   return g_byte_array_free_to_bytes (bytes);
+}
+
+/* @bytes written over the start of the volume, through libvirt. */
+static void
+upload (const char *name,
+        GBytes     *bytes)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (fx.conn, POOL);
+  virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
+  virStreamPtr stream = virStreamNew (fx.conn, 0);
+  gsize size = 0;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  g_assert_nonnull (vol);
+  g_assert_cmpint (virStorageVolUpload (vol, stream, 0, size, 0), ==, 0);
+  for (gsize sent = 0; sent < size;)
+    {
+      int n = virStreamSend (stream, data + sent, size - sent);
+
+      g_assert_cmpint (n, >, 0);
+      sent += n;
+    }
+  g_assert_cmpint (virStreamFinish (stream), ==, 0);
+  virStreamFree (stream);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
 }
 
 static void
@@ -299,8 +326,28 @@ test_refusals (void)
   g_assert_cmpint (virStorageVolDelete (vol, 0), ==, 0);
   virStorageVolFree (vol);
   virStoragePoolFree (pool);
+  g_clear_error (&error);
+
+  /* a guest whose seed's user-data is not as Corral writes it (here: no hostname line) */
+  {
+    g_autoptr(GBytes) saved = download ("cl2-cidata.iso");
+    g_autoptr(GBytes) odd = corral_cloud_build_seed ("instance-id: \"x\"\n", "#cloud-config\nusers: []\n",
+                                                     &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_bytes_get_size (odd), <=, g_bytes_get_size (saved));
+    upload ("cl2-cidata.iso", odd);
+    g_assert_false (clone ("cl2", (const char *[]) { "clf", NULL }, &error));
+    g_assert_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED);
+    g_assert_cmpstr (error->message, ==, "The cloud-init seed of “cl2”: The cloud-init user-data is not as "
+                                         "Corral writes it (“#cloud-config”, then one “hostname:” line, then "
+                                         "“preserve_hostname: false”): Corral cannot give the clone a host "
+                                         "name of its own");
+    upload ("cl2-cidata.iso", saved);
+  }
   g_assert_false (domain_exists ("cl_x"));
   g_assert_false (domain_exists ("cle"));
+  g_assert_false (domain_exists ("clf"));
   after = pool_volumes ();
   g_assert_cmpstr (after, ==, before);
 }
