@@ -16,8 +16,8 @@
 
 #include "corral-cloud-init.h"
 
-/* The NoCloud seed: an ISO 9660 image made with libisofs, in memory; and read back (a clone's seed is
- * made from its guest's). */
+/* The NoCloud seed: an ISO 9660 image made with libisofs, in memory; and read back (a clone's
+ * seed is made from its guest's). */
 
 #define SEED_VOLUME_ID "cidata"
 #define ISO_BLOCK_SIZE 2048

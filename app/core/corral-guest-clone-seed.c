@@ -15,10 +15,10 @@
 #include "corral-error.h"
 #include "corral-guest-clone-private.h"
 
-/* A clone of a guest made from a cloud image comes up as itself: it gets a cloud-init seed of its own
- * (CLONE-cidata.iso in the guest's seed's pool), with the guest's user-data but the clone's host name,
- * and meta-data with a new instance-id. The guest's seed is read through libvirt's storage API, so a
- * remote connection works the same. */
+/* A clone of a guest made from a cloud image comes up as itself: it gets a cloud-init seed of its
+ * own (CLONE-cidata.iso in the guest's seed's pool), with the guest's user-data but the clone's host
+ * name, and meta-data with a new instance-id. The guest's seed is read through libvirt's storage
+ * API, so a remote connection works the same. */
 
 /* Far more than any seed Corral makes (a few hundred KiB). */
 #define SEED_MAX_BYTES (16 * 1024 * 1024)
@@ -83,8 +83,8 @@ failed:
   if (stream != NULL && n < 0)
     virStreamAbort (stream);
   g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLONE_FAILED,
-               _("Could not read the cloud-init seed “%s” in the storage pool “%s”: %s"), seed->volume,
-               seed->pool, message);
+               _("Could not read the cloud-init seed “%s” in the storage pool “%s”: %s"),
+               seed->volume, seed->pool, message);
 out:
   virResetLastError ();
   if (stream != NULL)
@@ -131,9 +131,9 @@ _corral_clone_seed_make (virConnectPtr   conn,
   data = g_bytes_get_data (iso, &size);
 
   pool = virStoragePoolLookupByName (conn, seed->pool);
-  xml = g_strdup_printf ("<volume><name>%s</name><capacity unit='bytes'>%" G_GSIZE_FORMAT "</capacity>"
-                         "<allocation unit='bytes'>0</allocation><target><format type='raw'/></target>"
-                         "</volume>", escaped, size);
+  xml = g_strdup_printf ("<volume><name>%s</name><capacity unit='bytes'>%" G_GSIZE_FORMAT
+                         "</capacity><allocation unit='bytes'>0</allocation>"
+                         "<target><format type='raw'/></target></volume>", escaped, size);
   vol = pool != NULL ? virStorageVolCreateXML (pool, xml, 0) : NULL;
   if (vol == NULL)
     goto failed;
@@ -165,8 +165,8 @@ failed:
   if (message == NULL)
     message = last_error ();
   g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLONE_FAILED,
-               _("Could not make the cloud-init seed “%s” in the storage pool “%s”: %s"), name, seed->pool,
-               message);
+               _("Could not make the cloud-init seed “%s” in the storage pool “%s”: %s"), name,
+               seed->pool, message);
   if (stream != NULL)
     virStreamFree (stream);
   if (pool != NULL)

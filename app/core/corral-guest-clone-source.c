@@ -187,7 +187,7 @@ read_disk_storage (virConnectPtr      conn,
 }
 
 /* A CD-ROM whose ISO is the guest's own cloud-init seed: "NAME-cidata.iso", as the cloud image
- * creator names it (corral_guest_list_disks counts it as the guest's storage for the same reason). */
+ * creator names it (corral_guest_list_disks counts it as the guest's storage for that reason). */
 static gboolean
 is_own_seed (CorralCloneSource   *source,
              CorralGuestDiskInfo *info)
@@ -355,9 +355,9 @@ corral_clone_source_supports (CorralCloneSource  *self,
   if (self->seed != NULL && self->seed->pool == NULL)
     {
       if (reason != NULL)
-        *reason = g_strdup_printf (_("The cloud-init seed %s (%s) is not in a storage pool: Corral makes "
-                                     "each clone a seed of its own through libvirt’s storage pools "
-                                     "only"), self->seed->target,
+        *reason = g_strdup_printf (_("The cloud-init seed %s (%s) is not in a storage pool: "
+                                     "Corral makes each clone a seed of its own through "
+                                     "libvirt’s storage pools only"), self->seed->target,
                                    self->seed->path != NULL ? self->seed->path : _("no source"));
       return FALSE;
     }
@@ -610,8 +610,8 @@ corral_clone_source_check (CorralCloneSource  *self,
           if (_corral_clone_source_has_volume (self, self->seed->pool, volume))
             {
               g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CONFLICT,
-                           _("The storage pool “%s” has a volume called “%s” already: choose another "
-                             "name"), self->seed->pool, volume);
+                           _("The storage pool “%s” has a volume called “%s” already: choose "
+                             "another name"), self->seed->pool, volume);
               return FALSE;
             }
         }

@@ -205,9 +205,9 @@ build_clone_xml (const char  *source_xml,
   remove_children (root, "uuid");     /* libvirt makes a new one */
   remove_children (root, "genid");
 
-  /* Corral's own metadata (an install run's marker, a group's name) is the guest's, not its clones';
-   * but a clone of a guest made from a cloud image has its user too (<corral:cloud user=…/>, alone
-   * or inside <corral:group/>) */
+  /* Corral's own metadata (an install run's marker, a group's name) is the guest's, not its
+   * clones'; but a clone of a guest made from a cloud image has its user too (<corral:cloud
+   * user=…/>, alone or inside <corral:group/>) */
   metadata = _corral_xml_child (root, "metadata");
   for (xmlNodePtr node = metadata != NULL ? metadata->children : NULL, next; node != NULL; node = next)
     {
@@ -226,7 +226,8 @@ build_clone_xml (const char  *source_xml,
     {
       xmlNodePtr cloud = xmlNewChild (metadata, NULL, (const xmlChar *) "cloud", NULL);
 
-      xmlSetNs (cloud, xmlNewNs (cloud, (const xmlChar *) CORRAL_XMLNS, (const xmlChar *) "corral"));
+      xmlSetNs (cloud, xmlNewNs (cloud, (const xmlChar *) CORRAL_XMLNS,
+                                 (const xmlChar *) "corral"));
       xmlSetProp (cloud, (const xmlChar *) "user", (const xmlChar *) cloud_user);
     }
 
@@ -608,8 +609,8 @@ clone_thread (GTask        *task,
 
       if (source->seed != NULL)
         {
-          virStorageVolPtr vol = _corral_clone_seed_make (op->conn, source->seed, user_data, op->names[i],
-                                                          volumes, &error);
+          virStorageVolPtr vol = _corral_clone_seed_make (op->conn, source->seed, user_data,
+                                                          op->names[i], volumes, &error);
           NewDisk *seed;
 
           if (vol == NULL)
