@@ -18,4 +18,11 @@ char *_corral_cloud_build_user_data_with_setting (const CorralCloudIdentity *ide
  * be valid UTF-8. */
 char *_corral_cloud_yaml_quote                    (const char                *value);
 
+/* @user_data (as _corral_cloud_build_user_data_with_setting wrote it) with its hostname line saying
+ * @host_name instead, every other byte the same: a clone's. CORRAL_ERROR_CLOUD_HOST_NAME for a
+ * name that is no host name; CORRAL_ERROR_CLOUD_SEED when the user-data has not that shape. */
+char *_corral_cloud_user_data_set_host_name      (const char                *user_data,
+                                                  const char                *host_name,
+                                                  GError                   **error);
+
 G_END_DECLS

@@ -16,7 +16,8 @@
 
 #include "corral-cloud-init.h"
 
-/* The NoCloud seed: an ISO 9660 image made with libisofs, in memory. */
+/* The NoCloud seed: an ISO 9660 image made with libisofs, in memory; and read back (a clone's
+ * seed is made from its guest's). */
 
 #define SEED_VOLUME_ID "cidata"
 #define ISO_BLOCK_SIZE 2048
@@ -119,6 +120,115 @@ read_burn_source (struct burn_source  *source,
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }
 
+/* An image in memory as libisofs's data source: it holds a reference to the bytes. */
+static int
+memory_source_open (IsoDataSource *src)
+{
+  return ISO_SUCCESS;
+}
+
+static int
+memory_source_close (IsoDataSource *src)
+{
+  return ISO_SUCCESS;
+}
+
+static int
+memory_source_read_block (IsoDataSource *src,
+                          uint32_t       lba,
+                          uint8_t       *buffer)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (src->data, &size);
+  guint64 offset = (guint64) lba * ISO_BLOCK_SIZE;
+
+  if (offset >= size)
+    return ISO_DATA_SOURCE_MISHAP;
+  if (size - offset < ISO_BLOCK_SIZE)
+    {
+      memset (buffer, 0, ISO_BLOCK_SIZE);
+      memcpy (buffer, data + offset, size - offset);
+    }
+  else
+    memcpy (buffer, data + offset, ISO_BLOCK_SIZE);
+  return ISO_SUCCESS;
+}
+
+static void
+memory_source_free_data (IsoDataSource *src)
+{
+  g_bytes_unref (src->data);
+}
+
+static gboolean
+read_failed (GError     **error,
+             const char  *what,
+             int          code)
+{
+  g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED,
+               _("Could not read the cloud-init seed (%s): %s (libisofs error 0x%X)"), what,
+               iso_error_to_msg (code), (unsigned int) code);
+  return FALSE;
+}
+
+/* The text of the file /@name of @image: valid UTF-8, at most a MiB. */
+static char *
+read_seed_file (IsoImage    *image,
+                const char  *name,
+                GError     **error)
+{
+  g_autofree char *path = g_strconcat ("/", name, NULL);
+  g_autoptr(GByteArray) text = g_byte_array_new ();
+  IsoNode *node = NULL;
+  IsoStream *stream;
+  guchar buf[ISO_BLOCK_SIZE];
+  int ret;
+
+  ret = iso_tree_path_to_node (image, path, &node);
+  if (ret < 0)
+    {
+      read_failed (error, name, ret);
+      return NULL;
+    }
+  if (ret == 0 || node == NULL || !ISO_NODE_IS_FILE (node))
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED,
+                   _("The cloud-init seed has no file “%s”: it is no NoCloud seed"), name);
+      return NULL;
+    }
+  stream = iso_file_get_stream ((IsoFile *) node);
+  if (iso_stream_get_size (stream) > 1024 * 1024)
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED,
+                   _("The cloud-init seed’s “%s” is larger than a MiB: it is not one Corral made"),
+                   name);
+      return NULL;
+    }
+  ret = iso_stream_open (stream);
+  if (ret < 0)
+    {
+      read_failed (error, name, ret);
+      return NULL;
+    }
+  while ((ret = iso_stream_read (stream, buf, sizeof buf)) > 0)
+    g_byte_array_append (text, buf, ret);
+  iso_stream_close (stream);
+  if (ret < 0)
+    {
+      read_failed (error, name, ret);
+      return NULL;
+    }
+  if (memchr (text->data, '\0', text->len) != NULL
+      || !g_utf8_validate ((const char *) text->data, text->len, NULL))
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED,
+                   _("The cloud-init seed’s “%s” is not text"), name);
+      return NULL;
+    }
+  g_byte_array_append (text, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (g_steal_pointer (&text), FALSE);
+}
+
 /* Public API */
 
 GBytes *
@@ -185,4 +295,81 @@ out:
     iso_write_opts_free (opts);
   iso_image_unref (image);
   return seed;
+}
+
+gboolean
+corral_cloud_read_seed (GBytes      *iso,
+                        char       **meta_data,
+                        char       **user_data,
+                        GError     **error)
+{
+  IsoDataSource *src = NULL;
+  IsoImage *image = NULL;
+  IsoReadOpts *opts = NULL;
+  g_autofree char *meta = NULL;
+  g_autofree char *user = NULL;
+  gboolean ok = FALSE;
+  int ret;
+
+  g_return_val_if_fail (iso != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ret = libisofs_init ();
+  if (ret < 0)
+    return read_failed (error, "iso_init", ret);
+  if (g_bytes_get_size (iso) < 17 * ISO_BLOCK_SIZE)
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED,
+                   _("The cloud-init seed is no ISO 9660 image: it has only %" G_GSIZE_FORMAT
+                     " bytes"), g_bytes_get_size (iso));
+      return FALSE;
+    }
+
+  /* libisofs free()s it when its last reference goes */
+  src = calloc (1, sizeof *src);
+  if (src == NULL)
+    return read_failed (error, "calloc", ISO_OUT_OF_MEM);
+  src->refcount = 1;
+  src->open = memory_source_open;
+  src->close = memory_source_close;
+  src->read_block = memory_source_read_block;
+  src->free_data = memory_source_free_data;
+  src->data = g_bytes_ref (iso);
+
+  ret = iso_image_new (SEED_VOLUME_ID, &image);
+  if (ret < 0)
+    {
+      read_failed (error, "iso_image_new", ret);
+      goto out;
+    }
+  /* Profile 0: Rock Ridge read (and Joliet), so the names are as written. */
+  ret = iso_read_opts_new (&opts, 0);
+  if (ret < 0)
+    {
+      read_failed (error, "iso_read_opts_new", ret);
+      goto out;
+    }
+  ret = iso_image_import (image, src, opts, NULL);
+  if (ret < 0)
+    {
+      read_failed (error, "iso_image_import", ret);
+      goto out;
+    }
+  meta = read_seed_file (image, "meta-data", error);
+  user = meta != NULL ? read_seed_file (image, "user-data", error) : NULL;
+  if (user == NULL)
+    goto out;
+  if (meta_data != NULL)
+    *meta_data = g_steal_pointer (&meta);
+  if (user_data != NULL)
+    *user_data = g_steal_pointer (&user);
+  ok = TRUE;
+
+out:
+  if (opts != NULL)
+    iso_read_opts_free (opts);
+  if (image != NULL)
+    iso_image_unref (image);
+  iso_data_source_unref (src);
+  return ok;
 }

@@ -485,6 +485,44 @@ _corral_cloud_build_user_data_with_setting (const CorralCloudIdentity  *identity
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+char *
+_corral_cloud_user_data_set_host_name (const char  *user_data,
+                                       const char  *host_name,
+                                       GError     **error)
+{
+  static const char head[] = "#cloud-config\nhostname: \"";
+  static const char next[] = "preserve_hostname: false\n";
+  const char *value, *end, *rest;
+  g_autoptr(GString) out = NULL;
+
+  g_return_val_if_fail (user_data != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!corral_cloud_check_host_name (host_name, error))
+    return NULL;
+
+  /* "#cloud-config", then hostname: "…" on a line of its own, then preserve_hostname: false, and no
+   * other hostname key: what _corral_cloud_build_user_data_with_setting writes */
+  value = g_str_has_prefix (user_data, head) ? user_data + strlen (head) - 1 : NULL;
+  end = value != NULL ? strchr (value, '\n') : NULL;
+  rest = end != NULL ? end + 1 : NULL;
+  if (end == NULL || end - value < 2 || end[-1] != '"' || end[-2] == '\\'
+      || !g_str_has_prefix (rest, next) || strstr (rest, "\nhostname:") != NULL
+      || strstr (rest, "\nfqdn:") != NULL)
+    {
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED,
+                   _("The cloud-init user-data is not as Corral writes it (“#cloud-config”, then "
+                     "one “hostname:” line, then “preserve_hostname: false”): Corral cannot give "
+                     "the clone a host name of its own"));
+      return NULL;
+    }
+
+  out = g_string_new_len (user_data, value - user_data);
+  append_quoted (out, host_name);
+  g_string_append (out, end);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* Public API */
 
 CorralCloudIdentity *

@@ -73,6 +73,13 @@ GBytes              *corral_cloud_build_seed          (const char               
                                                        const char                *user_data,
                                                        GError                   **error);
 
+/* The seed's meta-data and user-data read back from such an image (any NoCloud seed whose two files
+ * are text); CORRAL_ERROR_CLOUD_SEED when it is none. Either out parameter may be NULL. */
+gboolean             corral_cloud_read_seed           (GBytes                    *iso,
+                                                       char                     **meta_data,
+                                                       char                     **user_data,
+                                                       GError                   **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralCloudIdentity, corral_cloud_identity_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CorralSshKey, corral_ssh_key_free)
 

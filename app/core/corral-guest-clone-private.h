@@ -32,6 +32,7 @@ struct _CorralCloneSource
   gboolean         running;
   gboolean         has_snapshots;
   GPtrArray       *disks;          /* of CloneDisk */
+  CloneDisk       *seed;           /* its cloud-init seed CD-ROM (NAME-cidata.iso), or NULL */
   GHashTable      *pool_free;      /* pool name → guint64* free bytes */
   GHashTable      *pool_volumes;   /* pool name → set of its volumes' names */
   GStrv            taken;          /* every guest's name on the connection */
@@ -56,5 +57,22 @@ xmlDocPtr          _corral_clone_parse_xml         (const char         *xml,
 char              *_corral_clone_find_base_user    (virConnectPtr       conn,
                                                     const char         *path,
                                                     const char         *except_uuid);
+
+/* corral-guest-clone-seed.c: a clone's own cloud-init seed. Call them from a worker thread. */
+char              *_corral_clone_seed_volume_name  (const char         *clone);
+/* The guest's seed @seed downloaded through libvirt and its user-data read. */
+gboolean           _corral_clone_seed_read         (virConnectPtr       conn,
+                                                    CloneDisk          *seed,
+                                                    char              **user_data,
+                                                    GError            **error);
+/* A new seed volume "@clone-cidata.iso" in @seed's pool: @user_data with @clone as its host name,
+ * meta-data with a new instance-id and local-hostname @clone. The volume is added to @volumes (so
+ * that a failure's undo deletes it) as soon as it is made, even when its upload then fails. */
+virStorageVolPtr   _corral_clone_seed_make         (virConnectPtr       conn,
+                                                    CloneDisk          *seed,
+                                                    const char         *user_data,
+                                                    const char         *clone,
+                                                    GPtrArray          *volumes,
+                                                    GError            **error);
 
 G_END_DECLS

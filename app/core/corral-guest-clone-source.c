@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "corral-cloud-init.h"
 #include "corral-error.h"
 #include "corral-guest-clone.h"
 #include "corral-guest-clone-private.h"
@@ -57,6 +58,7 @@ corral_clone_source_unref (CorralCloneSource *self)
   g_free (self->uuid);
   g_free (self->xml);
   g_ptr_array_unref (self->disks);
+  g_clear_pointer (&self->seed, clone_disk_free);
   g_hash_table_unref (self->pool_free);
   g_hash_table_unref (self->pool_volumes);
   g_strfreev (self->taken);
@@ -184,6 +186,18 @@ read_disk_storage (virConnectPtr      conn,
     virStoragePoolFree (pool);
 }
 
+/* A CD-ROM whose ISO is the guest's own cloud-init seed: "NAME-cidata.iso", as the cloud image
+ * creator names it (corral_guest_list_disks counts it as the guest's storage for that reason). */
+static gboolean
+is_own_seed (CorralCloneSource   *source,
+             CorralGuestDiskInfo *info)
+{
+  g_autofree char *seed = g_strconcat (source->name, "-cidata.iso", NULL);
+  g_autofree char *base = info->source != NULL ? g_path_get_basename (info->source) : NULL;
+
+  return g_strcmp0 (base, seed) == 0 || g_strcmp0 (info->volume, seed) == 0;
+}
+
 CorralCloneSource *
 _corral_clone_source_read (virConnectPtr   conn,
                            virDomainPtr    vdom,
@@ -243,9 +257,22 @@ _corral_clone_source_read (virConnectPtr   conn,
       if (node->type != XML_ELEMENT_NODE || strcmp ((const char *) node->name, "disk") != 0)
         continue;
       device = _corral_xml_prop (node, "device");
+      info = _corral_disk_info_from_node (node);
+      if (g_strcmp0 (device, "cdrom") == 0 && source->seed == NULL && is_own_seed (source, info))
+        {
+          /* the cloud-init seed made with the guest: each clone gets one of its own */
+          disk = g_new0 (CloneDisk, 1);
+          disk->target = g_strdup (info->target);
+          disk->type = _corral_xml_prop (node, "type");
+          disk->path = g_strdup (info->source);
+          disk->pool = g_strdup (info->pool);
+          disk->volume = g_strdup (info->volume);
+          read_disk_storage (conn, source, disk);
+          source->seed = disk;
+          continue;
+        }
       if (g_strcmp0 (device, "cdrom") == 0 || g_strcmp0 (device, "floppy") == 0)
         continue;
-      info = _corral_disk_info_from_node (node);
       disk = g_new0 (CloneDisk, 1);
       disk->target = g_strdup (info->target);
       disk->type = _corral_xml_prop (node, "type");
@@ -325,6 +352,15 @@ corral_clone_source_supports (CorralCloneSource  *self,
           return FALSE;
         }
     }
+  if (self->seed != NULL && self->seed->pool == NULL)
+    {
+      if (reason != NULL)
+        *reason = g_strdup_printf (_("The cloud-init seed %s (%s) is not in a storage pool: "
+                                     "Corral makes each clone a seed of its own through "
+                                     "libvirt’s storage pools only"), self->seed->target,
+                                   self->seed->path != NULL ? self->seed->path : _("no source"));
+      return FALSE;
+    }
   if (mode == CORRAL_CLONE_LINKED && self->has_snapshots)
     {
       if (reason != NULL)
@@ -359,6 +395,8 @@ corral_clone_source_get_needed (CorralCloneSource *self,
 
   for (guint i = 0; i < self->disks->len; i++)
     needed += disk_needs (g_ptr_array_index (self->disks, i), mode, count);
+  if (self->seed != NULL)
+    needed += self->seed->capacity * count;
   return needed;
 }
 
@@ -519,6 +557,11 @@ corral_clone_source_check (CorralCloneSource  *self,
           }
     }
 
+  /* a clone of a cloud-init guest is its own host: its name goes into its seed */
+  for (guint i = 0; self->seed != NULL && i < count; i++)
+    if (!corral_cloud_check_host_name (names[i], error))
+      return FALSE;
+
   if (self->running)
     {
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLONE_RUNNING,
@@ -554,6 +597,30 @@ corral_clone_source_check (CorralCloneSource  *self,
           g_hash_table_insert (needed, disk->pool, sum);
         }
       *sum += disk_needs (disk, mode, count);
+    }
+
+  if (self->seed != NULL)
+    {
+      guint64 *sum = g_hash_table_lookup (needed, self->seed->pool);
+
+      for (guint i = 0; i < count; i++)
+        {
+          g_autofree char *volume = _corral_clone_seed_volume_name (names[i]);
+
+          if (_corral_clone_source_has_volume (self, self->seed->pool, volume))
+            {
+              g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CONFLICT,
+                           _("The storage pool “%s” has a volume called “%s” already: choose "
+                             "another name"), self->seed->pool, volume);
+              return FALSE;
+            }
+        }
+      if (sum == NULL)
+        {
+          sum = g_new0 (guint64, 1);
+          g_hash_table_insert (needed, self->seed->pool, sum);
+        }
+      *sum += self->seed->capacity * count;
     }
 
   g_hash_table_iter_init (&iter, needed);

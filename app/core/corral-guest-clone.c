@@ -11,6 +11,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "corral-cloud-init-private.h"
 #include "corral-connection-private.h"
 #include "corral-error.h"
 #include "corral-guest-clone.h"
@@ -82,6 +83,7 @@ typedef struct
   char *pool;
   char *volume;
   char *path;
+  gboolean seed;  /* the cloud-init seed CD-ROM: its driver stays raw */
 } NewDisk;
 
 static void
@@ -136,7 +138,7 @@ replace_disks (xmlNodePtr  devices,
         xmlAddPrevSibling (node->children, source);
       else
         xmlAddChild (node, source);
-      if (qcow2)
+      if (qcow2 && !disk->seed)
         {
           xmlNodePtr driver = _corral_xml_child (node, "driver");
 
@@ -164,6 +166,24 @@ dump_xml (xmlDocPtr doc)
   return xml;
 }
 
+/* Corral's <cloud/> element: @node itself or one inside it. */
+static xmlNodePtr
+find_cloud (xmlNodePtr node)
+{
+  if (node->type != XML_ELEMENT_NODE)
+    return NULL;
+  if (strcmp ((const char *) node->name, "cloud") == 0)
+    return node;
+  for (xmlNodePtr child = node->children; child != NULL; child = child->next)
+    {
+      xmlNodePtr found = find_cloud (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static char *
 build_clone_xml (const char  *source_xml,
                  const char  *source_name,
@@ -174,6 +194,7 @@ build_clone_xml (const char  *source_xml,
 {
   xmlDocPtr doc = _corral_clone_parse_xml (source_xml, error);
   xmlNodePtr root, devices, metadata, os;
+  g_autofree char *cloud_user = NULL;
   char *xml;
 
   if (doc == NULL)
@@ -184,16 +205,30 @@ build_clone_xml (const char  *source_xml,
   remove_children (root, "uuid");     /* libvirt makes a new one */
   remove_children (root, "genid");
 
-  /* Corral's own metadata (an install run's marker) is the guest's, not its clones' */
+  /* Corral's own metadata (an install run's marker, a group's name) is the guest's, not its
+   * clones'; but a clone of a guest made from a cloud image has its user too (<corral:cloud
+   * user=…/>, alone or inside <corral:group/>) */
   metadata = _corral_xml_child (root, "metadata");
   for (xmlNodePtr node = metadata != NULL ? metadata->children : NULL, next; node != NULL; node = next)
     {
       next = node->next;
       if (node->ns != NULL && g_strcmp0 ((const char *) node->ns->href, CORRAL_XMLNS) == 0)
         {
+          xmlNodePtr cloud = find_cloud (node);
+
+          if (cloud_user == NULL && cloud != NULL)
+            cloud_user = _corral_xml_prop (cloud, "user");
           xmlUnlinkNode (node);
           xmlFreeNode (node);
         }
+    }
+  if (cloud_user != NULL)
+    {
+      xmlNodePtr cloud = xmlNewChild (metadata, NULL, (const xmlChar *) "cloud", NULL);
+
+      xmlSetNs (cloud, xmlNewNs (cloud, (const xmlChar *) CORRAL_XMLNS,
+                                 (const xmlChar *) "corral"));
+      xmlSetProp (cloud, (const xmlChar *) "user", (const xmlChar *) cloud_user);
     }
 
   /* UEFI variables: libvirt makes the clone a fresh store from the firmware's template */
@@ -505,6 +540,7 @@ clone_thread (GTask        *task,
   guint count = g_strv_length (op->names);
   guint64 total = 0, done = 0;
   guint steps, step = 0;
+  g_autofree char *user_data = NULL;
   virDomainPtr vdom;
 
   vdom = virDomainLookupByUUIDString (op->conn, op->uuid);
@@ -523,6 +559,22 @@ clone_thread (GTask        *task,
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
+    }
+
+  /* the guest's cloud-init user-data, for the clones' own seeds: refused before anything is made
+   * when it is not as Corral writes it */
+  if (source->seed != NULL)
+    {
+      g_autofree char *first = NULL;
+
+      if (!_corral_clone_seed_read (op->conn, source->seed, &user_data, &error) ||
+          (first = _corral_cloud_user_data_set_host_name (user_data, op->names[0], &error)) == NULL)
+        {
+          if (first == NULL && user_data != NULL)
+            g_prefix_error (&error, _("The cloud-init seed of “%s”: "), source->name);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
     }
 
   for (guint d = 0; d < source->disks->len; d++)
@@ -551,6 +603,21 @@ clone_thread (GTask        *task,
           done += disk->allocation;
           step++;
           report (op->progress, linked ? (double) step / steps : (double) done / MAX (total, 1));
+          if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+            goto failed;
+        }
+
+      if (source->seed != NULL)
+        {
+          virStorageVolPtr vol = _corral_clone_seed_make (op->conn, source->seed, user_data,
+                                                          op->names[i], volumes, &error);
+          NewDisk *seed;
+
+          if (vol == NULL)
+            goto failed;
+          seed = new_disk_from_volume (vol, source->seed->pool);
+          seed->seed = TRUE;
+          g_hash_table_insert (new_disks, g_strdup (source->seed->target), seed);
           if (g_cancellable_set_error_if_cancelled (cancellable, &error))
             goto failed;
         }

@@ -10,7 +10,10 @@ G_BEGIN_DECLS
 /* Clones of a shut-off guest. A clone is the guest's definition under a new name, with a UUID and MAC
  * addresses of its own (libvirt makes them), the graphics port and sockets left to libvirt, title and
  * description kept; its forwards and DHCP reservations (corral-helper's, keyed by the guest's UUID and
- * MAC) are not copied. CD/DVD drives keep their ISO (shared read-only). Every disk is replaced:
+ * MAC) are not copied. CD/DVD drives keep their ISO (shared read-only), but for the cloud-init seed
+ * of a guest made from a cloud image (NAME-cidata.iso in a pool): each clone gets a seed of its own,
+ * CLONE-cidata.iso in the same pool, with the guest's user-data but the clone's host name and a new
+ * instance-id, so it comes up as itself (and keeps <corral:cloud user=…/>). Every disk is replaced:
  *
  * FULL    a copy in the same storage pool (virStorageVolCreateXMLFrom: any format, progress polled).
  * LINKED  qcow2 only: the guest's disk becomes a read-only base; each clone, and the guest itself, gets
@@ -63,8 +66,9 @@ GStrv               corral_clone_source_suggest_names  (CorralCloneSource    *se
                                                         guint                 count);
 
 /* Refuses, before anything is made: an invalid name or one in use on the guest's connection (the guest
- * spec's codes and wording), the same name twice, a running guest (CORRAL_ERROR_CLONE_RUNNING), disks
- * that cannot be cloned in @mode (CORRAL_ERROR_CLONE_UNSUPPORTED), too little free space in a pool
+ * spec's codes and wording), for a guest with a cloud-init seed a name that is no host name
+ * (CORRAL_ERROR_CLOUD_HOST_NAME), the same name twice, a running guest (CORRAL_ERROR_CLONE_RUNNING),
+ * disks that cannot be cloned in @mode (CORRAL_ERROR_CLONE_UNSUPPORTED), too little free space in a pool
  * (CORRAL_ERROR_CLONE_NO_SPACE), a volume of a clone's disk's name in the pool already
  * (CORRAL_ERROR_CONFLICT). */
 gboolean            corral_clone_source_check          (CorralCloneSource    *self,
