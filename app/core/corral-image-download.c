@@ -19,8 +19,8 @@
 
 /* The download runs in a worker thread with its own SoupSession and libsoup's blocking API
  * (soup_session_send, g_input_stream_read), so the main thread never waits on the network; progress
- * goes back to the caller's main context. The .part file is held open with an exclusive flock, so two
- * downloads of one image into one directory cannot write the same file. */
+ * goes back to the caller's main context. The .part file is held open with an exclusive flock, so
+ * two downloads of one image into one directory cannot write the same file. */
 
 #define CHUNK_SIZE          (64 * 1024)
 #define PROGRESS_INTERVAL   (G_USEC_PER_SEC / 10)
@@ -135,8 +135,8 @@ write_all (int          fd,
       if (written < 0)
         {
           int saved_errno = errno;
-          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD, _("Could not write %s: %s"), path,
-                       g_strerror (saved_errno));
+          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD, _("Could not write %s: %s"),
+                       path, g_strerror (saved_errno));
           return FALSE;
         }
       buffer += written;
@@ -185,8 +185,8 @@ set_resumable (Download    *download,
   g_autofree char *total_text = total > 0 ? g_format_size (total) : g_strdup (_("an unknown size"));
 
   g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD,
-               _("The download of %s stopped after %s of %s (%s). What arrived is kept: download it "
-                 "again to resume"),
+               _("The download of %s stopped after %s of %s (%s). What arrived is kept: "
+                 "download it again to resume"),
                download->name, received_text, total_text, why);
 }
 
@@ -245,8 +245,8 @@ read_response (Download      *download,
     }
   else
     {
-      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD, _("Could not download %s: the server "
-                                                                 "answered %u %s"),
+      g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD,
+                   _("Could not download %s: the server answered %u %s"),
                    download->url, status, soup_message_get_reason_phrase (message));
       return RESPONSE_FAILED;
     }
@@ -352,8 +352,8 @@ download_to_part (Download      *download,
 
       if (message == NULL)
         {
-          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD, _("“%s” is no address to download "
-                                                                     "from"), download->url);
+          g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD,
+                       _("“%s” is no address to download from"), download->url);
           return FALSE;
         }
       if (offset > 0)
@@ -426,8 +426,9 @@ download_thread (GTask        *task,
   if (fd < 0)
     {
       int saved_errno = errno;
-      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD, _("Could not open %s: %s"),
-                               download->part_path, g_strerror (saved_errno));
+      g_task_return_new_error (task, CORRAL_ERROR, CORRAL_ERROR_DOWNLOAD,
+                               _("Could not open %s: %s"), download->part_path,
+                               g_strerror (saved_errno));
       return;
     }
   if (flock (fd, LOCK_EX | LOCK_NB) < 0)
@@ -544,7 +545,8 @@ corral_image_download_finish (GAsyncResult  *result,
                               GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == corral_image_download_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == corral_image_download_async,
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -587,4 +589,37 @@ corral_image_download_list_kept (const char *dir)
   g_ptr_array_sort (paths, compare_strings);
   g_ptr_array_add (paths, NULL);
   return (GStrv) g_ptr_array_free (g_steal_pointer (&paths), FALSE);
+}
+
+GStrv
+corral_image_download_offers (OsinfoOs   *os,
+                              const char *arch)
+{
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(OsinfoImageList) images = NULL;
+
+  g_return_val_if_fail (OSINFO_IS_OS (os), NULL);
+  g_return_val_if_fail (arch != NULL, NULL);
+
+  images = osinfo_os_get_image_list (os);
+  for (int i = 0; i < osinfo_list_get_length (OSINFO_LIST (images)); i++)
+    {
+      OsinfoImage *image = OSINFO_IMAGE (osinfo_list_get_nth (OSINFO_LIST (images), i));
+      const char *url = osinfo_image_get_url (image);
+      const char *format = osinfo_image_get_format (image);
+      g_autofree char *name = NULL;
+
+      if (!osinfo_image_get_cloud_init (image)
+          || g_strcmp0 (osinfo_image_get_architecture (image), arch) != 0)
+        continue;
+      if (g_strcmp0 (format, "qcow2") != 0 && g_strcmp0 (format, "raw") != 0)
+        continue;
+      name = url != NULL ? corral_image_download_name_for_url (url, NULL) : NULL;
+      if (name == NULL)
+        continue;
+      if (!g_ptr_array_find_with_equal_func (urls, url, g_str_equal, NULL))
+        g_ptr_array_add (urls, g_strdup (url));
+    }
+  g_ptr_array_add (urls, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&urls), FALSE);
 }

@@ -6,13 +6,15 @@
 #include "cloud-test-util.h"
 #include "corral-error.h"
 #include "corral-image-download.h"
+#include "corral-osinfo.h"
 
-/* corral_image_download_* against tests/cloud/image-server.py, a python3 web server on 127.0.0.1 with
- * byte ranges and knobs to cut a body short, ignore ranges or lie about Content-Length. */
+/* corral_image_download_* against tests/cloud/image-server.py, a python3 web server on 127.0.0.1
+ * with byte ranges and knobs to cut a body short, ignore ranges or lie about Content-Length. */
 
 #define IMAGE_NAME "image.qcow2"
 #define IMAGE_SIZE (3 * 1024 * 1024 + 123)
 #define CUT_AT     1000000
+#define RANGE_REQUEST "GET /" IMAGE_NAME " range=bytes=" G_STRINGIFY (CUT_AT) "-"
 
 typedef struct
 {
@@ -73,8 +75,8 @@ fixture_set_up (Fixture       *fixture,
   g_file_set_contents (fixture->log, "", 0, &error);
   g_assert_no_error (error);
 
-  fixture->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script, srv,
-                                      fixture->log, NULL);
+  fixture->server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "python3", script,
+                                      srv, fixture->log, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->server));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
@@ -330,7 +332,7 @@ test_truncated_then_resume (Fixture       *fixture,
   resumed = run_download (url, fixture->dest, IMAGE_SIZE, 0);
   g_assert_no_error (resumed->error);
   g_assert_cmpstr (resumed->path, ==, final);
-  g_assert_cmpstr (last_request (fixture), ==, "GET /" IMAGE_NAME " range=bytes=" G_STRINGIFY (CUT_AT) "-");
+  g_assert_cmpstr (last_request (fixture), ==, RANGE_REQUEST);
   assert_file_is_image (fixture, final);
   g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   /* progress starts from what was there */
@@ -350,7 +352,7 @@ test_range_ignored (Fixture       *fixture,
   write_part (fixture, CUT_AT, 'x');
   run = run_download (url, fixture->dest, 0, 0);
   g_assert_no_error (run->error);
-  g_assert_cmpstr (last_request (fixture), ==, "GET /" IMAGE_NAME " range=bytes=" G_STRINGIFY (CUT_AT) "-");
+  g_assert_cmpstr (last_request (fixture), ==, RANGE_REQUEST);
   assert_file_is_image (fixture, final);
 }
 
@@ -508,6 +510,42 @@ test_kept_list (void)
   cloud_test_remove_tree (dir);
 }
 
+static void
+test_offers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsinfoOs) os = NULL;
+  g_auto(GStrv) offers = NULL;
+  g_auto(GStrv) arm = NULL;
+  g_auto(GStrv) none = NULL;
+
+  if (corral_osinfo_get_db (&error) == NULL)
+    {
+      g_test_skip_printf ("no libosinfo database (osinfo-db): %s", error->message);
+      return;
+    }
+  os = corral_osinfo_find_os ("http://debian.org/debian/11");
+  if (os == NULL)
+    {
+      g_test_skip ("osinfo-db has no Debian 11");
+      return;
+    }
+  /* generic and genericcloud for x86_64; not nocloud (no cloud-init), not the arm64 ones */
+  offers = corral_image_download_offers (os, "x86_64");
+  g_assert_cmpuint (g_strv_length (offers), ==, 2);
+  g_assert_cmpstr (offers[0], ==,
+                   "https://cdimage.debian.org/cdimage/cloud/bullseye/latest/"
+                   "debian-11-generic-amd64.qcow2");
+  g_assert_cmpstr (offers[1], ==,
+                   "https://cdimage.debian.org/cdimage/cloud/bullseye/latest/"
+                   "debian-11-genericcloud-amd64.qcow2");
+  arm = corral_image_download_offers (os, "aarch64");
+  g_assert_cmpuint (g_strv_length (arm), ==, 1);
+  g_assert_true (g_str_has_suffix (arm[0], "-generic-arm64.qcow2"));
+  none = corral_image_download_offers (os, "s390x");
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -531,6 +569,7 @@ main (int   argc,
   ADD ("/cloud/download/refused", test_refused);
 #undef ADD
   g_test_add_func ("/cloud/download/kept-list", test_kept_list);
+  g_test_add_func ("/cloud/download/offers", test_offers);
 
   return g_test_run ();
 }
