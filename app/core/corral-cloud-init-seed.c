@@ -306,6 +306,7 @@ corral_cloud_read_seed (GBytes      *iso,
   IsoDataSource *src = NULL;
   IsoImage *image = NULL;
   IsoReadOpts *opts = NULL;
+  IsoReadImageFeatures *features = NULL;
   g_autofree char *meta = NULL;
   g_autofree char *user = NULL;
   gboolean ok = FALSE;
@@ -349,7 +350,11 @@ corral_cloud_read_seed (GBytes      *iso,
       read_failed (error, "iso_read_opts_new", ret);
       goto out;
     }
-  ret = iso_image_import (image, src, opts, NULL);
+  /* libisofs 1.5.6 (Debian 13) crashes in iso_image_import when it is not given somewhere to put the
+   * image's features, whatever its documentation says about NULL */
+  ret = iso_image_import (image, src, opts, &features);
+  if (features != NULL)
+    iso_read_image_features_destroy (features);
   if (ret < 0)
     {
       read_failed (error, "iso_image_import", ret);
