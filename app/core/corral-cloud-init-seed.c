@@ -218,8 +218,9 @@ read_seed_file (IsoImage    *image,
       read_failed (error, name, ret);
       return NULL;
     }
-  if (memchr (text->data, '\0', text->len) != NULL
-      || !g_utf8_validate ((const char *) text->data, text->len, NULL))
+  /* an empty file is text (and its GByteArray has no data to look at) */
+  if (text->len > 0 && (memchr (text->data, '\0', text->len) != NULL
+                        || !g_utf8_validate ((const char *) text->data, text->len, NULL)))
     {
       g_set_error (error, CORRAL_ERROR, CORRAL_ERROR_CLOUD_SEED,
                    _("The cloud-init seed’s “%s” is not text"), name);
