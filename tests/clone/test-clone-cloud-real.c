@@ -56,65 +56,18 @@ run_argv (const char * const *argv)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
-}
-
 /* The pool's volumes' names (refreshed), sorted and joined with spaces. */
 static char *
 pool_volumes (void)
 {
-  virStoragePoolPtr pool = virStoragePoolLookupByName (fx.conn, POOL);
-  virStorageVolPtr *vols = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  int n;
-
-  g_assert_nonnull (pool);
-  g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
-  n = virStoragePoolListAllVolumes (pool, &vols, 0);
-  g_assert_cmpint (n, >=, 0);
-  for (int i = 0; i < n; i++)
-    {
-      g_ptr_array_add (names, g_strdup (virStorageVolGetName (vols[i])));
-      virStorageVolFree (vols[i]);
-    }
-  free (vols);
-  virStoragePoolFree (pool);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
-}
-
-static int
-stream_sink (virStreamPtr  stream,
-             const char   *data,
-             size_t        n,
-             void         *opaque)
-{
-  g_byte_array_append (opaque, (const guint8 *) data, n);
-  return n;
+  return corral_test_pool_volumes (fx.conn, POOL);
 }
 
 /* The volume's bytes, downloaded through libvirt. */
 static GBytes *
 download (const char *name)
 {
-  virStoragePoolPtr pool = virStoragePoolLookupByName (fx.conn, POOL);
-  virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
-  virStreamPtr stream = virStreamNew (fx.conn, 0);
-  GByteArray *bytes = g_byte_array_new ();
-
-  g_assert_nonnull (vol);
-  g_assert_cmpint (virStorageVolDownload (vol, stream, 0, 0, 0), ==, 0);
-  g_assert_cmpint (virStreamRecvAll (stream, stream_sink, bytes), ==, 0);
-  g_assert_cmpint (virStreamFinish (stream), ==, 0);
-  virStreamFree (stream);
-  virStorageVolFree (vol);
-  virStoragePoolFree (pool);
-  return g_byte_array_free_to_bytes (bytes);
+  return corral_test_volume_download (fx.conn, POOL, name);
 }
 
 /* @bytes written over the start of the volume, through libvirt. */

@@ -121,36 +121,11 @@ create (CorralGuestSpec  *spec,
   return corral_guest_creator_run_finish (creator, result, error);
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
-}
-
 /* The pool's volumes' names, sorted and joined with spaces. */
 static char *
 pool_volumes (void)
 {
-  virStoragePoolPtr pool = virStoragePoolLookupByName (fx.conn, POOL);
-  virStorageVolPtr *vols = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  int n;
-
-  g_assert_nonnull (pool);
-  g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
-  n = virStoragePoolListAllVolumes (pool, &vols, 0);
-  g_assert_cmpint (n, >=, 0);
-  for (int i = 0; i < n; i++)
-    {
-      g_ptr_array_add (names, g_strdup (virStorageVolGetName (vols[i])));
-      virStorageVolFree (vols[i]);
-    }
-  free (vols);
-  virStoragePoolFree (pool);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
+  return corral_test_pool_volumes (fx.conn, POOL);
 }
 
 static char *
@@ -175,37 +150,16 @@ assert_contains (const char *haystack,
     g_error ("“%s” not in:\n%s", needle, haystack);
 }
 
-static int
-stream_sink (virStreamPtr  stream,
-             const char   *data,
-             size_t        n,
-             void         *opaque)
-{
-  return write (GPOINTER_TO_INT (opaque), data, n);
-}
-
 /* The volume's content downloaded back through libvirt into a file; blkid's LABEL of it. */
 static char *
 seed_label (const char *name)
 {
-  virStoragePoolPtr pool = virStoragePoolLookupByName (fx.conn, POOL);
-  virStorageVolPtr vol = virStorageVolLookupByName (pool, name);
-  virStreamPtr stream = virStreamNew (fx.conn, 0);
+  g_autoptr(GBytes) bytes = corral_test_volume_download (fx.conn, POOL, name);
   g_autofree char *path = g_build_filename (fx.dir, name, NULL);
   const char *argv[] = { "blkid", "-o", "value", "-s", "LABEL", path, NULL };
   char *out = NULL;
-  int fd;
 
-  g_assert_nonnull (vol);
-  fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (virStorageVolDownload (vol, stream, 0, 0, 0), ==, 0);
-  g_assert_cmpint (virStreamRecvAll (stream, stream_sink, GINT_TO_POINTER (fd)), ==, 0);
-  g_assert_cmpint (virStreamFinish (stream), ==, 0);
-  close (fd);
-  virStreamFree (stream);
-  virStorageVolFree (vol);
-  virStoragePoolFree (pool);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL));
   run_argv (argv, &out);
   return g_strstrip (out);
 }

@@ -119,3 +119,65 @@ corral_test_node_close (CorralTestNode *node)
   corral_test_wait_last_ref (node->connection);
   g_assert_finalize_object (node->connection);
 }
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+char *
+corral_test_pool_volumes (virConnectPtr  conn,
+                          const char    *pool_name)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, pool_name);
+  virStorageVolPtr *vols = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  int n;
+
+  g_assert_nonnull (pool);
+  g_assert_cmpint (virStoragePoolRefresh (pool, 0), ==, 0);
+  n = virStoragePoolListAllVolumes (pool, &vols, 0);
+  g_assert_cmpint (n, >=, 0);
+  for (int i = 0; i < n; i++)
+    {
+      g_ptr_array_add (names, g_strdup (virStorageVolGetName (vols[i])));
+      virStorageVolFree (vols[i]);
+    }
+  free (vols);
+  virStoragePoolFree (pool);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static int
+append_to_array (virStreamPtr  stream,
+                 const char   *data,
+                 size_t        n,
+                 void         *opaque)
+{
+  g_byte_array_append (opaque, (const guint8 *) data, n);
+  return n;
+}
+
+GBytes *
+corral_test_volume_download (virConnectPtr  conn,
+                             const char    *pool_name,
+                             const char    *volume)
+{
+  virStoragePoolPtr pool = virStoragePoolLookupByName (conn, pool_name);
+  virStorageVolPtr vol = pool != NULL ? virStorageVolLookupByName (pool, volume) : NULL;
+  virStreamPtr stream = virStreamNew (conn, 0);
+  GByteArray *bytes = g_byte_array_new ();
+
+  g_assert_nonnull (vol);
+  g_assert_cmpint (virStorageVolDownload (vol, stream, 0, 0, 0), ==, 0);
+  g_assert_cmpint (virStreamRecvAll (stream, append_to_array, bytes), ==, 0);
+  g_assert_cmpint (virStreamFinish (stream), ==, 0);
+  virStreamFree (stream);
+  virStorageVolFree (vol);
+  virStoragePoolFree (pool);
+  return g_byte_array_free_to_bytes (bytes);
+}

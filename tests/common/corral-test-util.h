@@ -62,4 +62,12 @@ void              corral_test_node_open       (CorralTestNode   *node,
                                                const char       *path);
 void              corral_test_node_close      (CorralTestNode   *node);
 
+/* A storage pool's volumes' names (the pool refreshed first), sorted and joined with spaces. */
+char             *corral_test_pool_volumes    (virConnectPtr     conn,
+                                               const char       *pool);
+/* A volume's bytes, downloaded through libvirt's storage API. */
+GBytes           *corral_test_volume_download (virConnectPtr     conn,
+                                               const char       *pool,
+                                               const char       *volume);
+
 G_END_DECLS
